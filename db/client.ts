@@ -1,0 +1,35 @@
+// Opens SQLite with the pragmas the design requires and applies the committed migrations.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { relations } from './relations.js';
+
+export type Db = BetterSQLite3Database<Record<string, never>, typeof relations> & { $client: Database.Database };
+
+const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface OpenDbOptions {
+  /** Called with every SQL statement drizzle runs (tests count statements with it). */
+  onQuery?: (sql: string) => void;
+}
+
+export function openDb(path: string, options: OpenDbOptions = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  // Consent and grants must survive power loss: FULL syncs the WAL on every commit.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
+  const db = drizzle({ client: sqlite, relations, logger }) as Db;
+  migrate(db, { migrationsFolder });
+  return db;
+}
+
+export function closeDb(db: Db): void {
+  if (db.$client.open) db.$client.close();
+}

@@ -1,0 +1,180 @@
+// Accounts and sessions: sign-up, sign-in, refresh-token rotation, sign-out, staff, privacy notices.
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { conflict, forbidden, unauthenticated } from '../errors.js';
+import { newId, nowIso } from '../ids.js';
+import { accounts, merchantStaff, merchants, privacyNotices, refreshTokens, sessions } from '../tables/index.js';
+import { inTransaction, type Tx } from '../tx.js';
+
+export interface TokenMaterial {
+  /** The opaque refresh token handed to the client (only its hash is stored). */
+  refreshToken: string;
+  refreshTokenHash: string;
+  refreshExpiresAt: string;
+}
+
+export interface SessionGrant {
+  accountId: string;
+  sessionId: string;
+  tokenVersion: number;
+}
+
+function openSession(tx: Tx, accountId: string, token: TokenMaterial): string {
+  const sessionId = newId();
+  const now = nowIso();
+  tx.insert(sessions).values({ id: sessionId, accountId, createdAt: now }).run();
+  insertRefreshToken(tx, accountId, sessionId, token, now);
+  return sessionId;
+}
+
+function insertRefreshToken(tx: Tx, accountId: string, sessionId: string, token: TokenMaterial, now: string) {
+  tx.insert(refreshTokens)
+    .values({
+      id: newId(),
+      accountId,
+      sessionId,
+      tokenHash: token.refreshTokenHash,
+      expiresAt: token.refreshExpiresAt,
+      createdAt: now,
+    })
+    .run();
+}
+
+function emailTaken(tx: Tx, email: string): boolean {
+  return !!tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, email)).get();
+}
+
+export interface SignUpMerchantData {
+  email: string;
+  passwordHash: string;
+  displayName: string;
+  merchantName: string;
+  category: string;
+  city: string;
+}
+
+export function signUpMerchant(db: Db, data: SignUpMerchantData, token: TokenMaterial): SessionGrant {
+  return inTransaction(db, (tx) => {
+    if (emailTaken(tx, data.email)) throw conflict('An account with this email already exists.');
+    const now = nowIso();
+    const accountId = newId();
+    const merchantId = newId();
+    tx.insert(accounts)
+      .values({ id: accountId, kind: 'MERCHANT', email: data.email, passwordHash: data.passwordHash, displayName: data.displayName, createdAt: now })
+      .run();
+    tx.insert(merchants).values({ id: merchantId, name: data.merchantName, category: data.category, city: data.city, createdAt: now }).run();
+    tx.insert(merchantStaff).values({ accountId, merchantId, role: 'OWNER', canViewContacts: true, createdAt: now }).run();
+    const sessionId = openSession(tx, accountId, token);
+    return { accountId, sessionId, tokenVersion: 0 };
+  });
+}
+
+/** The stored hash for a login (email), or null: the caller verifies the password outside any transaction. */
+export function findMerchantLogin(db: Db, email: string): { accountId: string; passwordHash: string } | null {
+  const row = db
+    .select({ accountId: accounts.id, passwordHash: accounts.passwordHash })
+    .from(accounts)
+    .where(and(eq(accounts.email, email), isNull(accounts.disabledAt)))
+    .get();
+  return row ?? null;
+}
+
+export function startSession(db: Db, accountId: string, token: TokenMaterial): SessionGrant {
+  return inTransaction(db, (tx) => {
+    const account = tx
+      .select({ tokenVersion: accounts.tokenVersion, disabledAt: accounts.disabledAt })
+      .from(accounts)
+      .where(eq(accounts.id, accountId))
+      .get();
+    if (!account || account.disabledAt) throw unauthenticated('Wrong login or password.');
+    const sessionId = openSession(tx, accountId, token);
+    return { accountId, sessionId, tokenVersion: account.tokenVersion };
+  });
+}
+
+type RotateOutcome = { ok: SessionGrant } | { reused: true } | { invalid: true };
+
+/**
+ * Rotates a refresh token. A token that was already rotated is a stolen or replayed token: the
+ * whole session (token family) is revoked, and the revocation is committed before the error.
+ */
+export function rotateRefreshToken(db: Db, presentedHash: string, next: TokenMaterial): SessionGrant {
+  const outcome = inTransaction(db, (tx): RotateOutcome => {
+    const now = nowIso();
+    const row = tx
+      .select({
+        id: refreshTokens.id,
+        accountId: refreshTokens.accountId,
+        sessionId: refreshTokens.sessionId,
+        expiresAt: refreshTokens.expiresAt,
+        usedAt: refreshTokens.usedAt,
+        sessionRevokedAt: sessions.revokedAt,
+        tokenVersion: accounts.tokenVersion,
+        disabledAt: accounts.disabledAt,
+      })
+      .from(refreshTokens)
+      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+      .innerJoin(accounts, eq(accounts.id, refreshTokens.accountId))
+      .where(eq(refreshTokens.tokenHash, presentedHash))
+      .get();
+    if (!row || row.sessionRevokedAt || row.disabledAt || row.expiresAt <= now) return { invalid: true };
+    if (row.usedAt) {
+      tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, row.sessionId)).run();
+      return { reused: true };
+    }
+    tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.id, row.id)).run();
+    insertRefreshToken(tx, row.accountId, row.sessionId, next, now);
+    return { ok: { accountId: row.accountId, sessionId: row.sessionId, tokenVersion: row.tokenVersion } };
+  });
+  if ('ok' in outcome) return outcome.ok;
+  if ('reused' in outcome) throw unauthenticated('This refresh token was already used; the session has been ended. Sign in again.');
+  throw unauthenticated('The session has ended. Sign in again.');
+}
+
+/** Ends the session the refresh token belongs to. Unknown tokens are ignored (signing out is idempotent). */
+export function signOut(db: Db, presentedHash: string): void {
+  inTransaction(db, (tx) => {
+    const row = tx.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash)).get();
+    if (!row) return;
+    tx.update(sessions).set({ revokedAt: nowIso() }).where(and(eq(sessions.id, row.sessionId), isNull(sessions.revokedAt))).run();
+  });
+}
+
+export interface AddStaffData {
+  email: string;
+  passwordHash: string;
+  displayName: string;
+  canViewContacts: boolean;
+}
+
+export function addStaff(db: Db, ownerAccountId: string, data: AddStaffData): { accountId: string } {
+  return inTransaction(db, (tx) => {
+    const owner = tx.select().from(merchantStaff).where(eq(merchantStaff.accountId, ownerAccountId)).get();
+    if (!owner || owner.role !== 'OWNER') throw forbidden('Only the merchant owner can add staff.');
+    if (emailTaken(tx, data.email)) throw conflict('An account with this email already exists.');
+    const now = nowIso();
+    const accountId = newId();
+    tx.insert(accounts)
+      .values({ id: accountId, kind: 'MERCHANT', email: data.email, passwordHash: data.passwordHash, displayName: data.displayName, createdAt: now })
+      .run();
+    tx.insert(merchantStaff)
+      .values({ accountId, merchantId: owner.merchantId, role: 'STAFF', canViewContacts: data.canViewContacts, createdAt: now })
+      .run();
+    return { accountId };
+  });
+}
+
+export function publishPrivacyNotice(db: Db, merchantId: string, text: string) {
+  return inTransaction(db, (tx) => {
+    const latest = tx
+      .select({ version: privacyNotices.version })
+      .from(privacyNotices)
+      .where(eq(privacyNotices.merchantId, merchantId))
+      .orderBy(desc(privacyNotices.version))
+      .limit(1)
+      .get();
+    const row = { id: newId(), merchantId, version: (latest?.version ?? 0) + 1, text, publishedAt: nowIso() };
+    tx.insert(privacyNotices).values(row).run();
+    return row;
+  });
+}

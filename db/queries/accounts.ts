@@ -1,0 +1,44 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { accounts, merchantStaff, sessions } from '../tables/index.js';
+
+export interface ViewerRow {
+  accountId: string;
+  kind: 'MERCHANT' | 'CUSTOMER';
+  displayName: string;
+  tokenVersion: number;
+  merchantId: string | null;
+  staffRole: 'OWNER' | 'STAFF' | null;
+  canViewContacts: boolean;
+}
+
+/** The account behind a verified access token, or null when it or its session is gone. */
+export function loadViewerRow(db: Db, accountId: string, sessionId: string): ViewerRow | null {
+  const row = db
+    .select({
+      accountId: accounts.id,
+      kind: accounts.kind,
+      displayName: accounts.displayName,
+      tokenVersion: accounts.tokenVersion,
+      disabledAt: accounts.disabledAt,
+      merchantId: merchantStaff.merchantId,
+      staffRole: merchantStaff.role,
+      canViewContacts: merchantStaff.canViewContacts,
+      sessionRevokedAt: sessions.revokedAt,
+    })
+    .from(accounts)
+    .innerJoin(sessions, and(eq(sessions.id, sessionId), eq(sessions.accountId, accounts.id)))
+    .leftJoin(merchantStaff, eq(merchantStaff.accountId, accounts.id))
+    .where(eq(accounts.id, accountId))
+    .get();
+  if (!row || row.disabledAt || row.sessionRevokedAt) return null;
+  return {
+    accountId: row.accountId,
+    kind: row.kind,
+    displayName: row.displayName,
+    tokenVersion: row.tokenVersion,
+    merchantId: row.merchantId,
+    staffRole: row.staffRole,
+    canViewContacts: row.canViewContacts ?? false,
+  };
+}

@@ -1,0 +1,96 @@
+// The one SchemaBuilder: plugins, scope definitions and shared scalars. No domain types here.
+import SchemaBuilder from '@pothos/core';
+import DrizzlePlugin from '@pothos/plugin-drizzle';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { getTableConfig } from 'drizzle-orm/sqlite-core';
+import { GraphQLError } from 'graphql';
+import type { Db } from '../db/client.js';
+import { relations } from '../db/relations.js';
+import type { Context } from '../server/context.js';
+
+export interface AuthScopes {
+  /** Anyone, signed in or not: used to say explicitly that a type is public. */
+  public: boolean;
+  authenticated: boolean;
+  /** Owner or staff of a merchant. */
+  merchantStaff: boolean;
+  merchantOwner: boolean;
+  customer: boolean;
+}
+
+export interface PothosTypes {
+  Context: Context;
+  AuthScopes: AuthScopes;
+  DrizzleRelations: typeof relations;
+  Scalars: {
+    DateTime: { Input: string; Output: string | Date };
+    ID: { Input: string; Output: string };
+  };
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: { list: false; items: false };
+  DefaultNodeNullability: false;
+}
+
+export const builder = new SchemaBuilder<PothosTypes>({
+  plugins: [ScopeAuthPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    // Type-level scopes also guard node(id) lookups, which bypass root resolvers.
+    runScopesOnType: true,
+    authScopes: (ctx) => ({
+      public: true,
+      authenticated: !!ctx.viewer,
+      merchantStaff: !!ctx.viewer?.merchantId,
+      merchantOwner: ctx.viewer?.staffRole === 'OWNER',
+      customer: ctx.viewer?.kind === 'CUSTOMER',
+    }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.viewer
+        ? new GraphQLError('You may not see or do this.', { extensions: { code: 'FORBIDDEN' } })
+        : new GraphQLError('Sign in first.', { extensions: { code: 'UNAUTHENTICATED' } }),
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { nullable: true },
+    nodesQueryOptions: false,
+    edgesFieldOptions: { nullable: { list: false, items: false } },
+    nodeFieldOptions: { nullable: false },
+  },
+  validation: {
+    validationError: (result) => {
+      const issue = result.issues[0];
+      const field = issue?.path?.map((p) => (typeof p === 'object' ? p.key : p)).filter((p) => typeof p === 'string').at(-1);
+      return new GraphQLError(issue?.message ?? 'Invalid input.', {
+        extensions: { code: 'BAD_USER_INPUT', ...(field ? { field: String(field) } : {}) },
+      });
+    },
+  },
+  drizzle: {
+    client: (ctx: Context): Db => ctx.deps.db,
+    getTableConfig,
+    relations,
+    defaultConnectionSize: 20,
+    maxConnectionSize: 100,
+  },
+});
+
+/** UTC ISO-8601 timestamps; inputs with an offset are normalised to UTC. */
+builder.scalarType('DateTime', {
+  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
+  parseValue: (value) => {
+    const iso = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value);
+    const date = iso ? new Date(value as string) : null;
+    if (!date || Number.isNaN(date.getTime())) {
+      throw new GraphQLError('DateTime must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-22T09:00:00Z.', {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    }
+    return date.toISOString();
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});

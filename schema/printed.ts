@@ -1,0 +1,4 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { schema } from './index.js';
+
+export const printSchemaFile = (): string => `${printSchema(lexicographicSortSchema(schema))}\n`;

@@ -1,0 +1,149 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { findMerchantLogin } from '../db/commands/accounts.js';
+import { loadViewerRow } from '../db/queries/accounts.js';
+import { unauthenticated } from '../db/errors.js';
+import * as sessions from '../server/auth/sessions.js';
+import type { Context, Viewer } from '../server/context.js';
+import { builder } from './builder.js';
+import './merchant.js';
+import { email, name, password, text } from './validators.js';
+
+export const RoleEnum = builder.enumType('Role', {
+  values: ['MERCHANT_OWNER', 'MERCHANT_STAFF', 'CUSTOMER', 'ALLIANCE_ADMIN'] as const,
+});
+
+export const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
+  fields: (t) => ({
+    id: t.id({ resolve: (v) => encodeGlobalID('Account', v.accountId) }),
+    displayName: t.exposeString('displayName'),
+    roles: t.field({
+      type: [RoleEnum],
+      resolve: (v) => {
+        if (v.kind === 'CUSTOMER') return ['CUSTOMER'] as const;
+        return [v.staffRole === 'OWNER' ? 'MERCHANT_OWNER' : 'MERCHANT_STAFF'] as const;
+      },
+    }),
+    canViewContacts: t.exposeBoolean('canViewContacts', {
+      description: 'Whether this account may read its merchant\'s customers\' contact details.',
+    }),
+    merchant: t.drizzleField({
+      type: 'merchants',
+      nullable: true,
+      description: 'The merchant this account works for (owner or staff).',
+      resolve: (query, v, _args, ctx) =>
+        v.merchantId ? ctx.deps.db.query.merchants.findFirst(query({ where: { id: v.merchantId } })) : null,
+    }),
+  }),
+});
+
+interface SessionShape {
+  accessToken: string;
+  refreshToken: string;
+  accessTokenExpiresAt: Date;
+  viewer: Viewer;
+}
+
+const SessionRef = builder.objectRef<SessionShape>('Session').implement({
+  fields: (t) => ({
+    accessToken: t.exposeString('accessToken'),
+    refreshToken: t.exposeString('refreshToken'),
+    accessTokenExpiresAt: t.expose('accessTokenExpiresAt', { type: 'DateTime' }),
+    viewer: t.field({ type: ViewerRef, resolve: (s) => s.viewer }),
+  }),
+});
+
+function toSession(ctx: Context, issued: sessions.IssuedSession): SessionShape {
+  const row = loadViewerRow(ctx.deps.db, issued.accountId, issued.sessionId);
+  if (!row) throw unauthenticated();
+  return { ...issued, viewer: { ...row, sessionId: issued.sessionId } };
+}
+
+builder.queryFields((t) => ({
+  viewer: t.field({
+    type: ViewerRef,
+    nullable: true,
+    description: 'Null for an anonymous request.',
+    resolve: (_root, _args, ctx) => ctx.viewer,
+  }),
+}));
+
+const SignUpMerchantInput = builder.inputType('SignUpMerchantInput', {
+  fields: (t) => ({
+    email: t.string({ required: true, validate: email }),
+    password: t.string({ required: true, validate: password }),
+    displayName: t.string({ required: true, validate: name }),
+    merchantName: t.string({ required: true, validate: name }),
+    category: t.string({ required: true, validate: text(40) }),
+    city: t.string({ required: true, validate: text(60) }),
+  }),
+});
+
+const SignInInput = builder.inputType('SignInInput', {
+  fields: (t) => ({
+    login: t.string({
+      required: true,
+      description: 'Email for merchant staff, or phone (E.164 or Chinese mobile) for customers.',
+      validate: text(254),
+    }),
+    password: t.string({ required: true, validate: text(128) }),
+  }),
+});
+
+const AddStaffInput = builder.inputType('AddStaffInput', {
+  fields: (t) => ({
+    email: t.string({ required: true, validate: email }),
+    password: t.string({ required: true, validate: password }),
+    displayName: t.string({ required: true, validate: name }),
+    canViewContacts: t.boolean({
+      required: true,
+      description: "Whether this staff member may read the merchant's customers' contact details.",
+    }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  signUpMerchant: t.field({
+    type: SessionRef,
+    args: { input: t.arg({ type: SignUpMerchantInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => toSession(ctx, await sessions.signUpMerchant(ctx.deps, input)),
+  }),
+  signIn: t.field({
+    type: SessionRef,
+    args: { input: t.arg({ type: SignInInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const login = input.login.toLowerCase();
+      return toSession(ctx, await sessions.signIn(ctx.deps, () => findMerchantLogin(ctx.deps.db, login), input.password));
+    },
+  }),
+  refreshSession: t.field({
+    type: SessionRef,
+    args: { refreshToken: t.arg.string({ required: true, validate: text(200) }) },
+    resolve: async (_root, args, ctx) => toSession(ctx, await sessions.refreshSession(ctx.deps, args.refreshToken)),
+  }),
+  signOut: t.boolean({
+    args: { refreshToken: t.arg.string({ required: true, validate: text(200) }) },
+    resolve: (_root, args, ctx) => {
+      sessions.signOut(ctx.deps, args.refreshToken);
+      return true;
+    },
+  }),
+  addStaff: t.field({
+    type: ViewerRef,
+    authScopes: { merchantOwner: true },
+    args: { input: t.arg({ type: AddStaffInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const { accountId } = await sessions.addStaff(ctx.deps, ctx.viewer!.accountId, input);
+      const staff: Viewer = {
+        accountId,
+        sessionId: '',
+        kind: 'MERCHANT',
+        displayName: input.displayName,
+        tokenVersion: 0,
+        merchantId: ctx.viewer!.merchantId,
+        staffRole: 'STAFF',
+        canViewContacts: input.canViewContacts,
+      };
+      return staff;
+    },
+  }),
+}));

@@ -1,0 +1,98 @@
+// createApp(deps): the express app with /graphql, health routes, JWKS and the built web app.
+// It never listens: server/main.ts does, and tests drive it with supertest.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { pinoHttp } from 'pino-http';
+import { AppError } from '../db/errors.js';
+import { schema } from '../schema/index.js';
+import { viewerFromAuthorization, type AppDeps, type Context } from './context.js';
+
+const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+// Duck-typed: graphql's CommonJS and ES builds both load here, so instanceof is unreliable.
+const isGraphQLError = (e: unknown): e is GraphQLError => e instanceof Error && e.name === 'GraphQLError';
+
+/** Turns domain errors into coded GraphQL errors and masks everything unexpected. */
+function maskError(deps: AppDeps) {
+  return (error: unknown): Error => {
+    const located = isGraphQLError(error) ? error : undefined;
+    const original = located?.originalError ?? error;
+    const at = { nodes: located?.nodes, path: located?.path };
+    if (original instanceof AppError) {
+      return new GraphQLError(original.message, { ...at, extensions: { ...original.extensions, code: original.code } });
+    }
+    if (isGraphQLError(original) && typeof original.extensions?.code === 'string') {
+      return new GraphQLError(original.message, { ...at, extensions: original.extensions });
+    }
+    // graphql-js's own errors (variables that do not coerce to their input type) carry no code.
+    if (isGraphQLError(original)) {
+      return new GraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    }
+    deps.logger.error({ err: original, path: located?.path }, 'unexpected error');
+    return new GraphQLError('Something went wrong on our side. Please try again.', {
+      ...at,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+  };
+}
+
+export function createYogaServer(deps: AppDeps): YogaServerInstance<Record<string, unknown>, Context> {
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: !deps.config.isProduction,
+    landingPage: false,
+    batching: false,
+    maskedErrors: { maskError: maskError(deps) },
+    // Yoga's own log lines quote documents and variables (passwords, phones): maskError logs what matters.
+    logging: false,
+    context: async ({ request }) => ({
+      deps,
+      viewer: await viewerFromAuthorization(deps, request.headers.get('authorization')),
+    }),
+  });
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      // Paths only: query strings and bodies may carry personal information or tokens.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    try {
+      deps.db.$client.prepare('select 1').get();
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(deps.keys.jwks);
+  });
+
+  const yoga = createYogaServer(deps);
+  app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
+
+  if (existsSync(webDist)) {
+    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
+    // Client-side routes fall back to the app shell.
+    app.get(/^\/(?!graphql|healthz|readyz|\.well-known).*/, (_req, res) => res.sendFile('index.html', { root: webDist }));
+  }
+  return app;
+}

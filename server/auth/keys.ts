@@ -1,0 +1,90 @@
+// Signing keys (Ed25519) and the PII encryption key: from the environment, or generated beside the
+// database file on first run so a local start works out of the box.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, importSPKI, type JWK } from 'jose';
+import type { Config } from '../config.js';
+
+type Key = CryptoKey;
+
+export interface SigningKey {
+  kid: string;
+  privateKey: Key;
+  publicKey: Key;
+}
+
+export interface KeyRing {
+  /** The key new tokens and receipts are signed with. */
+  current: SigningKey;
+  /** Public keys that still verify: the current one and retired ones. */
+  verifying: Map<string, Key>;
+  jwks: { keys: JWK[] };
+  /** 32 bytes for AES-256-GCM over personal information. */
+  piiKey: Buffer;
+}
+
+async function fromPem(privatePem: string, publicPem: string): Promise<SigningKey> {
+  const privateKey = (await importPKCS8(privatePem, 'EdDSA', { extractable: true })) as Key;
+  const publicKey = (await importSPKI(publicPem, 'EdDSA', { extractable: true })) as Key;
+  const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
+  return { kid, privateKey, publicKey };
+}
+
+async function generatePem(): Promise<{ privatePem: string; publicPem: string }> {
+  const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  return { privatePem: await exportPKCS8(pair.privateKey), publicPem: await exportSPKI(pair.publicKey) };
+}
+
+function readOrCreate(path: string, create: () => string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8');
+  const value = create();
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, value, { mode: 0o600 });
+  return value;
+}
+
+function parsePiiKey(value: string): Buffer {
+  const key = Buffer.from(value.trim(), 'base64');
+  if (key.length !== 32) throw new Error('PII_KEY must be 32 bytes, base64-encoded');
+  return key;
+}
+
+export async function buildKeyRing(signing: SigningKey[], piiKey: Buffer): Promise<KeyRing> {
+  const [current] = signing;
+  if (!current) throw new Error('at least one signing key is required');
+  const verifying = new Map(signing.map((k) => [k.kid, k.publicKey] as const));
+  const keys = await Promise.all(
+    signing.map(async (k) => ({ ...(await exportJWK(k.publicKey)), kid: k.kid, alg: 'EdDSA', use: 'sig' })),
+  );
+  return { current, verifying, jwks: { keys }, piiKey };
+}
+
+/** Keys for a server: environment first; otherwise files beside the database (created once). */
+export async function loadKeyRing(config: Config): Promise<KeyRing> {
+  const inMemory = config.DATABASE_PATH === ':memory:';
+  const dir = inMemory ? '' : dirname(resolve(config.DATABASE_PATH));
+  let privatePem = config.JWT_PRIVATE_KEY;
+  let publicPem = config.JWT_PUBLIC_KEY;
+  if (!privatePem || !publicPem) {
+    if (inMemory) {
+      ({ privatePem, publicPem } = await generatePem());
+    } else {
+      const generated = existsSync(join(dir, 'jwt-private.pem')) ? null : await generatePem();
+      privatePem = readOrCreate(join(dir, 'jwt-private.pem'), () => generated!.privatePem);
+      publicPem = readOrCreate(join(dir, 'jwt-public.pem'), () => generated!.publicPem);
+    }
+  }
+  const piiText =
+    config.PII_KEY ??
+    (inMemory
+      ? randomBytes(32).toString('base64')
+      : readOrCreate(join(dir, 'pii.key'), () => randomBytes(32).toString('base64')));
+  return buildKeyRing([await fromPem(privatePem, publicPem)], parsePiiKey(piiText));
+}
+
+/** A fresh in-memory key (tests, key rotation). */
+export async function generateSigningKey(): Promise<SigningKey> {
+  const { privatePem, publicPem } = await generatePem();
+  return fromPem(privatePem, publicPem);
+}

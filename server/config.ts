@@ -1,0 +1,48 @@
+// The only reader of process.env: every setting is parsed and validated here once.
+import { z } from 'zod';
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_PATH: z.string().min(1).default('./data/platform.db'),
+  // Ed25519 key pair as PKCS#8 / SPKI PEM; generated beside the database file when absent.
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  // 32 random bytes, base64: encrypts personal information at rest (AES-256-GCM).
+  PII_KEY: z.string().optional(),
+  JWT_ISSUER: z.string().default('alliance-referral-platform'),
+  JWT_AUDIENCE: z.string().default('alliance-referral-platform'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  PUBLIC_URL: z.string().url().default('http://localhost:4000'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+});
+
+export type Config = z.infer<typeof envSchema> & { isProduction: boolean; logLevel: string };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = parsed.data;
+  const isProduction = cfg.NODE_ENV === 'production';
+  if (isProduction) {
+    // A production server must never invent its own secrets: a restart would lock out every
+    // session and make encrypted personal information unreadable.
+    const missing = (['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'PII_KEY'] as const).filter((k) => !cfg[k]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `In production these secrets must be set in the environment: ${missing.join(', ')}. ` +
+          'See README.md, "Configuration".',
+      );
+    }
+  }
+  const logLevel = cfg.LOG_LEVEL ?? (cfg.NODE_ENV === 'test' ? 'silent' : 'info');
+  return { ...cfg, isProduction, logLevel };
+}

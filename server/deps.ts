@@ -1,0 +1,18 @@
+// Wires the process-wide dependencies from the configuration.
+import pino from 'pino';
+import { openDb, type OpenDbOptions } from '../db/client.js';
+import { loadKeyRing } from './auth/keys.js';
+import { createTokenService } from './auth/tokens.js';
+import type { Config } from './config.js';
+import type { AppDeps } from './context.js';
+
+export async function createDeps(config: Config, dbOptions: OpenDbOptions = {}): Promise<AppDeps> {
+  const logger = pino({
+    level: config.logLevel,
+    // Defence in depth: even a careless log call must not print credentials.
+    redact: { paths: ['*.password', '*.accessToken', '*.refreshToken', 'req.headers.authorization'], censor: '[redacted]' },
+  });
+  const keys = await loadKeyRing(config);
+  const db = openDb(config.DATABASE_PATH, dbOptions);
+  return { config, db, keys, tokens: createTokenService(config, keys), logger };
+}

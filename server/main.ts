@@ -1,0 +1,51 @@
+// Starts the platform: configuration, database (migrated), demo data on first run, HTTP server.
+import { createServer } from 'node:http';
+import { closeDb } from '../db/client.js';
+import { seedDemo } from '../db/seed.js';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createDeps } from './deps.js';
+
+async function main() {
+  const config = loadConfig();
+  const deps = await createDeps(config);
+  if (config.SEED_DEMO === 'auto') {
+    const logins = await seedDemo(deps.db);
+    if (logins) {
+      console.log('\nDemo data created. Sign in with:');
+      for (const l of logins) console.log(`  ${l.role.padEnd(22)} ${l.login.padEnd(28)} password: ${l.password}`);
+      console.log('');
+    }
+  }
+  const server = createServer(createApp(deps));
+  server.listen(config.PORT, config.HOST, () => {
+    const url = `http://localhost:${config.PORT}`;
+    deps.logger.info({ url }, 'listening');
+    console.log(`Alliance referral platform on ${url} (GraphQL at ${url}/graphql)`);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.logger.info({ signal }, 'shutting down');
+    // Stop accepting, let requests in flight finish, then close the database.
+    server.close(() => {
+      closeDb(deps.db);
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => {
+      server.closeAllConnections();
+      closeDb(deps.db);
+      process.exit(1);
+    }, 10_000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});
