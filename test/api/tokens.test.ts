@@ -1,0 +1,74 @@
+// Access tokens that did not come from this server, or are no longer valid, are UNAUTHENTICATED.
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { generateSigningKey } from '../../server/auth/keys.js';
+import { signUpMerchant } from '../factories.js';
+import { codeOf, createTestPlatform } from '../fixtures.js';
+
+const p = await createTestPlatform();
+const owner = await signUpMerchant(p);
+const VIEWER = '{ viewer { id } }';
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+const { config, keys } = p.deps;
+
+/** A token signed with the platform's own key, with the given claims and header changes. */
+async function platformSigned(over: { claims?: Record<string, unknown>; header?: Record<string, unknown>; exp?: number | null; iss?: string; aud?: string }) {
+  const base = claimsOf(owner.accessToken);
+  const jwt = new SignJWT({ sid: base.sid, ver: base.ver, ...over.claims })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: keys.current.kid, ...over.header })
+    .setSubject(base.sub)
+    .setIssuer(over.iss ?? config.JWT_ISSUER)
+    .setAudience(over.aud ?? config.JWT_AUDIENCE)
+    .setIssuedAt();
+  if (over.exp !== null) jwt.setExpirationTime(over.exp ?? Math.floor(Date.now() / 1000) + 600);
+  return jwt.sign(keys.current.privateKey);
+}
+
+describe('access tokens', () => {
+  it('a token the platform signed is accepted (the control case)', async () => {
+    const r = await p.gql(VIEWER, {}, await platformSigned({}));
+    expect(r.data.viewer.id).toBe(owner.accountId);
+  });
+
+  const rejected: [string, () => Promise<string>][] = [
+    ['an unsigned alg:none token', async () => new UnsecuredJWT(claimsOf(owner.accessToken)).encode()],
+    ['a token signed by a foreign key under the platform kid', async () => {
+      const foreign = await generateSigningKey();
+      return new SignJWT(claimsOf(owner.accessToken)).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: keys.current.kid }).sign(foreign.privateKey);
+    }],
+    ['a token with an unknown kid', async () => {
+      const foreign = await generateSigningKey();
+      return new SignJWT(claimsOf(owner.accessToken)).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: foreign.kid }).sign(foreign.privateKey);
+    }],
+    ['an expired token', () => platformSigned({ exp: Math.floor(Date.now() / 1000) - 60 })],
+    ['a token without exp', () => platformSigned({ exp: null })],
+    ['a token for another issuer', () => platformSigned({ iss: 'someone-else' })],
+    ['a token for another audience', () => platformSigned({ aud: 'another-app' })],
+    ['a token of another type (an ID token)', () => platformSigned({ header: { typ: 'JWT' } })],
+    ['a token from an older token version', () => platformSigned({ claims: { ver: 99 } })],
+    ['a token naming another session', () => platformSigned({ claims: { sid: '01900000-0000-7000-8000-000000000000' } })],
+    ['a bit-flipped signature', async () => {
+      const t = owner.accessToken;
+      const last = t.at(-2) === 'A' ? 'B' : 'A';
+      return `${t.slice(0, -2)}${last}${t.at(-1)}`;
+    }],
+    ['a truncated token', async () => owner.accessToken.slice(0, owner.accessToken.lastIndexOf('.'))],
+    ['garbage', async () => 'not.a.jwt'],
+  ];
+  for (const [label, make] of rejected) {
+    it(`${label} is UNAUTHENTICATED`, async () => {
+      const r = await p.gql(VIEWER, {}, await make());
+      expect(codeOf(r)).toBe('UNAUTHENTICATED');
+      expect(r.data ?? null).toBeNull();
+    });
+  }
+
+  it('an Authorization header that is not a bearer token is UNAUTHENTICATED, not anonymous', async () => {
+    const res = await (await import('supertest')).default(p.app)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Basic ${Buffer.from('a:b').toString('base64')}`)
+      .send({ query: VIEWER });
+    expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
