@@ -1,1 +1,5 @@
 export * from './accounts.js';
+export * from './alliances.js';
+export * from './campaigns.js';
+export * from './offers.js';
+export * from './moderation.js';
