@@ -1,0 +1,119 @@
+// Browser tests' setup: the built web app, the real server on a fresh database and a free port,
+// and Debian's Chromium driven by playwright-core (never a downloaded browser).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { closeDb } from '../../db/client.js';
+import { createApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { createDeps } from '../../server/deps.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const web = join(root, 'web');
+const CHROMIUM = '/usr/bin/chromium';
+const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+/** For beforeAll: it may build the web app and starts Chromium, slower than vitest's default allows. */
+export const SETUP_TIMEOUT = 90_000;
+
+const newestChange = (path: string): number => {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+};
+
+const builtIsFresh = () => {
+  const built = join(web, 'dist', 'index.html');
+  if (!existsSync(built)) return false;
+  const sources = ['index.html', 'vite.config.ts', 'src'].map((p) => newestChange(join(web, p)));
+  return statSync(built).mtimeMs > Math.max(...sources);
+};
+
+/**
+ * Builds web/dist unless it is newer than every source. Test files run in parallel processes, so
+ * a lock directory makes one of them build while the others wait.
+ */
+export async function ensureWebBuilt(): Promise<void> {
+  if (builtIsFresh()) return;
+  const lock = join(tmpdir(), `arp-web-build-${Buffer.from(root).toString('base64url').slice(-24)}.lock`);
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than a build can take was left by a killed run.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    if (!builtIsFresh()) {
+      execFileSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'], {
+        cwd: root,
+        stdio: 'inherit',
+      });
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface RunningPlatform {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real server, in this process, on a temporary database and a free port. */
+export async function startPlatform(env: Record<string, string> = {}): Promise<RunningPlatform> {
+  const dir = mkdtempSync(join(tmpdir(), 'arp-e2e-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'e2e.db'), PORT: '0', ...env });
+  const deps = await createDeps(config);
+  const server = createServer(createApp(deps));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      closeDb(deps.db);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is missing (${CHROMIUM}). The browser tests use Debian's Chromium and never download one: ` +
+        'run `apt-get install -y chromium` (as root), then run the tests again.',
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Saves what the user sees under test/e2e/screenshots/<name>.png (git-ignored) for a human to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+// The root tsconfig has no DOM types, so page-side code is passed as expressions.
+export const readStorage = async <T>(page: Page, key: string): Promise<T | null> =>
+  JSON.parse((await page.evaluate(`localStorage.getItem(${JSON.stringify(key)})`)) ?? 'null') as T | null;
+
+export const writeStorage = (page: Page, key: string, value: unknown) =>
+  page.evaluate(`localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(JSON.stringify(value))})`);
+
+/** Whether the page is wider than the screen (a horizontal scrollbar on a phone). */
+export const scrollsSideways = async (page: Page) =>
+  (await page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth')) as boolean;

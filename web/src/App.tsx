@@ -1,0 +1,120 @@
+// The app shell: the session decides between the public pages and the signed-in faces; the
+// viewer's roles decide which face (merchant console, customer home, alliance admin) opens.
+import { useEffect, useMemo, type ComponentType } from 'react';
+import { Provider, useQuery } from 'urql';
+import { createApiClient } from './client';
+import { useI18n } from './i18n';
+import { adminPages } from './pages/admin';
+import { ClaimPage } from './pages/auth/ClaimPage';
+import { SignInPage } from './pages/auth/SignInPage';
+import { SignUpPage } from './pages/auth/SignUpPage';
+import { customerPages } from './pages/customer';
+import { merchantPages } from './pages/merchant';
+import { Link, Redirect, useLocation } from './router';
+import { signOut, useSessionState } from './session';
+import { TopBar } from './TopBar';
+import { LoadFailed, Loading, Notice } from './ui/feedback';
+import { VIEWER_QUERY, ViewerContext, type Viewer } from './viewer';
+
+const publicPages: Record<string, ComponentType> = {
+  '/signin': () => <SignInPage audience="merchant" />,
+  '/customer/signin': () => <SignInPage audience="customer" />,
+  '/signup': SignUpPage,
+  '/claim': ClaimPage,
+};
+
+const facePages = [...merchantPages, ...customerPages, ...adminPages];
+
+// The viewer shows the current privacy notice, which may be null before the first one is
+// published: tell urql's document cache that publishing one changes this query.
+const viewerContext = { additionalTypenames: ['PrivacyNotice'] };
+
+export function App() {
+  const { session, expired } = useSessionState();
+  const signedIn = session !== null;
+  // A new client exactly when signing in or out, never on a token refresh.
+  const client = useMemo(createApiClient, [signedIn]);
+  const { t } = useI18n();
+  useEffect(() => {
+    document.title = t('app.name');
+  }, [t]);
+  return (
+    <Provider value={client}>
+      {signedIn ? <SignedIn /> : <SignedOut expired={expired} />}
+    </Provider>
+  );
+}
+
+function SignedOut({ expired }: { expired: boolean }) {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const Page = publicPages[path];
+  return (
+    <>
+      <TopBar />
+      <main className="page">
+        {expired && <Notice kind="info">{t('error.UNAUTHENTICATED')}</Notice>}
+        {Page ? <Page /> : <Redirect to={path.startsWith('/customer') ? '/customer/signin' : '/signin'} />}
+      </main>
+    </>
+  );
+}
+
+function SignedIn() {
+  const [{ data, error }, reexecute] = useQuery({ query: VIEWER_QUERY, context: viewerContext });
+  const viewer = data?.viewer;
+  // A valid token always has a viewer; if the server says otherwise, the session is over.
+  useEffect(() => {
+    if (data && !data.viewer) void signOut();
+  }, [data]);
+  if (!viewer) {
+    return (
+      <>
+        <TopBar />
+        <main className="page">{error ? <LoadFailed error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} /> : <Loading />}</main>
+      </>
+    );
+  }
+  return (
+    <ViewerContext.Provider value={viewer}>
+      <TopBar viewer={viewer} />
+      <Face viewer={viewer} />
+    </ViewerContext.Provider>
+  );
+}
+
+function Face({ viewer }: { viewer: Viewer }) {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const pages = facePages.filter((p) => p.allowed(viewer));
+  const page = pages.find((p) => p.path === path);
+  const home = pages[0]?.path ?? '/';
+  // Sign-in pages, the root and pages of another role lead to this viewer's home.
+  const known = path === '/' || path in publicPages || facePages.some((p) => p.path === path);
+  return (
+    <>
+      {pages.length > 1 && (
+        <nav className="face-nav" aria-label={t('nav.label')}>
+          {pages.map((p) => (
+            <Link key={p.path} to={p.path} aria-current={p === page ? 'page' : undefined}>
+              {t(p.nav)}
+            </Link>
+          ))}
+        </nav>
+      )}
+      <main className="page">
+        {page ? <page.Page /> : known ? <Redirect to={home} /> : <NotFound home={home} />}
+      </main>
+    </>
+  );
+}
+
+function NotFound({ home }: { home: string }) {
+  const { t } = useI18n();
+  return (
+    <section className="card narrow">
+      <h1>{t('notFound.title')}</h1>
+      <Link to={home}>{t('notFound.back')}</Link>
+    </section>
+  );
+}

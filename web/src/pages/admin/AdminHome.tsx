@@ -1,0 +1,41 @@
+// The alliance admin section's start: the alliances this account's merchant administers.
+import { gql, useQuery } from 'urql';
+import { useI18n } from '../../i18n';
+import { LoadFailed, Loading } from '../../ui/feedback';
+
+const ADMIN_OF = gql<{ viewer: { id: string; adminOf: { id: string; name: string; city: string }[] } | null }>`
+  query AdminOf {
+    viewer { id adminOf { id name city } }
+  }
+`;
+
+export function AdminHome() {
+  const { t } = useI18n();
+  const [{ data, error }, reexecute] = useQuery({ query: ADMIN_OF });
+  const alliances = data?.viewer?.adminOf;
+  return (
+    <>
+      <h1>{t('admin.title')}</h1>
+      <section className="card">
+        <h2>{t('admin.alliances')}</h2>
+        {alliances ? (
+          alliances.length ? (
+            <ul className="list">
+              {alliances.map((a) => (
+                <li key={a.id}>
+                  {a.name} · {a.city}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>{t('admin.none')}</p>
+          )
+        ) : error ? (
+          <LoadFailed error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />
+        ) : (
+          <Loading />
+        )}
+      </section>
+    </>
+  );
+}

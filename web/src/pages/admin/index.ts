@@ -1,0 +1,5 @@
+// The alliance admin section's pages.
+import { isAllianceAdmin, type FacePage } from '../../viewer';
+import { AdminHome } from './AdminHome';
+
+export const adminPages: FacePage[] = [{ path: '/admin', nav: 'nav.admin', allowed: isAllianceAdmin, Page: AdminHome }];

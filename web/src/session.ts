@@ -1,0 +1,169 @@
+// The signed-in session: tokens in localStorage, silent refresh with rotation, sign-out.
+// Every GraphQL request goes through `authFetch`, which attaches the access token, refreshes it
+// shortly before it expires, and on UNAUTHENTICATED refreshes once and retries.
+import { useSyncExternalStore } from 'react';
+
+interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+  accessTokenExpiresAt: string;
+}
+
+interface StoredSession extends Tokens {
+  /** When to refresh proactively: a quarter of the token's life (at most a minute) before it expires. */
+  refreshAt: number;
+}
+
+export interface SessionState {
+  session: StoredSession | null;
+  /** True when the session ended without the user signing out (a refresh was refused). */
+  expired: boolean;
+}
+
+const STORAGE_KEY = 'arp.session';
+const GRAPHQL_URL = '/graphql';
+
+function readStored(): StoredSession | null {
+  try {
+    const value = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as StoredSession | null;
+    return value?.accessToken && value.refreshToken ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+let state: SessionState = { session: readStored(), expired: false };
+const listeners = new Set<() => void>();
+
+function setState(next: SessionState) {
+  state = next;
+  listeners.forEach((l) => l());
+}
+
+// Another tab signed in, refreshed or signed out.
+window.addEventListener('storage', (event) => {
+  if (event.key === STORAGE_KEY) setState({ session: readStored(), expired: false });
+});
+
+export const getSession = () => state.session;
+
+export function useSessionState(): SessionState {
+  return useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    () => state,
+  );
+}
+
+/** Stores a session issued by signIn, signUpMerchant, claimCustomerInvite or refreshSession. */
+export function saveSession(tokens: Tokens): StoredSession {
+  const expiresAt = Date.parse(tokens.accessTokenExpiresAt);
+  const margin = Math.min(60_000, Math.max(0, expiresAt - Date.now()) / 4);
+  const session: StoredSession = {
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+    refreshAt: expiresAt - margin,
+  };
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  setState({ session, expired: false });
+  return session;
+}
+
+function endSession(expired: boolean) {
+  localStorage.removeItem(STORAGE_KEY);
+  setState({ session: null, expired });
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** A bare request, outside urql: refreshing must not itself go through the refreshing fetch. */
+async function post<T>(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  const response = await fetch(GRAPHQL_URL, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResponse<T>;
+}
+
+const REFRESH = `mutation Refresh($refreshToken: String!) {
+  refreshSession(refreshToken: $refreshToken) { accessToken refreshToken accessTokenExpiresAt }
+}`;
+
+let refreshing: Promise<StoredSession | null> | null = null;
+
+/**
+ * Exchanges the refresh token for new tokens, once at a time: the server ends the whole session
+ * when a refresh token is presented twice, so concurrent requests (and other tabs, through a Web
+ * Lock) share one refresh. Resolves to null when the server refuses it, which signs out; a
+ * network failure rejects and keeps the session for a later try.
+ */
+function refresh(stale: StoredSession): Promise<StoredSession | null> {
+  refreshing ??= withLock(async () => {
+    const latest = readStored();
+    if (!latest) {
+      endSession(false);
+      return null;
+    }
+    // Another tab already rotated the token while we waited for the lock.
+    if (latest.refreshToken !== stale.refreshToken) {
+      setState({ session: latest, expired: false });
+      return latest;
+    }
+    const result = await post<{ refreshSession: Tokens }>(REFRESH, { refreshToken: latest.refreshToken });
+    if (result.data?.refreshSession) return saveSession(result.data.refreshSession);
+    endSession(true);
+    return null;
+  }).finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+async function withLock<T>(work: () => Promise<T>): Promise<T> {
+  return navigator.locks ? await navigator.locks.request('arp.session.refresh', work) : await work();
+}
+
+function withToken(init: RequestInit | undefined, session: StoredSession | null): RequestInit {
+  const headers = new Headers(init?.headers);
+  if (session) headers.set('authorization', `Bearer ${session.accessToken}`);
+  else headers.delete('authorization');
+  return { ...init, headers };
+}
+
+async function isUnauthenticated(response: Response): Promise<boolean> {
+  try {
+    const body = (await response.clone().json()) as GraphQLResponse<unknown>;
+    return !!body.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+  } catch {
+    return false;
+  }
+}
+
+export const authFetch: typeof fetch = async (input, init) => {
+  let session = state.session;
+  if (session && Date.now() >= session.refreshAt) session = await refresh(session);
+  const response = await fetch(input, withToken(init, session));
+  if (!session || !(await isUnauthenticated(response))) return response;
+  const renewed = await refresh(session);
+  return renewed ? fetch(input, withToken(init, renewed)) : response;
+};
+
+const SIGN_OUT = `mutation SignOut($refreshToken: String!) { signOut(refreshToken: $refreshToken) }`;
+
+/** Ends the session on the server and forgets it here, even when the server cannot be reached. */
+export async function signOut(): Promise<void> {
+  const session = state.session;
+  try {
+    if (session) await post(SIGN_OUT, { refreshToken: session.refreshToken });
+  } catch {
+    // Unreachable server: the refresh token then simply expires; this device forgets it anyway.
+  }
+  endSession(false);
+}

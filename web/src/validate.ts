@@ -1,0 +1,50 @@
+// The server's input limits (schema/validators.ts), checked before sending. Each rule returns the
+// problem (a message and its parameters), or null when the value is fine.
+import type { MessageKey } from './i18n';
+
+export interface Problem {
+  key: MessageKey;
+  params?: Record<string, number>;
+}
+
+export type Rule = (value: string) => Problem | null;
+
+const problem = (key: MessageKey, params?: Record<string, number>): Problem => ({ key, params });
+
+/** Lengths count code points of the trimmed, NFC-normalised text, as the server does. */
+const length = (value: string) => [...value.normalize('NFC').trim()].length;
+
+export const text =
+  (max: number): Rule =>
+  (value) =>
+    length(value) === 0 ? problem('validate.required') : length(value) > max ? problem('validate.tooLong', { max }) : null;
+
+export const name = text(100);
+
+export const email: Rule = (value) => {
+  const v = value.trim();
+  if (!v) return problem('validate.required');
+  return v.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? null : problem('validate.email');
+};
+
+export const password: Rule = (value) => (value.length >= 8 && value.length <= 128 ? null : problem('validate.password'));
+
+/** A Chinese mobile number (with or without +86) or any E.164 number. */
+export const phone: Rule = (value) => {
+  const v = value.replace(/[\s-]/g, '');
+  if (!v) return problem('validate.required');
+  return /^(\+?86)?1[3-9]\d{9}$/.test(v) || /^\+[1-9]\d{6,14}$/.test(v) ? null : problem('validate.phone');
+};
+
+/** Sign-in only checks presence: the server answers wrong credentials without telling which. */
+export const required: Rule = (value) => (value.trim() ? null : problem('validate.required'));
+
+/** The first problem of every field, keyed like the form's values. */
+export function check<K extends string>(values: Record<K, string>, rules: Partial<Record<K, Rule>>): Partial<Record<K, Problem>> {
+  const problems: Partial<Record<K, Problem>> = {};
+  for (const key of Object.keys(rules) as K[]) {
+    const problem = rules[key]!(values[key]);
+    if (problem) problems[key] = problem;
+  }
+  return problems;
+}

@@ -1,0 +1,72 @@
+// Who is signed in, as the server describes it, and which face of the app each role gets.
+import { createContext, useContext, type ComponentType } from 'react';
+import { gql } from 'urql';
+import type { MessageKey } from './i18n';
+
+export type Role = 'MERCHANT_OWNER' | 'MERCHANT_STAFF' | 'CUSTOMER' | 'ALLIANCE_ADMIN';
+
+export interface PrivacyNotice {
+  version: number;
+  text: string;
+  publishedAt: string;
+}
+
+export interface Viewer {
+  id: string;
+  displayName: string;
+  roles: Role[];
+  canViewContacts: boolean;
+  merchant: {
+    id: string;
+    name: string;
+    category: string;
+    city: string;
+    publicContact: string | null;
+    privacyNotice: PrivacyNotice | null;
+  } | null;
+}
+
+export const VIEWER_QUERY = gql<{ viewer: Viewer | null }>`
+  query Viewer {
+    viewer {
+      id
+      displayName
+      roles
+      canViewContacts
+      merchant {
+        id
+        name
+        category
+        city
+        publicContact
+        privacyNotice {
+          version
+          text
+          publishedAt
+        }
+      }
+    }
+  }
+`;
+
+export const ViewerContext = createContext<Viewer | null>(null);
+
+/** The signed-in viewer; only pages behind sign-in call this. */
+export function useViewer(): Viewer {
+  const viewer = useContext(ViewerContext);
+  if (!viewer) throw new Error('useViewer() outside a signed-in page');
+  return viewer;
+}
+
+export const isMerchant = (v: Viewer) => v.roles.includes('MERCHANT_OWNER') || v.roles.includes('MERCHANT_STAFF');
+export const isOwner = (v: Viewer) => v.roles.includes('MERCHANT_OWNER');
+export const isCustomer = (v: Viewer) => v.roles.includes('CUSTOMER');
+export const isAllianceAdmin = (v: Viewer) => v.roles.includes('ALLIANCE_ADMIN');
+
+/** A page behind sign-in: its path, the navigation label, and who may open it. */
+export interface FacePage {
+  path: string;
+  nav: MessageKey;
+  allowed: (viewer: Viewer) => boolean;
+  Page: ComponentType;
+}

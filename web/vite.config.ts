@@ -1,0 +1,15 @@
+// Builds the browser app into web/dist (served by the express server) and, in development,
+// proxies the API to the server on :4000 so the app and /graphql share one origin.
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true },
+  server: {
+    port: 5173,
+    proxy: { '/graphql': 'http://localhost:4000' },
+  },
+});
