@@ -46,6 +46,25 @@ describe('a customer on a 375 px wide phone', () => {
     await page.getByRole('alert').getByText('账号或密码不正确，请重试。').waitFor();
   });
 
+  it('is told in plain words when the network is down', async () => {
+    await page.route('**/graphql', (route) => route.abort('internetdisconnected'));
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('alert').getByText('无法连接服务器，请检查网络后重试。').waitFor();
+    await page.unroute('**/graphql');
+  });
+
+  it('is told when to try again after too many attempts', async () => {
+    // The server's answer to a rate-limited request, as the contract describes it.
+    const body = { data: null, errors: [{ message: 'Too many attempts.', extensions: { code: 'RATE_LIMITED', retryAfter: 300 } }] };
+    await page.route('**/graphql', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) }));
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('alert').getByText('操作过于频繁，请5分钟后再试。').waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('alert').getByText('Too many requests. Please try again in 5 minutes.').waitFor();
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.unroute('**/graphql');
+  });
+
   it('opens an invite link with the code filled in and shows the server’s answer in plain words', async () => {
     await page.goto(platform.url + '/claim?code=INVITE-7Q2X');
     await page.getByRole('heading', { name: '领取客户账号' }).waitFor();

@@ -2,7 +2,7 @@
 // notice; the staff member gets the console without the owner's forms.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETUP_TIMEOUT, ensureWebBuilt, launchChromium, readStorage, screenshot, startPlatform, writeStorage, type RunningPlatform } from './harness.js';
+import { SETUP_TIMEOUT, ensureWebBuilt, launchChromium, readStorage, screenshot, scrollsSideways, startPlatform, writeStorage, type RunningPlatform } from './harness.js';
 
 interface StoredSession {
   accessToken: string;
@@ -75,6 +75,14 @@ describe('a merchant runs the console', () => {
     await page.getByRole('heading', { name: 'Merchant console' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await screenshot(page, 'merchant-console-en');
+  });
+
+  it('fits a phone screen too', async () => {
+    const page = ownerPage;
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await scrollsSideways(page)).toBe(false);
+    await screenshot(page, 'merchant-console-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it('checks the staff form before sending, then adds a staff member who may not see contacts', async () => {

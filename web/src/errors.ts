@@ -39,6 +39,3 @@ export function describeError(
   }
   return t(byCode[code] ?? 'error.unknown');
 }
-
-export const hasCode = (error: CombinedError | undefined, code: string) =>
-  !!error?.graphQLErrors.some((e) => e.extensions?.code === code);
