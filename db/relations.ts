@@ -4,12 +4,26 @@ import * as tables from './tables/index.js';
 export const relations = defineRelations(tables, (r) => ({
   accounts: {
     staff: r.one.merchantStaff({ from: r.accounts.id, to: r.merchantStaff.accountId }),
+    // A customer account's view of itself: its records at each merchant and what hangs off them.
+    customerRecords: r.many.customers({ from: r.accounts.id, to: r.customers.accountId }),
+    consentVersions: r.many.consentVersions({ from: r.accounts.id, to: r.consentVersions.subjectId }),
+    referralRequests: r.many.referralRequests({
+      from: r.accounts.id.through(r.customers.accountId),
+      to: r.referralRequests.customerId.through(r.customers.id),
+    }),
+    accessLog: r.many.accessLog({ from: r.accounts.id.through(r.customers.accountId), to: r.accessLog.customerId.through(r.customers.id) }),
+    grants: r.many.contactGrants({ from: r.accounts.id.through(r.customers.accountId), to: r.contactGrants.customerId.through(r.customers.id) }),
+    merchantsHoldingMe: r.many.merchants({ from: r.accounts.id.through(r.customers.accountId), to: r.merchants.id.through(r.customers.merchantId) }),
   },
   merchants: {
     staff: r.many.merchantStaff({ from: r.merchants.id, to: r.merchantStaff.merchantId }),
     privacyNotices: r.many.privacyNotices({ from: r.merchants.id, to: r.privacyNotices.merchantId }),
     allianceMemberships: r.many.allianceMembers({ from: r.merchants.id, to: r.allianceMembers.merchantId }),
     offers: r.many.offers({ from: r.merchants.id, to: r.offers.merchantId }),
+    customers: r.many.customers({ from: r.merchants.id, to: r.customers.merchantId }),
+    referralsSent: r.many.referralRequests({ from: r.merchants.id, to: r.referralRequests.requesterMerchantId, alias: 'requester' }),
+    referralsOfMyCustomers: r.many.referralRequests({ from: r.merchants.id, to: r.referralRequests.originMerchantId, alias: 'origin' }),
+    accessLog: r.many.accessLog({ from: r.merchants.id, to: r.accessLog.merchantId }),
   },
   merchantStaff: {
     account: r.one.accounts({ from: r.merchantStaff.accountId, to: r.accounts.id, optional: false }),
@@ -40,6 +54,7 @@ export const relations = defineRelations(tables, (r) => ({
     merchant: r.one.merchants({ from: r.offers.merchantId, to: r.merchants.id, optional: false }),
     campaign: r.one.campaigns({ from: r.offers.campaignId, to: r.campaigns.id }),
     placements: r.many.offerPlacements({ from: r.offers.id, to: r.offerPlacements.offerId }),
+    interests: r.many.interests({ from: r.offers.id, to: r.interests.offerId }),
     communities: r.many.communities({
       from: r.offers.id.through(r.offerPlacements.offerId),
       to: r.communities.id.through(r.offerPlacements.communityId),
@@ -74,5 +89,31 @@ export const relations = defineRelations(tables, (r) => ({
     actor: r.one.accounts({ from: r.moderationActions.actorAccountId, to: r.accounts.id, optional: false }),
     offer: r.one.offers({ from: r.moderationActions.offerId, to: r.offers.id }),
     merchant: r.one.merchants({ from: r.moderationActions.merchantId, to: r.merchants.id }),
+  },
+  customers: {
+    merchant: r.one.merchants({ from: r.customers.merchantId, to: r.merchants.id, optional: false }),
+    account: r.one.accounts({ from: r.customers.accountId, to: r.accounts.id }),
+  },
+  interests: {
+    offer: r.one.offers({ from: r.interests.offerId, to: r.offers.id, optional: false }),
+    originMerchant: r.one.merchants({ from: r.interests.originMerchantId, to: r.merchants.id, optional: false }),
+    referral: r.one.referralRequests({ from: r.interests.id, to: r.referralRequests.interestId }),
+  },
+  referralRequests: {
+    requester: r.one.merchants({ from: r.referralRequests.requesterMerchantId, to: r.merchants.id, optional: false, alias: 'requester' }),
+    origin: r.one.merchants({ from: r.referralRequests.originMerchantId, to: r.merchants.id, optional: false, alias: 'origin' }),
+    customer: r.one.customers({ from: r.referralRequests.customerId, to: r.customers.id, optional: false }),
+    offer: r.one.offers({ from: r.referralRequests.offerId, to: r.offers.id }),
+    requesterNotice: r.one.privacyNotices({ from: r.referralRequests.requesterNoticeId, to: r.privacyNotices.id }),
+    grant: r.one.contactGrants({ from: r.referralRequests.id, to: r.contactGrants.referralId }),
+  },
+  contactGrants: {
+    referral: r.one.referralRequests({ from: r.contactGrants.referralId, to: r.referralRequests.id, optional: false }),
+    merchant: r.one.merchants({ from: r.contactGrants.merchantId, to: r.merchants.id, optional: false }),
+    customer: r.one.customers({ from: r.contactGrants.customerId, to: r.customers.id, optional: false }),
+  },
+  accessLog: {
+    merchant: r.one.merchants({ from: r.accessLog.merchantId, to: r.merchants.id }),
+    customer: r.one.customers({ from: r.accessLog.customerId, to: r.customers.id, optional: false }),
   },
 }));

@@ -2,5 +2,13 @@
 import { builder } from './builder.js';
 import './merchant.js';
 import './viewer.js';
+import './customer.js';
+import './consent.js';
+import './referral.js';
+import './alliance.js';
+import './community.js';
+import './offer.js';
+import './campaign.js';
+import './moderation.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,4 +1,5 @@
 // Shared input rules, applied at the edge with zod (plugin-validation).
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 
 /** Unicode text, NFC-normalised and trimmed; Chinese first, so lengths count code points. */
@@ -19,3 +20,26 @@ export const password = z
   .max(128, 'must be at most 128 characters');
 /** Free text for notices and descriptions. */
 export const longText = (max: number) => text(max);
+
+/**
+ * Phone numbers normalised to E.164. Chinese mobiles are accepted with or without +86; full-width
+ * digits and a tel: prefix are tolerated because people paste them.
+ */
+export const phone = z
+  .string()
+  .max(40, 'must be a valid phone number')
+  .transform((raw, ctx) => {
+    const cleaned = raw.normalize('NFKC').trim().replace(/^tel:/i, '');
+    const parsed = parsePhoneNumberFromString(cleaned, 'CN');
+    if (!parsed || !parsed.isValid()) {
+      ctx.addIssue({ code: 'custom', message: 'must be a valid phone number, e.g. 13800138000 or +8613800138000' });
+      return z.NEVER;
+    }
+    return parsed.number;
+  });
+
+/** A phone if the login parses as one, else null (then it is an email). */
+export function phoneOrNull(login: string): string | null {
+  const result = phone.safeParse(login);
+  return result.success && !login.includes('@') ? result.data : null;
+}

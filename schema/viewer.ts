@@ -1,12 +1,13 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { findMerchantLogin } from '../db/commands/accounts.js';
+import { findAccountLogin, findMerchantLogin } from '../db/commands/accounts.js';
 import { loadViewerRow } from '../db/queries/accounts.js';
 import { unauthenticated } from '../db/errors.js';
 import * as sessions from '../server/auth/sessions.js';
-import type { Context, Viewer } from '../server/context.js';
+import { adoptViewer, type Context, type Viewer } from '../server/context.js';
 import { builder } from './builder.js';
 import './merchant.js';
-import { email, name, password, text } from './validators.js';
+import { accessOf } from './policies/access.js';
+import { email, name, password, phoneOrNull, text } from './validators.js';
 
 export const RoleEnum = builder.enumType('Role', {
   values: ['MERCHANT_OWNER', 'MERCHANT_STAFF', 'CUSTOMER', 'ALLIANCE_ADMIN'] as const,
@@ -18,9 +19,10 @@ export const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
     displayName: t.exposeString('displayName'),
     roles: t.field({
       type: [RoleEnum],
-      resolve: (v) => {
+      resolve: (v, _args, ctx) => {
         if (v.kind === 'CUSTOMER') return ['CUSTOMER'] as const;
-        return [v.staffRole === 'OWNER' ? 'MERCHANT_OWNER' : 'MERCHANT_STAFF'] as const;
+        const staff = v.staffRole === 'OWNER' ? 'MERCHANT_OWNER' : 'MERCHANT_STAFF';
+        return accessOf(ctx, v).adminAllianceIds.size > 0 ? ([staff, 'ALLIANCE_ADMIN'] as const) : ([staff] as const);
       },
     }),
     canViewContacts: t.exposeBoolean('canViewContacts', {
@@ -33,6 +35,14 @@ export const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
       resolve: (query, v, _args, ctx) =>
         v.merchantId ? ctx.deps.db.query.merchants.findFirst(query({ where: { id: v.merchantId } })) : null,
     }),
+    adminOf: t.drizzleField({
+      type: ['alliances'],
+      description: "Alliances in which this account's merchant is OWNER or ADMIN.",
+      resolve: (query, v, _args, ctx) => {
+        const adminOf = accessOf(ctx, v).adminAllianceIds;
+        return adminOf.size ? ctx.deps.db.query.alliances.findMany(query({ where: { id: { in: [...adminOf] } }, orderBy: { name: 'asc' } })) : [];
+      },
+    }),
   }),
 });
 
@@ -43,7 +53,7 @@ interface SessionShape {
   viewer: Viewer;
 }
 
-const SessionRef = builder.objectRef<SessionShape>('Session').implement({
+export const SessionRef = builder.objectRef<SessionShape>('Session').implement({
   fields: (t) => ({
     accessToken: t.exposeString('accessToken'),
     refreshToken: t.exposeString('refreshToken'),
@@ -52,10 +62,12 @@ const SessionRef = builder.objectRef<SessionShape>('Session').implement({
   }),
 });
 
-function toSession(ctx: Context, issued: sessions.IssuedSession): SessionShape {
+export function toSession(ctx: Context, issued: sessions.IssuedSession): SessionShape {
   const row = loadViewerRow(ctx.deps.db, issued.accountId, issued.sessionId);
   if (!row) throw unauthenticated();
-  return { ...issued, viewer: { ...row, sessionId: issued.sessionId } };
+  const viewer = { ...row, sessionId: issued.sessionId };
+  adoptViewer(ctx, viewer);
+  return { ...issued, viewer };
 }
 
 builder.queryFields((t) => ({
@@ -111,8 +123,12 @@ builder.mutationFields((t) => ({
     type: SessionRef,
     args: { input: t.arg({ type: SignInInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const login = input.login.toLowerCase();
-      return toSession(ctx, await sessions.signIn(ctx.deps, () => findMerchantLogin(ctx.deps.db, login), input.password));
+      // Customers sign in with their phone (found through the vault's blind index), staff with email.
+      const phoneLogin = phoneOrNull(input.login);
+      const find = phoneLogin
+        ? () => findAccountLogin(ctx.deps.db, ctx.deps.vault.accountForPhone(phoneLogin))
+        : () => findMerchantLogin(ctx.deps.db, input.login.toLowerCase());
+      return toSession(ctx, await sessions.signIn(ctx.deps, find, input.password));
     },
   }),
   refreshSession: t.field({

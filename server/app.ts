@@ -8,7 +8,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { pinoHttp } from 'pino-http';
 import { AppError } from '../db/errors.js';
 import { schema } from '../schema/index.js';
-import { viewerFromAuthorization, type AppDeps, type Context } from './context.js';
+import { createContext, viewerFromAuthorization, type AppDeps, type Context } from './context.js';
 
 const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -49,10 +49,7 @@ export function createYogaServer(deps: AppDeps): YogaServerInstance<Record<strin
     maskedErrors: { maskError: maskError(deps) },
     // Yoga's own log lines quote documents and variables (passwords, phones): maskError logs what matters.
     logging: false,
-    context: async ({ request }) => ({
-      deps,
-      viewer: await viewerFromAuthorization(deps, request.headers.get('authorization')),
-    }),
+    context: async ({ request }) => createContext(deps, await viewerFromAuthorization(deps, request.headers.get('authorization'))),
   });
 }
 

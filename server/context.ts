@@ -1,8 +1,10 @@
 // The only place a request becomes a viewer.
+import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { loadViewerRow, type ViewerRow } from '../db/queries/accounts.js';
+import type { Contact, ContactField, Vault } from '../db/vault.js';
 import type { KeyRing } from './auth/keys.js';
 import type { TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -17,11 +19,54 @@ export interface AppDeps {
   keys: KeyRing;
   tokens: TokenService;
   logger: Logger;
+  vault: Vault;
 }
 
 export interface Context {
   deps: AppDeps;
   viewer: Viewer | null;
+  /** Per-request batching of vault reads, so a list of customers is one read and one log write. */
+  contacts: ContactLoaders;
+}
+
+export interface ContactLoaders {
+  /** Key `${customerId}:${field}` → the value, or null when the viewer may not read it. */
+  own: DataLoader<string, string | null>;
+  /** Referral id → the granted contact card, or null. */
+  granted: DataLoader<string, { contact: Contact; validUntil: string } | null>;
+}
+
+function contactLoaders(deps: AppDeps, viewer: Viewer | null): ContactLoaders {
+  const own = new DataLoader<string, string | null>(async (keys) => {
+    const wanted = new Map<string, ContactField[]>();
+    for (const key of keys) {
+      const [customerId, field] = key.split(':') as [string, ContactField];
+      wanted.set(customerId, [...(wanted.get(customerId) ?? []), field]);
+    }
+    const read = viewer ? deps.vault.readOwn(viewer, wanted) : new Map<string, Contact>();
+    return keys.map((key) => {
+      const [customerId, field] = key.split(':') as [string, ContactField];
+      return read.get(customerId)?.[field] ?? null;
+    });
+  });
+  const granted = new DataLoader<string, { contact: Contact; validUntil: string } | null>(async (ids) => {
+    const read = viewer ? deps.vault.readGranted(viewer, ids) : new Map();
+    return ids.map((id) => read.get(id) ?? null);
+  });
+  return { own, granted };
+}
+
+export function createContext(deps: AppDeps, viewer: Viewer | null): Context {
+  return { deps, viewer, contacts: contactLoaders(deps, viewer) };
+}
+
+/**
+ * Sign-in, sign-up and invite claims answer with the new session's viewer: the rest of that
+ * response is resolved as that viewer (nothing was read as anyone else before).
+ */
+export function adoptViewer(ctx: Context, viewer: Viewer): void {
+  ctx.viewer = viewer;
+  ctx.contacts = contactLoaders(ctx.deps, viewer);
 }
 
 const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

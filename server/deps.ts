@@ -1,6 +1,8 @@
 // Wires the process-wide dependencies from the configuration.
 import pino from 'pino';
 import { openDb, type OpenDbOptions } from '../db/client.js';
+import { Vault } from '../db/vault.js';
+import { derivePiiKeys } from '../db/vault/crypto.js';
 import { loadKeyRing } from './auth/keys.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -14,5 +16,6 @@ export async function createDeps(config: Config, dbOptions: OpenDbOptions = {}):
   });
   const keys = await loadKeyRing(config);
   const db = openDb(config.DATABASE_PATH, dbOptions);
-  return { config, db, keys, tokens: createTokenService(config, keys), logger };
+  const vault = new Vault(db, derivePiiKeys(keys.piiKey));
+  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault };
 }

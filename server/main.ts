@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { closeDb } from '../db/client.js';
 import { seedDemo } from '../db/seed.js';
 import { createApp } from './app.js';
+import { startExpirySweep } from './jobs/expiry.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
 
@@ -17,6 +18,7 @@ async function main() {
       console.log('');
     }
   }
+  const jobs = [startExpirySweep(deps.db, deps.logger)];
   const server = createServer(createApp(deps));
   server.listen(config.PORT, config.HOST, () => {
     const url = `http://localhost:${config.PORT}`;
@@ -29,6 +31,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     deps.logger.info({ signal }, 'shutting down');
+    for (const job of jobs) job.stop();
     // Stop accepting, let requests in flight finish, then close the database.
     server.close(() => {
       closeDb(deps.db);

@@ -19,7 +19,7 @@ export interface SessionGrant {
   tokenVersion: number;
 }
 
-function openSession(tx: Tx, accountId: string, token: TokenMaterial): string {
+export function openSession(tx: Tx, accountId: string, token: TokenMaterial): string {
   const sessionId = newId();
   const now = nowIso();
   tx.insert(sessions).values({ id: sessionId, accountId, createdAt: now }).run();
@@ -75,6 +75,17 @@ export function findMerchantLogin(db: Db, email: string): { accountId: string; p
     .select({ accountId: accounts.id, passwordHash: accounts.passwordHash })
     .from(accounts)
     .where(and(eq(accounts.email, email), isNull(accounts.disabledAt)))
+    .get();
+  return row ?? null;
+}
+
+/** A customer's login: the account the vault found for their phone. */
+export function findAccountLogin(db: Db, accountId: string | null): { accountId: string; passwordHash: string } | null {
+  if (!accountId) return null;
+  const row = db
+    .select({ accountId: accounts.id, passwordHash: accounts.passwordHash })
+    .from(accounts)
+    .where(and(eq(accounts.id, accountId), isNull(accounts.disabledAt)))
     .get();
   return row ?? null;
 }

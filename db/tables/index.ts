@@ -3,3 +3,5 @@ export * from './alliances.js';
 export * from './campaigns.js';
 export * from './offers.js';
 export * from './moderation.js';
+export * from './customers.js';
+export * from './referrals.js';

@@ -19,7 +19,7 @@ function tokenMaterial(deps: AppDeps): accounts.TokenMaterial {
   return { refreshToken, refreshTokenHash: hashRefreshToken(refreshToken), refreshExpiresAt: expires.toISOString() };
 }
 
-async function issue(deps: AppDeps, make: (t: accounts.TokenMaterial) => accounts.SessionGrant): Promise<IssuedSession> {
+export async function issueSession(deps: AppDeps, make: (t: accounts.TokenMaterial) => accounts.SessionGrant): Promise<IssuedSession> {
   const material = tokenMaterial(deps);
   const grant = make(material);
   const access = await deps.tokens.signAccess(grant);
@@ -38,7 +38,7 @@ export async function signUpMerchant(
 ): Promise<IssuedSession> {
   const { password, ...rest } = input;
   const passwordHash = await hashPassword(password);
-  return issue(deps, (t) => accounts.signUpMerchant(deps.db, { ...rest, passwordHash }, t));
+  return issueSession(deps, (t) => accounts.signUpMerchant(deps.db, { ...rest, passwordHash }, t));
 }
 
 /**
@@ -49,11 +49,11 @@ export async function signIn(deps: AppDeps, findLogin: () => { accountId: string
   const login = findLogin();
   const ok = await verifyPassword(login?.passwordHash ?? null, password);
   if (!login || !ok) throw unauthenticated('Wrong login or password.');
-  return issue(deps, (t) => accounts.startSession(deps.db, login.accountId, t));
+  return issueSession(deps, (t) => accounts.startSession(deps.db, login.accountId, t));
 }
 
 export function refreshSession(deps: AppDeps, refreshToken: string): Promise<IssuedSession> {
-  return issue(deps, (t) => accounts.rotateRefreshToken(deps.db, hashRefreshToken(refreshToken), t));
+  return issueSession(deps, (t) => accounts.rotateRefreshToken(deps.db, hashRefreshToken(refreshToken), t));
 }
 
 export function signOut(deps: AppDeps, refreshToken: string): void {

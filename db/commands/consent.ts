@@ -1,0 +1,151 @@
+// Consent: append-only versions per customer, and the checks made before anyone may ask for contact.
+import { and, asc, count, desc, eq, gte, inArray } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { AppError } from '../errors.js';
+import { newId, nowIso } from '../ids.js';
+import { consentVersions, customers, referralRequests, type ConsentSettingsData } from '../tables/index.js';
+import { inTransaction, type Tx } from '../tx.js';
+
+export const DEFAULT_CONSENT: ConsentSettingsData = {
+  allowReferrals: true,
+  channels: ['IN_APP'],
+  // Empty means no category restriction.
+  categories: [],
+  // A customer who tolerates one message a week must not get more than four or five a month.
+  maxRequestsPerWeek: 2,
+  maxRequestsPerMonth: 4,
+  blockedMerchantIds: [],
+};
+
+/** At most this many requests from one requester to one customer per 90 days. */
+export const SAME_REQUESTER_LIMIT = 2;
+const DAY_MS = 86_400_000;
+
+/** One person, one set of settings: the account once claimed, before that the customer record. */
+export const consentSubject = (record: { id: string; accountId: string | null }): string => record.accountId ?? record.id;
+
+type Q = Db | Tx;
+
+export function latestConsent(q: Q, subjectId: string) {
+  return q.select().from(consentVersions).where(eq(consentVersions.subjectId, subjectId)).orderBy(desc(consentVersions.version)).limit(1).get();
+}
+
+export function appendConsent(tx: Tx, subjectId: string, settings: ConsentSettingsData, changedBy: string, reason: string | null) {
+  const latest = latestConsent(tx, subjectId);
+  const row = { id: newId(), subjectId, version: (latest?.version ?? 0) + 1, settings, changedAt: nowIso(), changedBy, reason };
+  tx.insert(consentVersions).values(row).run();
+  return row;
+}
+
+export interface ConsentChanges {
+  allowReferrals?: boolean | null;
+  channels?: string[] | null;
+  categories?: string[] | null;
+  maxRequestsPerWeek?: number | null;
+  maxRequestsPerMonth?: number | null;
+  blockMerchantIds?: string[] | null;
+  unblockMerchantIds?: string[] | null;
+  reason?: string | null;
+}
+
+export function applyChanges(current: ConsentSettingsData, c: ConsentChanges): ConsentSettingsData {
+  const blocked = new Set(current.blockedMerchantIds);
+  for (const id of c.blockMerchantIds ?? []) blocked.add(id);
+  for (const id of c.unblockMerchantIds ?? []) blocked.delete(id);
+  return {
+    allowReferrals: c.allowReferrals ?? current.allowReferrals,
+    channels: c.channels ?? current.channels,
+    categories: c.categories ?? current.categories,
+    maxRequestsPerWeek: c.maxRequestsPerWeek ?? current.maxRequestsPerWeek,
+    maxRequestsPerMonth: c.maxRequestsPerMonth ?? current.maxRequestsPerMonth,
+    blockedMerchantIds: [...blocked],
+  };
+}
+
+/** The customer changes their own settings: a new version, and pending requests from newly blocked merchants are declined. */
+export function updateConsent(db: Db, accountId: string, changes: ConsentChanges) {
+  return inTransaction(db, (tx) => {
+    const current = latestConsent(tx, accountId)?.settings ?? DEFAULT_CONSENT;
+    const next = applyChanges(current, changes);
+    if (next.maxRequestsPerMonth < next.maxRequestsPerWeek) {
+      throw new AppError('BAD_USER_INPUT', 'The monthly limit cannot be lower than the weekly limit.', { field: 'maxRequestsPerMonth' });
+    }
+    const row = appendConsent(tx, accountId, next, 'CUSTOMER', changes.reason ?? null);
+    const newlyBlocked = next.blockedMerchantIds.filter((id) => !current.blockedMerchantIds.includes(id));
+    declinePending(tx, accountId, next.allowReferrals ? newlyBlocked : null);
+    return row;
+  });
+}
+
+/** Declines a person's pending requests: from the given requesters, or all of them (null). */
+export function declinePending(tx: Tx, accountId: string, fromRequesters: string[] | null) {
+  if (fromRequesters && fromRequesters.length === 0) return;
+  const records = tx.select({ id: customers.id }).from(customers).where(eq(customers.accountId, accountId)).all().map((r) => r.id);
+  if (records.length === 0) return;
+  tx.update(referralRequests)
+    .set({ status: 'DECLINED', decidedAt: nowIso() })
+    .where(
+      and(
+        inArray(referralRequests.customerId, records),
+        eq(referralRequests.status, 'PENDING'),
+        fromRequesters ? inArray(referralRequests.requesterMerchantId, fromRequesters) : undefined,
+      ),
+    )
+    .run();
+}
+
+/**
+ * Before a referral request is created: the customer's consent must allow this requester and
+ * category, and the frequency caps (over all requesters) must have room. Refusals are errors.
+ */
+export function assertMayRequest(
+  tx: Tx,
+  record: { id: string; accountId: string | null },
+  requesterMerchantId: string,
+  category: string | null,
+  now = new Date(),
+) {
+  const settings = latestConsent(tx, consentSubject(record))?.settings ?? DEFAULT_CONSENT;
+  if (!settings.allowReferrals) throw new AppError('CONSENT_REFUSED', 'This customer does not accept referral requests.');
+  if (settings.blockedMerchantIds.includes(requesterMerchantId)) {
+    throw new AppError('CONSENT_REFUSED', 'This customer does not accept requests from your business.');
+  }
+  if (category && settings.categories.length > 0 && !settings.categories.includes(category)) {
+    throw new AppError('CONSENT_REFUSED', 'This customer does not accept offers in this category.');
+  }
+  const records = record.accountId
+    ? tx.select({ id: customers.id }).from(customers).where(eq(customers.accountId, record.accountId)).all().map((r) => r.id)
+    : [record.id];
+  const window = (days: number, extra?: ReturnType<typeof eq>) => {
+    const since = new Date(now.getTime() - days * DAY_MS).toISOString();
+    const where = and(inArray(referralRequests.customerId, records), gte(referralRequests.createdAt, since), extra);
+    const n = tx.select({ n: count() }).from(referralRequests).where(where).get()!.n;
+    const oldest = tx.select({ at: referralRequests.createdAt }).from(referralRequests).where(where).orderBy(asc(referralRequests.createdAt)).limit(1).get();
+    const retryAfter = oldest ? Math.max(1, Math.ceil((Date.parse(oldest.at) + days * DAY_MS - now.getTime()) / 1000)) : 0;
+    return { n, retryAfter };
+  };
+  const caps: [number, number, ReturnType<typeof eq> | undefined, string][] = [
+    [7, settings.maxRequestsPerWeek, undefined, 'This customer has received as many requests as they allow this week.'],
+    [30, settings.maxRequestsPerMonth, undefined, 'This customer has received as many requests as they allow this month.'],
+    [90, SAME_REQUESTER_LIMIT, eq(referralRequests.requesterMerchantId, requesterMerchantId), 'You have asked this customer twice in the last 90 days.'],
+  ];
+  for (const [days, limit, extra, message] of caps) {
+    if (limit === 0) throw new AppError('CONSENT_REFUSED', 'This customer does not accept referral requests at the moment.');
+    const w = window(days, extra);
+    if (w.n >= limit) throw new AppError('RATE_LIMITED', message, { retryAfter: w.retryAfter });
+  }
+}
+
+/**
+ * A new account takes over the consent history its customer record had (the versions the
+ * merchant recorded), unchanged: same versions, who, when and why.
+ */
+export function carryConsentHistory(tx: Tx, fromSubject: string, toSubject: string) {
+  const versions = tx.select().from(consentVersions).where(eq(consentVersions.subjectId, fromSubject)).orderBy(asc(consentVersions.version)).all();
+  if (versions.length > 0) tx.insert(consentVersions).values(versions.map((v) => ({ ...v, id: newId(), subjectId: toSubject }))).run();
+}
+
+/** Consent recorded by the originating merchant when it adds a customer (given in store, online…). */
+export function recordInitialConsent(tx: Tx, customerId: string, merchantName: string, source: string) {
+  return appendConsent(tx, customerId, DEFAULT_CONSENT, `MERCHANT:${merchantName}`, `consent given (${source})`);
+}

@@ -1,0 +1,120 @@
+// Customers of an originating merchant: adding them, invites, and claiming a customer account.
+import { createHash, randomInt } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { AppError, conflict, notFound, unauthenticated } from '../errors.js';
+import { newId, nowIso } from '../ids.js';
+import { accounts, customerInvites, customers, merchants } from '../tables/index.js';
+import { inTransaction, type Tx } from '../tx.js';
+import type { Identity, Vault } from '../vault.js';
+import { carryConsentHistory, recordInitialConsent } from './consent.js';
+import { openSession, type SessionGrant, type TokenMaterial } from './accounts.js';
+
+export const INVITE_DAYS = 14;
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export const hashInviteCode = (code: string): string => createHash('sha256').update(code.toUpperCase()).digest('hex');
+
+function newInvite(tx: Tx, vault: Vault, customerId: string) {
+  const code = Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+  const id = newId();
+  const now = new Date();
+  tx.insert(customerInvites)
+    .values({
+      id,
+      customerId,
+      codeHash: hashInviteCode(code),
+      codeSealed: vault.sealSecret(code, `invite:${id}`),
+      expiresAt: new Date(now.getTime() + INVITE_DAYS * 86_400_000).toISOString(),
+      createdAt: now.toISOString(),
+    })
+    .run();
+  return code;
+}
+
+export interface AddCustomerData extends Identity {
+  tags: string[];
+  consentSource: 'IN_STORE' | 'ONLINE' | 'PHONE' | 'IMPORT';
+}
+
+/** The originating merchant records a customer who agreed to it keeping their details. */
+export function addCustomer(db: Db, vault: Vault, merchantId: string, data: AddCustomerData): { customerId: string } {
+  return inTransaction(db, (tx) => {
+    if (vault.customersWithPhone(tx, data.phone, merchantId).length > 0) {
+      throw conflict('You already have a customer with this phone number.');
+    }
+    const merchant = tx.select({ name: merchants.name }).from(merchants).where(eq(merchants.id, merchantId)).get();
+    if (!merchant) throw notFound('merchant');
+    const customerId = newId();
+    tx.insert(customers).values({ id: customerId, merchantId, tags: data.tags, consentSource: data.consentSource, createdAt: nowIso() }).run();
+    vault.writeIdentity(tx, customerId, merchantId, data);
+    recordInitialConsent(tx, customerId, merchant.name, data.consentSource);
+    newInvite(tx, vault, customerId);
+    return { customerId };
+  });
+}
+
+/** The invite a merchant may still show (unused, unexpired), with its code. */
+export function activeInvite(db: Db, vault: Vault, customerId: string): { code: string; expiresAt: string } | null {
+  const row = db
+    .select()
+    .from(customerInvites)
+    .where(and(eq(customerInvites.customerId, customerId), isNull(customerInvites.usedAt)))
+    .all()
+    .find((i) => i.expiresAt > nowIso());
+  return row ? { code: vault.openSecret(row.codeSealed, `invite:${row.id}`), expiresAt: row.expiresAt } : null;
+}
+
+export interface ClaimTarget {
+  inviteId: string;
+  customerId: string;
+  /** The account this phone already claimed at another merchant, with its password hash. */
+  existing: { accountId: string; passwordHash: string } | null;
+}
+
+/** Looks an invite up before the (slow, async) password work; the claim re-checks everything. */
+export function findClaimTarget(db: Db, vault: Vault, code: string): ClaimTarget {
+  const invite = db.select().from(customerInvites).where(eq(customerInvites.codeHash, hashInviteCode(code))).get();
+  if (!invite || invite.usedAt || invite.expiresAt <= nowIso()) {
+    throw new AppError('NOT_FOUND', 'This invite code is not valid or has expired. Ask the shop for a new one.');
+  }
+  const record = db.select().from(customers).where(eq(customers.id, invite.customerId)).get();
+  if (!record || record.erasedAt) throw new AppError('NOT_FOUND', 'This invite code is not valid or has expired. Ask the shop for a new one.');
+  if (record.accountId) throw conflict('This invite was already used.');
+  const linked = vault.samePhoneRecords(db, record.id).find((c) => c.accountId);
+  const existing = linked?.accountId
+    ? (db.select({ accountId: accounts.id, passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, linked.accountId)).get() ?? null)
+    : null;
+  return { inviteId: invite.id, customerId: record.id, existing };
+}
+
+/**
+ * Claims an invite: links the record to the account the same phone already has (the caller has
+ * verified that account's password), or creates a new customer account with this password.
+ */
+export function claimInvite(db: Db, target: ClaimTarget, passwordHash: string, token: TokenMaterial): SessionGrant {
+  return inTransaction(db, (tx) => {
+    const invite = tx.select().from(customerInvites).where(eq(customerInvites.id, target.inviteId)).get();
+    const now = nowIso();
+    if (!invite || invite.usedAt || invite.expiresAt <= now) throw conflict('This invite was already used.');
+    const record = tx.select().from(customers).where(eq(customers.id, target.customerId)).get();
+    if (!record || record.accountId || record.erasedAt) throw conflict('This invite was already used.');
+    let accountId = target.existing?.accountId;
+    let tokenVersion = 0;
+    if (accountId) {
+      const account = tx.select().from(accounts).where(eq(accounts.id, accountId)).get();
+      if (!account || account.disabledAt) throw unauthenticated('Wrong login or password.');
+      tokenVersion = account.tokenVersion;
+    } else {
+      accountId = newId();
+      // No name in clear text: the customer's own name is read through the vault when shown.
+      tx.insert(accounts).values({ id: accountId, kind: 'CUSTOMER', email: null, passwordHash, displayName: '顾客', createdAt: now }).run();
+      // The person's settings start from what they told this merchant.
+      carryConsentHistory(tx, record.id, accountId);
+    }
+    tx.update(customers).set({ accountId, claimedAt: now }).where(eq(customers.id, record.id)).run();
+    tx.update(customerInvites).set({ usedAt: now }).where(eq(customerInvites.id, invite.id)).run();
+    const sessionId = openSession(tx, accountId, token);
+    return { accountId, sessionId, tokenVersion };
+  });
+}

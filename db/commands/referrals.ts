@@ -1,0 +1,299 @@
+// The referral handoff: interest → request (or proposal) → the customer's answer → grant → revoke.
+// Each function is one immediate transaction that re-checks its rule inside it.
+import { and, asc, desc, eq, gt, isNull, lte } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { AppError, conflict, forbidden, notFound } from '../errors.js';
+import { newId, nowIso } from '../ids.js';
+import {
+  allianceMembers,
+  communityMembers,
+  contactGrants,
+  conversions,
+  customers,
+  interests,
+  offerPlacements,
+  offers,
+  privacyNotices,
+  referralRequests,
+  type ContactField,
+} from '../tables/index.js';
+import { inTransaction, type Tx } from '../tx.js';
+import { appendConsent, assertMayRequest, consentSubject, DEFAULT_CONSENT, latestConsent } from './consent.js';
+
+export const REQUEST_TTL_DAYS = 7;
+export const MAX_RETENTION_DAYS = 365;
+const DAY_MS = 86_400_000;
+
+/** The alliances where a merchant is an approved member. */
+function approvedAlliances(tx: Tx, merchantId: string): string[] {
+  return tx
+    .select({ id: allianceMembers.allianceId })
+    .from(allianceMembers)
+    .where(and(eq(allianceMembers.merchantId, merchantId), eq(allianceMembers.status, 'APPROVED')))
+    .all()
+    .map((r) => r.id);
+}
+
+/** A published, current offer placed in a community this customer account is in, from a merchant not suspended there. */
+function offerVisibleToCustomer(tx: Tx, offerId: string, accountId: string, now: string) {
+  return tx
+    .select({ offer: offers, allianceId: offerPlacements.allianceId })
+    .from(offers)
+    .innerJoin(offerPlacements, eq(offerPlacements.offerId, offers.id))
+    .innerJoin(
+      communityMembers,
+      and(eq(communityMembers.communityId, offerPlacements.communityId), eq(communityMembers.accountId, accountId), isNull(communityMembers.leftAt)),
+    )
+    .innerJoin(
+      allianceMembers,
+      and(eq(allianceMembers.allianceId, offerPlacements.allianceId), eq(allianceMembers.merchantId, offers.merchantId), eq(allianceMembers.status, 'APPROVED')),
+    )
+    .where(and(eq(offers.id, offerId), eq(offers.status, 'PUBLISHED'), gt(offers.endsAt, now)))
+    .get();
+}
+
+export function expressInterest(db: Db, accountId: string, offerId: string, note: string | null) {
+  return inTransaction(db, (tx) => {
+    const now = nowIso();
+    const visible = offerVisibleToCustomer(tx, offerId, accountId, now);
+    if (!visible) throw notFound('offer');
+    const existing = tx.select().from(interests).where(and(eq(interests.offerId, offerId), eq(interests.accountId, accountId))).get();
+    if (existing) return existing;
+    // Attribute the interest to the customer's record at a merchant of the offer's alliance,
+    // preferring another merchant than the offering one (that is who introduces the customer).
+    const records = tx
+      .select({ id: customers.id, merchantId: customers.merchantId })
+      .from(customers)
+      .innerJoin(allianceMembers, and(eq(allianceMembers.merchantId, customers.merchantId), eq(allianceMembers.allianceId, visible.allianceId), eq(allianceMembers.status, 'APPROVED')))
+      .where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt)))
+      .orderBy(asc(customers.createdAt))
+      .all();
+    const origin = records.find((r) => r.merchantId !== visible.offer.merchantId) ?? records[0];
+    if (!origin) throw forbidden('Only customers of this alliance\'s merchants can respond to its offers.');
+    const row = { id: newId(), offerId, offerMerchantId: visible.offer.merchantId, accountId, customerId: origin.id, originMerchantId: origin.merchantId, note, createdAt: now };
+    tx.insert(interests).values(row).run();
+    return row;
+  });
+}
+
+export interface ReferralAsk {
+  purpose: string;
+  fields: ContactField[];
+  retentionDays: number;
+  message: string | null;
+}
+
+function currentNotice(tx: Tx, merchantId: string) {
+  return tx
+    .select({ id: privacyNotices.id, version: privacyNotices.version })
+    .from(privacyNotices)
+    .where(eq(privacyNotices.merchantId, merchantId))
+    .orderBy(desc(privacyNotices.version))
+    .limit(1)
+    .get();
+}
+
+function createRequest(
+  tx: Tx,
+  base: { requesterMerchantId: string; originMerchantId: string; customer: { id: string; accountId: string | null }; initiatedBy: 'REQUESTER' | 'ORIGIN'; interestId: string | null; offerId: string | null; category: string | null },
+  ask: ReferralAsk,
+) {
+  if (base.requesterMerchantId === base.originMerchantId) throw conflict('This customer is already your own customer.');
+  assertMayRequest(tx, base.customer, base.requesterMerchantId, base.category);
+  const now = new Date();
+  const notice = currentNotice(tx, base.requesterMerchantId);
+  const row = {
+    id: newId(),
+    status: 'PENDING' as const,
+    requesterMerchantId: base.requesterMerchantId,
+    originMerchantId: base.originMerchantId,
+    customerId: base.customer.id,
+    initiatedBy: base.initiatedBy,
+    interestId: base.interestId,
+    offerId: base.offerId,
+    purpose: ask.purpose,
+    requestedFields: ask.fields,
+    grantedFields: [] as ContactField[],
+    retentionDays: ask.retentionDays,
+    message: ask.message,
+    requesterNoticeId: notice?.id ?? null,
+    requesterNoticeVersion: notice?.version ?? null,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + REQUEST_TTL_DAYS * DAY_MS).toISOString(),
+  };
+  tx.insert(referralRequests).values(row).run();
+  return row;
+}
+
+/** The offering merchant asks for the contact of a customer who showed interest in its offer. */
+export function requestReferral(db: Db, requesterMerchantId: string, interestId: string, ask: ReferralAsk) {
+  return inTransaction(db, (tx) => {
+    const found = tx
+      .select({ interest: interests, offer: offers, customer: customers })
+      .from(interests)
+      .innerJoin(offers, eq(offers.id, interests.offerId))
+      .innerJoin(customers, eq(customers.id, interests.customerId))
+      .where(eq(interests.id, interestId))
+      .get();
+    if (!found || found.offer.merchantId !== requesterMerchantId) throw notFound('interest');
+    if (found.customer.erasedAt) throw new AppError('CONSENT_REFUSED', 'This customer has erased their data.');
+    if (tx.select({ id: referralRequests.id }).from(referralRequests).where(eq(referralRequests.interestId, interestId)).get()) {
+      throw conflict('A referral was already requested for this interest.');
+    }
+    return createRequest(
+      tx,
+      {
+        requesterMerchantId,
+        originMerchantId: found.interest.originMerchantId,
+        customer: found.customer,
+        initiatedBy: 'REQUESTER',
+        interestId,
+        offerId: found.offer.id,
+        category: found.offer.category,
+      },
+      ask,
+    );
+  });
+}
+
+/** The originating merchant proposes introducing its own customer to an alliance partner. */
+export function proposeReferral(
+  db: Db,
+  originMerchantId: string,
+  input: { customerId: string; toMerchantId: string; offerId: string | null } & ReferralAsk,
+) {
+  return inTransaction(db, (tx) => {
+    const customer = tx.select().from(customers).where(eq(customers.id, input.customerId)).get();
+    if (!customer || customer.merchantId !== originMerchantId) throw notFound('customer');
+    if (customer.erasedAt) throw new AppError('CONSENT_REFUSED', 'This customer has erased their data.');
+    const shared = approvedAlliances(tx, originMerchantId).filter((a) => approvedAlliances(tx, input.toMerchantId).includes(a));
+    if (shared.length === 0) throw forbidden('You can only introduce customers to members of your alliances.');
+    let category: string | null = null;
+    if (input.offerId) {
+      const offer = tx.select().from(offers).where(eq(offers.id, input.offerId)).get();
+      if (!offer || offer.merchantId !== input.toMerchantId) throw new AppError('BAD_USER_INPUT', 'The offer must be one of the partner\'s offers.', { field: 'offerId' });
+      category = offer.category;
+    }
+    return createRequest(
+      tx,
+      { requesterMerchantId: input.toMerchantId, originMerchantId, customer, initiatedBy: 'ORIGIN', interestId: null, offerId: input.offerId, category },
+      input,
+    );
+  });
+}
+
+/** Loads a request for its customer; someone else's request is NOT_FOUND. */
+function requestOfCustomer(tx: Tx, referralId: string, accountId: string) {
+  const found = tx
+    .select({ request: referralRequests, customer: customers })
+    .from(referralRequests)
+    .innerJoin(customers, eq(customers.id, referralRequests.customerId))
+    .where(eq(referralRequests.id, referralId))
+    .get();
+  if (!found || found.customer.accountId !== accountId) throw notFound('referral request');
+  return found;
+}
+
+/** A pending request whose time ran out is EXPIRED; the write makes the read-time rule durable. */
+function assertPending(tx: Tx, request: typeof referralRequests.$inferSelect, now: string) {
+  if (request.status === 'PENDING' && request.expiresAt <= now) {
+    tx.update(referralRequests).set({ status: 'EXPIRED' }).where(eq(referralRequests.id, request.id)).run();
+    return 'EXPIRED';
+  }
+  return request.status;
+}
+
+export interface Response {
+  accept: boolean;
+  fields?: ContactField[] | null;
+  blockRequester?: boolean | null;
+}
+
+export function respondToReferral(db: Db, accountId: string, referralId: string, response: Response) {
+  const outcome = inTransaction(db, (tx) => {
+    const { request, customer } = requestOfCustomer(tx, referralId, accountId);
+    const now = new Date();
+    const status = assertPending(tx, request, now.toISOString());
+    if (status !== 'PENDING') return { conflict: status };
+    if (response.accept) {
+      const fields = response.fields && response.fields.length > 0 ? response.fields : request.requestedFields;
+      if (response.fields && response.fields.length === 0) {
+        throw new AppError('BAD_USER_INPUT', 'Choose at least one detail to share.', { field: 'fields' });
+      }
+      if (!fields.every((f) => request.requestedFields.includes(f))) {
+        throw new AppError('BAD_USER_INPUT', 'You can only share details that were asked for.', { field: 'fields' });
+      }
+      const granted = request.requestedFields.filter((f) => fields.includes(f));
+      tx.update(referralRequests).set({ status: 'ACCEPTED', grantedFields: granted, decidedAt: now.toISOString() }).where(eq(referralRequests.id, request.id)).run();
+      tx.insert(contactGrants)
+        .values({
+          id: newId(),
+          referralId: request.id,
+          merchantId: request.requesterMerchantId,
+          customerId: customer.id,
+          fields: granted,
+          grantedAt: now.toISOString(),
+          validUntil: new Date(now.getTime() + request.retentionDays * DAY_MS).toISOString(),
+        })
+        .run();
+    } else {
+      tx.update(referralRequests).set({ status: 'DECLINED', decidedAt: now.toISOString() }).where(eq(referralRequests.id, request.id)).run();
+      if (response.blockRequester) {
+        const subject = consentSubject(customer);
+        const current = latestConsent(tx, subject)?.settings ?? DEFAULT_CONSENT;
+        if (!current.blockedMerchantIds.includes(request.requesterMerchantId)) {
+          appendConsent(tx, subject, { ...current, blockedMerchantIds: [...current.blockedMerchantIds, request.requesterMerchantId] }, 'CUSTOMER', 'blocked when declining a referral request');
+        }
+      }
+    }
+    return { ok: request.id };
+  });
+  if ('conflict' in outcome) throw conflict(`This request can no longer be answered (it is ${outcome.conflict}).`);
+  return outcome.ok;
+}
+
+/** The merchant that made the request (or the proposing origin) takes it back while pending. */
+export function withdrawReferral(db: Db, merchantId: string, referralId: string) {
+  const outcome = inTransaction(db, (tx) => {
+    const request = tx.select().from(referralRequests).where(eq(referralRequests.id, referralId)).get();
+    const initiator = request?.initiatedBy === 'ORIGIN' ? request.originMerchantId : request?.requesterMerchantId;
+    if (!request || (merchantId !== request.requesterMerchantId && merchantId !== request.originMerchantId)) throw notFound('referral request');
+    if (merchantId !== initiator) throw forbidden('Only the merchant that made this request can withdraw it.');
+    const status = assertPending(tx, request, nowIso());
+    if (status !== 'PENDING') return { conflict: status };
+    tx.update(referralRequests).set({ status: 'WITHDRAWN', decidedAt: nowIso() }).where(eq(referralRequests.id, referralId)).run();
+    return { ok: referralId };
+  });
+  if ('conflict' in outcome) throw conflict(`This request can no longer be withdrawn (it is ${outcome.conflict}).`);
+  return outcome.ok;
+}
+
+/** The customer ends a grant at once: the contact is null from then on. */
+export function revokeGrant(db: Db, accountId: string, referralId: string) {
+  return inTransaction(db, (tx) => {
+    const { request } = requestOfCustomer(tx, referralId, accountId);
+    if (request.status !== 'ACCEPTED') throw conflict('Only an accepted referral can be revoked.');
+    const now = nowIso();
+    tx.update(referralRequests).set({ status: 'REVOKED' }).where(eq(referralRequests.id, referralId)).run();
+    tx.update(contactGrants).set({ revokedAt: now }).where(and(eq(contactGrants.referralId, referralId), isNull(contactGrants.revokedAt))).run();
+    return referralId;
+  });
+}
+
+export function recordConversion(db: Db, merchantId: string, referralId: string, amount: number) {
+  return inTransaction(db, (tx) => {
+    const request = tx.select().from(referralRequests).where(eq(referralRequests.id, referralId)).get();
+    if (!request || (request.requesterMerchantId !== merchantId && request.originMerchantId !== merchantId)) throw notFound('referral request');
+    if (request.requesterMerchantId !== merchantId) throw forbidden('Only the merchant that received the referral records its sales.');
+    if (request.status !== 'ACCEPTED' && request.status !== 'REVOKED') throw conflict('Sales can only be recorded on an accepted referral.');
+    tx.insert(conversions).values({ id: newId(), referralId, amount, at: nowIso() }).run();
+    return referralId;
+  });
+}
+
+/** The sweep job: pending requests past their expiry become EXPIRED. Idempotent. */
+export function expirePendingReferrals(db: Db, now = nowIso()): number {
+  return inTransaction(db, (tx) =>
+    tx.update(referralRequests).set({ status: 'EXPIRED' }).where(and(eq(referralRequests.status, 'PENDING'), lte(referralRequests.expiresAt, now))).run().changes,
+  );
+}

@@ -1,0 +1,234 @@
+// The vault: the only reader and writer of personal information (name, phone, address, WeChat).
+// Every read checks the viewer's right and writes the access-log entry in the same transaction;
+// a viewer without the right gets nothing (null), never an error that reveals the data exists.
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { newId, nowIso } from './ids.js';
+import { accessLog, contactGrants, customerIdentities, customers, referralRequests, type ContactField } from './tables/index.js';
+import { inTransaction, type Tx } from './tx.js';
+import { blindIndex, open, pseudonym, seal, type PiiKeys } from './vault/crypto.js';
+
+export type { ContactField };
+export const CONTACT_FIELDS: readonly ContactField[] = ['NAME', 'PHONE', 'ADDRESS', 'WECHAT'];
+
+export interface Identity {
+  name: string;
+  /** E.164, already normalised at the edge. */
+  phone: string;
+  address?: string | null;
+  wechat?: string | null;
+}
+
+export type Contact = Partial<Record<ContactField, string | null>>;
+
+/** Who is reading: the parts of the request's viewer the vault's rules depend on. */
+export interface Reader {
+  accountId: string;
+  displayName: string;
+  kind: 'MERCHANT' | 'CUSTOMER';
+  merchantId: string | null;
+  canViewContacts: boolean;
+}
+
+const COLUMN = {
+  NAME: 'nameSealed',
+  PHONE: 'phoneSealed',
+  ADDRESS: 'addressSealed',
+  WECHAT: 'wechatSealed',
+} as const satisfies Record<ContactField, keyof typeof customerIdentities.$inferSelect>;
+
+type IdentityRow = typeof customerIdentities.$inferSelect;
+
+export class Vault {
+  constructor(
+    private readonly db: Db,
+    private readonly keys: PiiKeys,
+  ) {}
+
+  /** How one customer record appears to one viewer (a merchant, or an account without one). */
+  pseudonymFor(customerId: string, viewerKey: string): string {
+    return pseudonym(this.keys, customerId, viewerKey);
+  }
+
+  /** The blind index of an E.164 phone number. */
+  phoneIndex(phone: string): string {
+    return blindIndex(this.keys, phone);
+  }
+
+  private sealed(customerId: string, field: ContactField, value: string | null | undefined): string | null {
+    return value == null || value === '' ? null : seal(this.keys, value, `${customerId}:${field}`);
+  }
+
+  private opened(row: IdentityRow, field: ContactField): string | null {
+    const value = row[COLUMN[field]];
+    return value == null ? null : open(this.keys, value, `${row.customerId}:${field}`);
+  }
+
+  /** Inside the caller's transaction: stores a new customer's identity. */
+  writeIdentity(tx: Tx, customerId: string, merchantId: string, identity: Identity): void {
+    tx.insert(customerIdentities)
+      .values({
+        customerId,
+        merchantId,
+        nameSealed: this.sealed(customerId, 'NAME', identity.name),
+        phoneSealed: this.sealed(customerId, 'PHONE', identity.phone),
+        addressSealed: this.sealed(customerId, 'ADDRESS', identity.address),
+        wechatSealed: this.sealed(customerId, 'WECHAT', identity.wechat),
+        phoneIndex: this.phoneIndex(identity.phone),
+      })
+      .run();
+  }
+
+  /** Inside the caller's transaction: replaces the given fields (a correction by the customer). */
+  correctIdentity(tx: Tx, customerId: string, changes: Partial<Identity>): void {
+    const set: Partial<IdentityRow> = {};
+    if (changes.name !== undefined) set.nameSealed = this.sealed(customerId, 'NAME', changes.name);
+    if (changes.address !== undefined) set.addressSealed = this.sealed(customerId, 'ADDRESS', changes.address);
+    if (changes.wechat !== undefined) set.wechatSealed = this.sealed(customerId, 'WECHAT', changes.wechat);
+    if (changes.phone !== undefined) {
+      set.phoneSealed = this.sealed(customerId, 'PHONE', changes.phone);
+      set.phoneIndex = this.phoneIndex(changes.phone);
+    }
+    if (Object.keys(set).length > 0) tx.update(customerIdentities).set(set).where(eq(customerIdentities.customerId, customerId)).run();
+  }
+
+  /** Inside the caller's transaction: removes every ciphertext and the blind index of a record. */
+  eraseIdentity(tx: Tx, customerId: string): void {
+    tx.update(customerIdentities)
+      .set({ nameSealed: null, phoneSealed: null, addressSealed: null, wechatSealed: null, phoneIndex: null })
+      .where(eq(customerIdentities.customerId, customerId))
+      .run();
+  }
+
+  private recordsWithIndex(q: Db | Tx, index: string, merchantId?: string) {
+    return q
+      .select({ customerId: customers.id, merchantId: customers.merchantId, accountId: customers.accountId })
+      .from(customerIdentities)
+      .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
+      .where(and(eq(customerIdentities.phoneIndex, index), isNull(customers.erasedAt), merchantId ? eq(customerIdentities.merchantId, merchantId) : undefined))
+      .all();
+  }
+
+  /** Customer records (not erased) with this phone: at one merchant, or at every merchant. */
+  customersWithPhone(q: Db | Tx, phone: string, merchantId?: string) {
+    return this.recordsWithIndex(q, this.phoneIndex(phone), merchantId);
+  }
+
+  /** Other merchants' records of the same person (same phone), found through the blind index only. */
+  samePhoneRecords(q: Db | Tx, customerId: string) {
+    const own = q.select({ phoneIndex: customerIdentities.phoneIndex }).from(customerIdentities).where(eq(customerIdentities.customerId, customerId)).get();
+    return own?.phoneIndex ? this.recordsWithIndex(q, own.phoneIndex).filter((r) => r.customerId !== customerId) : [];
+  }
+
+  /** Secrets that are not personal information but must not sit in clear text (invite codes). */
+  sealSecret(value: string, aad: string): string {
+    return seal(this.keys, value, aad);
+  }
+
+  openSecret(sealed: string, aad: string): string {
+    return open(this.keys, sealed, aad);
+  }
+
+  /** The customer account that signs in with this phone, if one has claimed an invite. */
+  accountForPhone(phone: string): string | null {
+    return this.customersWithPhone(this.db, phone).find((r) => r.accountId)?.accountId ?? null;
+  }
+
+  private log(tx: Tx, reader: Reader, kind: 'OWN_RECORD' | 'GRANT' | 'SELF', entries: { customerId: string; fields: ContactField[]; referralId?: string }[]) {
+    const rows = entries
+      .filter((e) => e.fields.length > 0)
+      .map((e) => ({
+        id: newId(),
+        at: nowIso(),
+        actorAccountId: reader.accountId,
+        actorName: reader.displayName,
+        merchantId: reader.merchantId,
+        kind,
+        fields: e.fields,
+        customerId: e.customerId,
+        referralId: e.referralId ?? null,
+      }));
+    if (rows.length > 0) tx.insert(accessLog).values(rows).run();
+  }
+
+  private readRow(row: IdentityRow, fields: readonly ContactField[]) {
+    const contact: Contact = {};
+    for (const f of fields) contact[f] = this.opened(row, f);
+    return { customerId: row.customerId, contact, returned: fields.filter((f) => contact[f] != null) };
+  }
+
+  /**
+   * An originating merchant reads its own customers (customer id → the fields wanted): owner or
+   * staff with canViewContacts only. Customers the reader may not see, and erased ones, are absent.
+   */
+  readOwn(reader: Reader, wanted: ReadonlyMap<string, readonly ContactField[]>): Map<string, Contact> {
+    const result = new Map<string, Contact>();
+    if (reader.kind !== 'MERCHANT' || !reader.merchantId || !reader.canViewContacts || wanted.size === 0) return result;
+    return inTransaction(this.db, (tx) => {
+      const rows = tx
+        .select({ identity: customerIdentities })
+        .from(customerIdentities)
+        .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
+        .where(and(inArray(customerIdentities.customerId, [...wanted.keys()]), eq(customers.merchantId, reader.merchantId!), isNull(customers.erasedAt)))
+        .all();
+      const read = rows.map(({ identity }) => this.readRow(identity, wanted.get(identity.customerId)!));
+      this.log(tx, reader, 'OWN_RECORD', read.map((r) => ({ customerId: r.customerId, fields: r.returned })));
+      for (const r of read) result.set(r.customerId, r.contact);
+      return result;
+    });
+  }
+
+  /**
+   * A requester reads a contact through a customer's grant: only the granted fields, only while
+   * the referral is ACCEPTED, the grant unrevoked and before validUntil.
+   */
+  readGranted(reader: Reader, referralIds: readonly string[]): Map<string, { contact: Contact; validUntil: string }> {
+    const result = new Map<string, { contact: Contact; validUntil: string }>();
+    if (reader.kind !== 'MERCHANT' || !reader.merchantId || referralIds.length === 0) return result;
+    return inTransaction(this.db, (tx) => {
+      const now = nowIso();
+      const rows = tx
+        .select({ identity: customerIdentities, grant: contactGrants })
+        .from(contactGrants)
+        .innerJoin(referralRequests, eq(referralRequests.id, contactGrants.referralId))
+        .innerJoin(customers, eq(customers.id, contactGrants.customerId))
+        .innerJoin(customerIdentities, eq(customerIdentities.customerId, contactGrants.customerId))
+        .where(
+          and(
+            inArray(contactGrants.referralId, [...referralIds]),
+            eq(contactGrants.merchantId, reader.merchantId!),
+            eq(referralRequests.status, 'ACCEPTED'),
+            isNull(contactGrants.revokedAt),
+            gt(contactGrants.validUntil, now),
+            isNull(customers.erasedAt),
+          ),
+        )
+        .all();
+      const entries = rows.map(({ identity, grant }) => {
+        const read = this.readRow(identity, grant.fields);
+        return { referralId: grant.referralId, customerId: grant.customerId, contact: read.contact, fields: read.returned, validUntil: grant.validUntil };
+      });
+      this.log(tx, reader, 'GRANT', entries.map((e) => ({ customerId: e.customerId, fields: e.fields, referralId: e.referralId })));
+      for (const e of entries) result.set(e.referralId, { contact: e.contact, validUntil: e.validUntil });
+      return result;
+    });
+  }
+
+  /** A customer reads their own records at every merchant (export, the self-service pages). */
+  readSelf(reader: Reader, fields: readonly ContactField[] = CONTACT_FIELDS): Map<string, Contact> {
+    const result = new Map<string, Contact>();
+    if (reader.kind !== 'CUSTOMER') return result;
+    return inTransaction(this.db, (tx) => {
+      const rows = tx
+        .select({ identity: customerIdentities })
+        .from(customerIdentities)
+        .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
+        .where(and(eq(customers.accountId, reader.accountId), isNull(customers.erasedAt)))
+        .all()
+        .map((r) => this.readRow(r.identity, fields));
+      this.log(tx, reader, 'SELF', rows.map((r) => ({ customerId: r.customerId, fields: r.returned })));
+      for (const r of rows) result.set(r.customerId, r.contact);
+      return result;
+    });
+  }
+}

@@ -1,0 +1,190 @@
+// Customers as their originating merchant sees them, customers as everyone else sees them
+// (a pseudonym), and a customer looking at themselves.
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { AppError } from '../db/errors.js';
+import { customers } from '../db/tables/index.js';
+import * as customerCommands from '../db/commands/customers.js';
+import type { ContactField } from '../db/vault.js';
+import { hashPassword, verifyPassword } from '../server/auth/passwords.js';
+import { issueSession } from '../server/auth/sessions.js';
+import type { Context, Viewer } from '../server/context.js';
+import { builder } from './builder.js';
+import { canSeeCustomer, customerWhere } from './policies/customers.js';
+import { localId } from './policies/globalId.js';
+import { name, password, phone, text } from './validators.js';
+import { SessionRef, toSession, ViewerRef } from './viewer.js';
+
+export const ContactFieldEnum = builder.enumType('ContactField', { values: ['NAME', 'PHONE', 'ADDRESS', 'WECHAT'] as const });
+export const ConsentSourceEnum = builder.enumType('ConsentSource', { values: ['IN_STORE', 'ONLINE', 'PHONE', 'IMPORT'] as const });
+
+/** The key a pseudonym is computed for: the viewing merchant, else the viewing account. */
+const viewerKey = (v: Viewer | null) => v?.merchantId ?? v?.accountId ?? 'anonymous';
+export const pseudonymOf = (ctx: Context, customerId: string) => ctx.deps.vault.pseudonymFor(customerId, viewerKey(ctx.viewer));
+
+/** One contact field of the viewer's own customer, through the vault (null without the right). */
+const contactField = (field: ContactField) => (c: { id: string }, _args: object, ctx: Context) => ctx.contacts.own.load(`${c.id}:${field}`);
+
+export const CustomerRef = builder.drizzleNode('customers', {
+  name: 'Customer',
+  description:
+    'A customer as the originating merchant sees them. Only that merchant\'s accounts can reach this type; the contact fields are null for staff without contact permission and after erasure.',
+  id: { column: (c) => c.id },
+  authScopes: (c, ctx) => canSeeCustomer(ctx.viewer, c),
+  fields: (t) => ({
+    pseudonym: t.string({ select: { columns: { id: true } }, resolve: (c, _a, ctx) => pseudonymOf(ctx, c.id) }),
+    name: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('NAME') }),
+    phone: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('PHONE') }),
+    address: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('ADDRESS') }),
+    wechat: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('WECHAT') }),
+    erased: t.boolean({
+      description: 'True once the customer erased their personal information at this merchant.',
+      select: { columns: { erasedAt: true } },
+      resolve: (c) => c.erasedAt !== null,
+    }),
+    tags: t.exposeStringList('tags'),
+    consentSource: t.expose('consentSource', { type: ConsentSourceEnum }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    claimedAt: t.expose('claimedAt', { type: 'DateTime', nullable: true, description: 'Set once the customer has claimed an account.' }),
+    inviteCode: t.string({
+      nullable: true,
+      description: 'A one-time code (and URL for a QR code) the customer uses to claim their account.',
+      select: { columns: { id: true } },
+      resolve: (c, _a, ctx) => customerCommands.activeInvite(ctx.deps.db, ctx.deps.vault, c.id)?.code ?? null,
+    }),
+    inviteUrl: t.string({
+      nullable: true,
+      select: { columns: { id: true } },
+      resolve: (c, _a, ctx) => {
+        const invite = customerCommands.activeInvite(ctx.deps.db, ctx.deps.vault, c.id);
+        return invite ? `${ctx.deps.config.PUBLIC_URL}/claim?code=${invite.code}` : null;
+      },
+    }),
+  }),
+});
+
+/** How any other merchant, or an alliance admin, sees a customer. */
+export const CustomerRefRef = builder.objectRef<{ customerId: string }>('CustomerRef').implement({
+  description: 'How any other merchant, or an alliance admin, sees a customer: a stable pseudonym per viewing merchant, nothing else.',
+  fields: (t) => ({
+    pseudonym: t.string({ resolve: (r, _a, ctx) => pseudonymOf(ctx, r.customerId) }),
+  }),
+});
+
+builder.drizzleObjectFields('merchants', (t) => ({
+  customers: t.relatedConnection('customers', {
+    description: 'Owner/staff of this merchant only; other viewers get FORBIDDEN.',
+    authScopes: (m, _args, ctx) => ctx.viewer?.merchantId === m.id,
+    args: { search: t.arg.string({ validate: text(100).optional() }) },
+    totalCount: true,
+    query: (args, ctx) => {
+      const term = args.search?.trim();
+      const byPhone = term ? z.string().pipe(phone).safeParse(term) : null;
+      let where: object = customerWhere(ctx.viewer);
+      if (byPhone?.success) {
+        const ids = ctx.deps.vault.customersWithPhone(ctx.deps.db, byPhone.data, ctx.viewer!.merchantId!).map((r) => r.customerId);
+        where = { ...where, id: { in: ids } };
+      } else if (term) {
+        // Names are encrypted, so search covers tags (exact) and phone numbers (blind index).
+        where = { ...where, RAW: (c: typeof customers) => sql`exists (select 1 from json_each(${c.tags}) where value = ${term})` };
+      }
+      return { where, orderBy: { id: 'desc' } };
+    },
+  }),
+}));
+
+const AddCustomerInput = builder.inputType('AddCustomerInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, validate: name }),
+    phone: t.string({ required: true, validate: phone }),
+    address: t.string({ validate: text(200).optional() }),
+    wechat: t.string({ validate: text(60).optional() }),
+    tags: t.stringList({ validate: z.array(text(30)).max(20) }),
+    consentSource: t.field({ type: ConsentSourceEnum, required: true }),
+    consentGiven: t.boolean({
+      required: true,
+      description: 'Must be true: the customer agreed to this merchant keeping their details.',
+      validate: z.literal(true, { message: 'the customer must agree to you keeping their details' }),
+    }),
+  }),
+});
+
+const ClaimCustomerInviteInput = builder.inputType('ClaimCustomerInviteInput', {
+  fields: (t) => ({
+    code: t.string({ required: true, validate: text(20) }),
+    password: t.string({ required: true, validate: password }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  customer: t.drizzleField({
+    type: CustomerRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.deps.db.query.customers.findFirst(query({ where: { AND: [{ id: localId('Customer', args.id) }, customerWhere(ctx.viewer)] } })),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  addCustomer: t.drizzleField({
+    type: CustomerRef,
+    authScopes: { merchantStaff: true },
+    args: { input: t.arg({ type: AddCustomerInput, required: true }) },
+    resolve: (query, _root, { input }, ctx) => {
+      const { customerId } = customerCommands.addCustomer(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, {
+        name: input.name,
+        phone: input.phone,
+        address: input.address ?? null,
+        wechat: input.wechat ?? null,
+        tags: input.tags ?? [],
+        consentSource: input.consentSource,
+      });
+      return ctx.deps.db.query.customers.findFirst(query({ where: { id: customerId } })).then((c) => c!);
+    },
+  }),
+  claimCustomerInvite: t.field({
+    type: SessionRef,
+    args: { input: t.arg({ type: ClaimCustomerInviteInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const target = customerCommands.findClaimTarget(ctx.deps.db, ctx.deps.vault, input.code.trim().toUpperCase());
+      // The same person already has an account (claimed at another merchant): it must be them.
+      if (target.existing && !(await verifyPassword(target.existing.passwordHash, input.password))) {
+        throw new AppError('UNAUTHENTICATED', 'You already have an account: enter its password to add this shop.');
+      }
+      const passwordHash = target.existing ? target.existing.passwordHash : await hashPassword(input.password);
+      return toSession(ctx, await issueSession(ctx.deps, (tm) => customerCommands.claimInvite(ctx.deps.db, target, passwordHash, tm)));
+    },
+  }),
+}));
+
+/** A customer account looking at itself (a variant of the accounts table). */
+export const CustomerSelfRef = builder.drizzleObject('accounts', {
+  variant: 'CustomerSelf',
+  description: 'A customer looking at themselves.',
+  select: { columns: { id: true, kind: true } },
+  authScopes: (a, ctx) => ctx.viewer?.kind === 'CUSTOMER' && a.id === ctx.viewer.accountId,
+  fields: (t) => ({
+    id: t.id({ resolve: (a) => encodeGlobalID('CustomerSelf', a.id) }),
+    displayName: t.string({
+      resolve: (_a, _args, ctx) => {
+        const mine = ctx.deps.vault.readSelf(ctx.viewer!, ['NAME']);
+        return [...mine.values()].find((c) => c.NAME)?.NAME ?? ctx.viewer!.displayName;
+      },
+    }),
+    merchants: t.relation('merchantsHoldingMe', {
+      description: 'The merchants holding a record of this customer (the originating merchants).',
+      query: { orderBy: { name: 'asc' } },
+    }),
+  }),
+});
+
+builder.objectFields(ViewerRef, (t) => ({
+  customer: t.drizzleField({
+    type: CustomerSelfRef,
+    nullable: true,
+    description: 'Present when the account is a customer.',
+    resolve: (query, v, _a, ctx) => (v.kind === 'CUSTOMER' ? ctx.deps.db.query.accounts.findFirst(query({ where: { id: v.accountId } })) : null),
+  }),
+}));

@@ -1,0 +1,38 @@
+// Who may see customer-side objects. Each rule is a predicate on a loaded row and the matching
+// relational-query filter for lists, so a list never shows what a lookup would refuse.
+// (Contact fields are a separate matter: only the vault decides who reads those.)
+import type { Viewer } from '../../server/context.js';
+import { NOTHING, type Where } from './access.js';
+
+/** Customer records: only the originating merchant's accounts (owner or staff). */
+export const canSeeCustomer = (v: Viewer | null, c: { merchantId: string }) => !!v?.merchantId && v.merchantId === c.merchantId;
+export const customerWhere = (v: Viewer | null): Where<'customers'> => (v?.merchantId ? { merchantId: v.merchantId } : NOTHING);
+
+/** Referral requests: the requester, the originating merchant, and the customer themself. */
+export const referralAccessSelection = {
+  columns: { requesterMerchantId: true, originMerchantId: true },
+  with: { customer: { columns: { accountId: true } } },
+} as const;
+export interface ReferralAccessRow {
+  requesterMerchantId: string;
+  originMerchantId: string;
+  customer: { accountId: string | null } | null;
+}
+export const canSeeReferral = (v: Viewer | null, r: ReferralAccessRow) =>
+  !!v &&
+  ((!!v.merchantId && (v.merchantId === r.requesterMerchantId || v.merchantId === r.originMerchantId)) ||
+    (v.kind === 'CUSTOMER' && r.customer?.accountId === v.accountId));
+export const referralWhere = (v: Viewer | null): Where<'referralRequests'> => {
+  if (!v) return NOTHING;
+  if (v.kind === 'CUSTOMER') return { customer: { accountId: v.accountId } };
+  return v.merchantId ? { OR: [{ requesterMerchantId: v.merchantId }, { originMerchantId: v.merchantId }] } : NOTHING;
+};
+
+/** Interests: the offering merchant (pseudonymous signal) and the customer who expressed it. */
+export const canSeeInterest = (v: Viewer | null, i: { offerMerchantId: string; accountId: string }) =>
+  !!v && ((!!v.merchantId && v.merchantId === i.offerMerchantId) || (v.kind === 'CUSTOMER' && v.accountId === i.accountId));
+
+/** Access-log entries and grants: the merchant they concern, and the customer whose data it is. */
+export const customerOwnedSelection = { columns: { merchantId: true }, with: { customer: { columns: { accountId: true } } } } as const;
+export const canSeeCustomerOwned = (v: Viewer | null, row: { merchantId: string | null; customer: { accountId: string | null } | null }) =>
+  !!v && ((!!v.merchantId && v.merchantId === row.merchantId) || (v.kind === 'CUSTOMER' && row.customer?.accountId === v.accountId));

@@ -1,0 +1,41 @@
+// Structural rules that keep privacy in one place.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('..', import.meta.url).pathname;
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name === 'dist') return [];
+    return statSync(join(root, path)).isDirectory() ? sources(path) : /\.(ts|tsx)$/.test(name) ? [path] : [];
+  });
+}
+const appSources = ['server', 'schema', 'db', 'web/src', 'bench'].flatMap((d) => {
+  try {
+    return sources(d);
+  } catch {
+    return [];
+  }
+});
+
+describe('guardrails', () => {
+  it('no module but the vault touches the identity table', () => {
+    const offenders = appSources.filter((file) => {
+      if (file === 'db/vault.ts' || file === 'db/tables/customers.ts') return false;
+      const text = readFileSync(join(root, file), 'utf8');
+      return /customerIdentities|customer_identities/.test(text);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it('no module but server/config.ts reads the environment', () => {
+    const offenders = appSources.filter((file) => file !== 'server/config.ts' && /process\.env/.test(readFileSync(join(root, file), 'utf8')));
+    expect(offenders.map((f) => relative(root, join(root, f)))).toEqual([]);
+  });
+
+  it('no transaction callback awaits (better-sqlite3 transactions must be synchronous)', () => {
+    const offenders = appSources.filter((file) => /inTransaction\([^)]*async/.test(readFileSync(join(root, file), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
