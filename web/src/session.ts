@@ -3,7 +3,8 @@
 // shortly before it expires, and on UNAUTHENTICATED refreshes once and retries.
 import { useSyncExternalStore } from 'react';
 
-interface Tokens {
+/** What every session-issuing mutation answers with. */
+export interface Tokens {
   accessToken: string;
   refreshToken: string;
   accessTokenExpiresAt: string;

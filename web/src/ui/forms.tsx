@@ -9,29 +9,27 @@ import { Notice, Spinner } from './feedback';
 
 export function useFormValues<K extends string>(initial: Record<K, string>, rules: Partial<Record<K, Rule>>) {
   const [values, setValues] = useState(initial);
-  // Problems are shown once the user tried to submit, then follow every keystroke.
-  const [problems, setProblems] = useState<Partial<Record<K, Problem>> | null>(null);
-  const update = (key: K, value: string) => {
-    const next = { ...values, [key]: value };
-    setValues(next);
-    if (problems) setProblems(check(next, rules));
-  };
+  // Problems show once the user tried to submit, then follow every keystroke.
+  const [showProblems, setShowProblems] = useState(false);
+  const problems: Partial<Record<K, Problem>> = showProblems ? check(values, rules) : {};
   return {
     values,
     reset: () => {
       setValues(initial);
-      setProblems(null);
+      setShowProblems(false);
     },
     field: (key: K) => ({
       value: values[key],
-      problem: problems?.[key],
-      onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => update(key, event.target.value),
+      problem: problems[key],
+      onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+        const { value } = event.target;
+        setValues((previous) => ({ ...previous, [key]: value }));
+      },
     }),
     /** True when every rule passes; otherwise shows the problems. */
     validate: () => {
-      const found = check(values, rules);
-      setProblems(found);
-      return Object.keys(found).length === 0;
+      setShowProblems(true);
+      return Object.keys(check(values, rules)).length === 0;
     },
   };
 }

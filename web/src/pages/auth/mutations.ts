@@ -1,11 +1,6 @@
 // The mutations that start a session; each answers with tokens that session.ts keeps.
 import { gql } from 'urql';
-
-interface Tokens {
-  accessToken: string;
-  refreshToken: string;
-  accessTokenExpiresAt: string;
-}
+import type { Tokens } from '../../session';
 
 export const SIGN_IN = gql<{ signIn: Tokens }, { input: { login: string; password: string } }>`
   mutation SignIn($input: SignInInput!) {
