@@ -9,6 +9,7 @@ import { GraphQLError } from 'graphql';
 import type { Db } from '../db/client.js';
 import { relations } from '../db/relations.js';
 import type { Context } from '../server/context.js';
+import { viewerAccess } from './policies/access.js';
 
 export interface AuthScopes {
   /** Anyone, signed in or not: used to say explicitly that a type is public. */
@@ -18,6 +19,14 @@ export interface AuthScopes {
   merchantStaff: boolean;
   merchantOwner: boolean;
   customer: boolean;
+  /** The viewer's merchant is an APPROVED or SUSPENDED member of the alliance (by alliance id). */
+  allianceMember: string;
+  /** The viewer's merchant is an APPROVED OWNER or ADMIN of the alliance. */
+  allianceAdmin: string;
+  /** The viewer (its merchant, or the customer account) is currently in the community. */
+  communityMember: string;
+  /** The viewer's merchant organises or accepted to take part in the campaign. */
+  campaignParticipant: string;
 }
 
 export interface PothosTypes {
@@ -45,6 +54,10 @@ export const builder = new SchemaBuilder<PothosTypes>({
       merchantStaff: !!ctx.viewer?.merchantId,
       merchantOwner: ctx.viewer?.staffRole === 'OWNER',
       customer: ctx.viewer?.kind === 'CUSTOMER',
+      allianceMember: (allianceId) => viewerAccess(ctx).memberAllianceIds.has(allianceId),
+      allianceAdmin: (allianceId) => viewerAccess(ctx).adminAllianceIds.has(allianceId),
+      communityMember: (communityId) => viewerAccess(ctx).communityIds.has(communityId),
+      campaignParticipant: (campaignId) => viewerAccess(ctx).campaignIds.has(campaignId),
     }),
     unauthorizedError: (_parent, ctx) =>
       ctx.viewer

@@ -47,3 +47,70 @@ export async function addStaff(p: TestPlatform, owner: MerchantSession, canViewC
   });
   return { ...input, accessToken: signIn.data.signIn.accessToken as string };
 }
+
+// ---------------------------------------------------------------- alliances, communities, offers
+
+/** An ISO timestamp `days` from now (negative for the past). */
+export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+async function must<T = any>(p: TestPlatform, what: string, query: string, variables: Record<string, unknown>, token: string): Promise<T> {
+  const r = await p.gql(query, variables, token);
+  if (r.errors) throw new Error(`${what} failed: ${JSON.stringify(r.errors)}`);
+  return r.data;
+}
+
+export async function createAlliance(p: TestPlatform, owner: MerchantSession, overrides: Record<string, string> = {}): Promise<string> {
+  const input = { name: `温州家居联盟${unique()}`, city: '温州', description: '沙发、窗帘、灯饰商家互相推荐。', ...overrides };
+  const data = await must(p, 'createAlliance', `mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { id } }`, { input }, owner.accessToken);
+  return data.createAlliance.id;
+}
+
+export async function applyToAlliance(p: TestPlatform, merchant: MerchantSession, allianceId: string) {
+  await must(p, 'applyToAlliance', `mutation($a: ID!) { applyToAlliance(allianceId: $a, message: "想加入") { status } }`, { a: allianceId }, merchant.accessToken);
+}
+
+/** The merchant applies and an admin approves it. */
+export async function addAllianceMember(p: TestPlatform, admin: MerchantSession, allianceId: string, merchant: MerchantSession) {
+  await applyToAlliance(p, merchant, allianceId);
+  await must(
+    p,
+    'decideMembership',
+    `mutation($a: ID!, $m: ID!) { decideMembership(allianceId: $a, merchantId: $m, approve: true, reason: "欢迎") { status } }`,
+    { a: allianceId, m: merchant.merchantId },
+    admin.accessToken,
+  );
+}
+
+export async function createCommunity(p: TestPlatform, admin: MerchantSession, allianceId: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const input = { allianceId, name: `新房装修群${unique()}`, description: '新交房小区业主', rules: '只发家居优惠，不发广告。', ...overrides };
+  const data = await must(p, 'createCommunity', `mutation($input: CreateCommunityInput!) { createCommunity(input: $input) { id } }`, { input }, admin.accessToken);
+  return data.createCommunity.id;
+}
+
+export async function joinCommunity(p: TestPlatform, merchant: MerchantSession, communityId: string) {
+  await must(p, 'joinCommunity', `mutation($c: ID!) { joinCommunity(communityId: $c) { id } }`, { c: communityId }, merchant.accessToken);
+}
+
+export const offerInput = (communityIds: string[], overrides: Record<string, unknown> = {}) => ({
+  title: `沙发限时八折${unique()}`,
+  body: '到店出示本群消息即可享受。',
+  category: 'sofa',
+  startsAt: inDays(-1),
+  endsAt: inDays(30),
+  communityIds,
+  ...overrides,
+});
+
+export async function postOffer(p: TestPlatform, merchant: MerchantSession, communityIds: string[], overrides: Record<string, unknown> = {}): Promise<string> {
+  const data = await must(p, 'postOffer', `mutation($input: PostOfferInput!) { postOffer(input: $input) { id } }`, { input: offerInput(communityIds, overrides) }, merchant.accessToken);
+  return data.postOffer.id;
+}
+
+/** An alliance owned by `owner` with the other merchants approved, one community all of them joined. */
+export async function allianceWithCommunity(p: TestPlatform, owner: MerchantSession, members: MerchantSession[] = [], communityOverrides: Record<string, unknown> = {}) {
+  const allianceId = await createAlliance(p, owner);
+  for (const m of members) await addAllianceMember(p, owner, allianceId, m);
+  const communityId = await createCommunity(p, owner, allianceId, communityOverrides);
+  for (const m of [owner, ...members]) await joinCommunity(p, m, communityId);
+  return { allianceId, communityId };
+}

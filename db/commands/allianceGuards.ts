@@ -1,0 +1,56 @@
+// Rules the alliance-side commands re-check inside their transactions, and the moderation log they write.
+import { and, eq } from 'drizzle-orm';
+import { forbidden, notFound } from '../errors.js';
+import { newId, nowIso } from '../ids.js';
+import { allianceMembers, alliances, moderationActions, type AllianceRole, type ModerationActionKind } from '../tables/index.js';
+import type { Tx } from '../tx.js';
+
+/** Who performs an alliance action: the signed-in account and the merchant it works for. */
+export interface Actor {
+  accountId: string;
+  merchantId: string;
+}
+
+export function membershipOf(tx: Tx, allianceId: string, merchantId: string) {
+  return tx
+    .select()
+    .from(allianceMembers)
+    .where(and(eq(allianceMembers.allianceId, allianceId), eq(allianceMembers.merchantId, merchantId)))
+    .get();
+}
+
+export function requireAlliance(tx: Tx, allianceId: string) {
+  const alliance = tx.select().from(alliances).where(eq(alliances.id, allianceId)).get();
+  if (!alliance) throw notFound('alliance');
+  return alliance;
+}
+
+/** An APPROVED member (suspended members may read but not act). */
+export function requireApprovedMember(tx: Tx, allianceId: string, merchantId: string, message = 'Only approved members of this alliance may do this.') {
+  const membership = membershipOf(tx, allianceId, merchantId);
+  if (membership?.status !== 'APPROVED') throw forbidden(message);
+  return membership;
+}
+
+export function requireAdmin(tx: Tx, allianceId: string, merchantId: string, roles: AllianceRole[] = ['OWNER', 'ADMIN']) {
+  requireAlliance(tx, allianceId);
+  const membership = requireApprovedMember(tx, allianceId, merchantId, 'Only the alliance\'s admins may do this.');
+  if (!roles.includes(membership.role)) throw forbidden(roles.length === 1 ? 'Only the alliance\'s owner may do this.' : 'Only the alliance\'s admins may do this.');
+  return membership;
+}
+
+export interface LoggedAction {
+  allianceId: string;
+  kind: ModerationActionKind;
+  reason: string;
+  offerId?: string;
+  merchantId?: string;
+  communityId?: string;
+  reportId?: string;
+}
+
+export function logAction(tx: Tx, actor: Actor, action: LoggedAction): void {
+  tx.insert(moderationActions)
+    .values({ id: newId(), actorAccountId: actor.accountId, at: nowIso(), ...action })
+    .run();
+}

@@ -1,0 +1,73 @@
+// What one viewer belongs to: the inputs of every alliance-side visibility rule (schema/policies/).
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { allianceMembers, campaignParticipants, communityMembers, type AllianceRole, type MembershipStatus } from '../tables/index.js';
+
+export interface ViewerAccess {
+  accountId: string | null;
+  merchantId: string | null;
+  /** The viewer's merchant's role in each alliance where it is APPROVED or SUSPENDED. */
+  roles: ReadonlyMap<string, { role: AllianceRole; status: MembershipStatus }>;
+  /** Alliances the merchant belongs to (APPROVED or SUSPENDED: a suspended member still reads, it cannot post). */
+  memberAllianceIds: ReadonlySet<string>;
+  /** Alliances where the merchant is an APPROVED OWNER or ADMIN. */
+  adminAllianceIds: ReadonlySet<string>;
+  /** Communities the viewer is currently in: its merchant's memberships, or a customer account's own. */
+  communityIds: ReadonlySet<string>;
+  /** Campaigns the merchant organises or accepted to take part in. */
+  campaignIds: ReadonlySet<string>;
+}
+
+export const NO_ACCESS: ViewerAccess = {
+  accountId: null,
+  merchantId: null,
+  roles: new Map(),
+  memberAllianceIds: new Set(),
+  adminAllianceIds: new Set(),
+  communityIds: new Set(),
+  campaignIds: new Set(),
+};
+
+export interface AccessSubject {
+  accountId: string;
+  merchantId: string | null;
+  kind: 'MERCHANT' | 'CUSTOMER';
+}
+
+/** Three indexed lookups, whatever the request touches; callers load it once per request. */
+export function loadViewerAccess(db: Db, subject: AccessSubject): ViewerAccess {
+  const { accountId, merchantId } = subject;
+  const memberships = merchantId
+    ? db
+        .select({ allianceId: allianceMembers.allianceId, role: allianceMembers.role, status: allianceMembers.status })
+        .from(allianceMembers)
+        .where(and(eq(allianceMembers.merchantId, merchantId), inArray(allianceMembers.status, ['APPROVED', 'SUSPENDED'])))
+        .all()
+    : [];
+  const communityRows = db
+    .select({ communityId: communityMembers.communityId })
+    .from(communityMembers)
+    .where(
+      and(
+        merchantId ? eq(communityMembers.merchantId, merchantId) : eq(communityMembers.accountId, accountId),
+        isNull(communityMembers.leftAt),
+      ),
+    )
+    .all();
+  const campaignRows = merchantId
+    ? db
+        .select({ campaignId: campaignParticipants.campaignId })
+        .from(campaignParticipants)
+        .where(and(eq(campaignParticipants.merchantId, merchantId), eq(campaignParticipants.status, 'ACCEPTED')))
+        .all()
+    : [];
+  return {
+    accountId,
+    merchantId,
+    roles: new Map(memberships.map((m) => [m.allianceId, { role: m.role, status: m.status }])),
+    memberAllianceIds: new Set(memberships.map((m) => m.allianceId)),
+    adminAllianceIds: new Set(memberships.filter((m) => m.status === 'APPROVED' && m.role !== 'MEMBER').map((m) => m.allianceId)),
+    communityIds: new Set(communityRows.map((r) => r.communityId)),
+    campaignIds: new Set(campaignRows.map((r) => r.campaignId)),
+  };
+}

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import * as commands from '../db/commands/campaigns.js';
+import { nowIso } from '../db/ids.js';
+import { campaignStats, type CampaignStats } from '../db/queries/campaignStats.js';
+import { actorOf } from './alliance.js';
+import { builder } from './builder.js';
+import './community.js';
+import './offer.js';
+import { forgetViewerAccess, viewerAccess } from './policies/access.js';
+import { campaignVisibleWhere, canSeeCampaign } from './policies/campaigns.js';
+import { communityVisibleWhere } from './policies/communities.js';
+import { localId, localIdOrNull } from './policies/globalId.js';
+import { offerVisibleWhere } from './policies/offers.js';
+import { text } from './validators.js';
+
+export const CampaignStatusEnum = builder.enumType('CampaignStatus', { values: ['DRAFT', 'PUBLISHED', 'ENDED', 'CANCELLED'] as const });
+const ParticipantStatusEnum = builder.enumType('ParticipantStatus', { values: ['INVITED', 'ACCEPTED', 'DECLINED'] as const });
+
+const CampaignParticipantRef = builder.drizzleObject('campaignParticipants', {
+  name: 'CampaignParticipant',
+  // Participants are shown to whoever may see their campaign.
+  select: { columns: { campaignId: true }, with: { campaign: { columns: { allianceId: true } } } },
+  authScopes: (p, ctx) => canSeeCampaign(viewerAccess(ctx), p.campaign),
+  fields: (t) => ({
+    merchant: t.relation('merchant'),
+    status: t.expose('status', { type: ParticipantStatusEnum }),
+    isOrganizer: t.exposeBoolean('isOrganizer'),
+  }),
+});
+
+const CampaignStatsRef = builder.objectRef<CampaignStats>('CampaignStats').implement({
+  fields: (t) => ({
+    reached: t.exposeInt('reached', { description: "Community members the campaign's offers were published to." }),
+    interested: t.exposeInt('interested'),
+    referralsRequested: t.exposeInt('referralsRequested'),
+    referralsAccepted: t.exposeInt('referralsAccepted'),
+    conversions: t.exposeInt('conversions'),
+    revenue: t.exposeInt('revenue', { description: 'Sum of recorded conversion amounts, smallest currency unit.' }),
+    spent: t.exposeInt('spent', { description: 'Spend recorded against the campaign, smallest currency unit.' }),
+    responseRate: t.exposeFloat('responseRate', { description: 'interested / reached, 0 when nothing was reached.' }),
+  }),
+});
+
+export const CampaignRef = builder.drizzleNode('campaigns', {
+  name: 'Campaign',
+  id: { column: (c) => c.id },
+  authScopes: (c, ctx) => canSeeCampaign(viewerAccess(ctx), c),
+  fields: (t) => ({
+    alliance: t.relation('alliance'),
+    title: t.exposeString('title'),
+    description: t.exposeString('description'),
+    startsAt: t.expose('startsAt', { type: 'DateTime' }),
+    endsAt: t.expose('endsAt', { type: 'DateTime' }),
+    publishedAt: t.expose('publishedAt', { type: 'DateTime', nullable: true }),
+    status: t.field({
+      type: CampaignStatusEnum,
+      description: 'A published campaign past endsAt reads ENDED.',
+      select: { columns: { status: true, endsAt: true } },
+      resolve: (c) => (c.status === 'PUBLISHED' && c.endsAt <= nowIso() ? 'ENDED' : c.status),
+    }),
+    budget: t.exposeInt('budget', { description: 'Budget in the smallest currency unit (fen).' }),
+    expectedResponses: t.exposeInt('expectedResponses'),
+    participants: t.relation('participants', { query: { orderBy: { invitedAt: 'asc', id: 'asc' } } }),
+    offers: t.relation('offers', { query: (_args, ctx) => ({ where: offerVisibleWhere(viewerAccess(ctx)), orderBy: { id: 'asc' } }) }),
+    communities: t.relation('communities', { query: (_args, ctx) => ({ where: communityVisibleWhere(viewerAccess(ctx)), orderBy: { id: 'asc' } }) }),
+    stats: t.field({
+      type: CampaignStatsRef,
+      description: 'Participants only.',
+      select: { columns: { id: true, publishedAt: true } },
+      authScopes: (c) => ({ campaignParticipant: c.id }),
+      resolve: (c, _args, ctx) => campaignStats(ctx.deps.db, c),
+    }),
+  }),
+});
+
+builder.queryField('campaign', (t) =>
+  t.drizzleField({
+    type: CampaignRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) => {
+      const id = localIdOrNull('Campaign', args.id);
+      if (!id) return null;
+      return ctx.deps.db.query.campaigns.findFirst(query({ where: { AND: [{ id }, campaignVisibleWhere(viewerAccess(ctx))] } }));
+    },
+  }),
+);
+
+const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
+  fields: (t) => ({
+    allianceId: t.id({ required: true }),
+    title: t.string({ required: true, validate: text(120) }),
+    description: t.string({ required: true, validate: text(4000, 0) }),
+    startsAt: t.field({ type: 'DateTime', required: true }),
+    endsAt: t.field({ type: 'DateTime', required: true }),
+    budget: t.int({ required: true, description: 'Fen.', validate: z.number().int().min(0, 'must not be negative') }),
+    expectedResponses: t.int({ required: true, validate: z.number().int().min(0, 'must not be negative') }),
+    communityIds: t.idList({
+      required: true,
+      validate: z.array(z.string()).min(1, 'choose at least one community').max(20, 'at most 20 communities'),
+    }),
+  }),
+  validate: z
+    .looseObject({ startsAt: z.string(), endsAt: z.string() })
+    .refine((c) => Date.parse(c.endsAt) > Date.parse(c.startsAt), { message: 'endsAt must be after startsAt.', path: ['endsAt'] }),
+});
+
+const campaignArg = (id: string) => localId('Campaign', id);
+
+builder.mutationFields((t) => ({
+  createCampaign: t.field({
+    type: CampaignRef,
+    authScopes: (_root, args) => ({ allianceMember: localId('Alliance', args.input.allianceId) }),
+    args: { input: t.arg({ type: CreateCampaignInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const campaign = commands.createCampaign(ctx.deps.db, actorOf(ctx), {
+        ...input,
+        allianceId: localId('Alliance', input.allianceId),
+        communityIds: input.communityIds.map((id) => localId('Community', id)),
+      });
+      forgetViewerAccess(ctx);
+      return campaign;
+    },
+  }),
+  inviteToCampaign: t.field({
+    type: CampaignRef,
+    authScopes: { merchantStaff: true },
+    args: {
+      campaignId: t.arg.id({ required: true }),
+      merchantIds: t.arg.idList({ required: true, validate: z.array(z.string()).min(1, 'invite at least one merchant').max(50, 'at most 50 at once') }),
+    },
+    resolve: (_root, args, ctx) =>
+      commands.inviteToCampaign(ctx.deps.db, actorOf(ctx), campaignArg(args.campaignId), args.merchantIds.map((id) => localId('Merchant', id))),
+  }),
+  respondToCampaignInvite: t.field({
+    type: CampaignRef,
+    authScopes: { merchantStaff: true },
+    args: { campaignId: t.arg.id({ required: true }), accept: t.arg.boolean({ required: true }) },
+    resolve: (_root, args, ctx) => {
+      const campaign = commands.respondToCampaignInvite(ctx.deps.db, ctx.viewer!.merchantId!, campaignArg(args.campaignId), args.accept);
+      forgetViewerAccess(ctx);
+      return campaign;
+    },
+  }),
+  addOfferToCampaign: t.field({
+    type: CampaignRef,
+    authScopes: { merchantStaff: true },
+    args: { campaignId: t.arg.id({ required: true }), offerId: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => commands.addOfferToCampaign(ctx.deps.db, actorOf(ctx), campaignArg(args.campaignId), localId('Offer', args.offerId)),
+  }),
+  publishCampaign: t.field({
+    type: CampaignRef,
+    description: 'Publishes every offer of the campaign into every community of the campaign at once.',
+    authScopes: { merchantStaff: true },
+    args: { campaignId: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => commands.publishCampaign(ctx.deps.db, actorOf(ctx), campaignArg(args.campaignId)),
+  }),
+  recordCampaignSpend: t.field({
+    type: CampaignRef,
+    authScopes: { merchantStaff: true },
+    args: {
+      campaignId: t.arg.id({ required: true }),
+      amount: t.arg.int({ required: true, description: 'Fen.', validate: z.number().int().positive('must be a positive number of fen') }),
+      note: t.arg.string({ validate: text(200) }),
+    },
+    resolve: (_root, args, ctx) => commands.recordCampaignSpend(ctx.deps.db, actorOf(ctx), campaignArg(args.campaignId), args.amount, args.note ?? null),
+  }),
+}));

@@ -1,0 +1,102 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import * as commands from '../db/commands/communities.js';
+import { communityMembers } from '../db/tables/index.js';
+import { actorOf, AllianceRef, allianceIdOf, reason } from './alliance.js';
+import { builder } from './builder.js';
+import { forgetViewerAccess, viewerAccess } from './policies/access.js';
+import { canSeeCommunity, communityVisibleWhere } from './policies/communities.js';
+import { localId, localIdOrNull } from './policies/globalId.js';
+import { name, text } from './validators.js';
+
+export const CommunityStatusEnum = builder.enumType('CommunityStatus', { values: ['OPEN', 'ARCHIVED'] as const });
+
+const currentMembers = (kind: 'MERCHANT' | 'CUSTOMER') => and(eq(communityMembers.kind, kind), isNull(communityMembers.leftAt));
+
+export const CommunityRef = builder.drizzleNode('communities', {
+  name: 'Community',
+  id: { column: (c) => c.id },
+  authScopes: (c, ctx) => canSeeCommunity(viewerAccess(ctx), c),
+  fields: (t) => ({
+    alliance: t.relation('alliance'),
+    name: t.exposeString('name'),
+    description: t.exposeString('description'),
+    rules: t.exposeString('rules'),
+    status: t.expose('status', { type: CommunityStatusEnum }),
+    postLimitPerDay: t.exposeInt('postLimitPerDay', { description: 'Offers one merchant may post here per rolling 24 hours.' }),
+    merchantCount: t.relatedCount('members', { where: currentMembers('MERCHANT') }),
+    customerCount: t.relatedCount('members', { where: currentMembers('CUSTOMER') }),
+    viewerIsMember: t.boolean({ resolve: (c, _args, ctx) => viewerAccess(ctx).communityIds.has(c.id) }),
+  }),
+});
+
+builder.drizzleObjectField(AllianceRef, 'communities', (t) =>
+  t.relatedConnection(
+    'communities',
+    {
+      authScopes: (a) => ({ allianceMember: allianceIdOf(a) }),
+      query: (_args, ctx) => ({ where: communityVisibleWhere(viewerAccess(ctx)), orderBy: { id: 'asc' } }),
+    },
+    { name: 'CommunityConnection' },
+    { name: 'CommunityEdge' },
+  ),
+);
+
+builder.queryField('community', (t) =>
+  t.drizzleField({
+    type: CommunityRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) => {
+      const id = localIdOrNull('Community', args.id);
+      if (!id) return null;
+      return ctx.deps.db.query.communities.findFirst(query({ where: { AND: [{ id }, communityVisibleWhere(viewerAccess(ctx))] } }));
+    },
+  }),
+);
+
+const CreateCommunityInput = builder.inputType('CreateCommunityInput', {
+  fields: (t) => ({
+    allianceId: t.id({ required: true }),
+    name: t.string({ required: true, validate: name }),
+    description: t.string({ required: true, validate: text(2000, 0) }),
+    rules: t.string({ required: true, validate: text(4000, 0) }),
+    postLimitPerDay: t.int({ description: 'Offers one merchant may post per day; 5 when not given.', validate: z.number().int().min(1).max(100) }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createCommunity: t.field({
+    type: CommunityRef,
+    authScopes: (_root, args) => ({ allianceAdmin: localId('Alliance', args.input.allianceId) }),
+    args: { input: t.arg({ type: CreateCommunityInput, required: true }) },
+    resolve: (_root, { input }, ctx) => commands.createCommunity(ctx.deps.db, actorOf(ctx), { ...input, allianceId: localId('Alliance', input.allianceId) }),
+  }),
+  joinCommunity: t.field({
+    type: CommunityRef,
+    description: 'A merchant joins for itself; a customer may join a community of an alliance that one of their merchants belongs to.',
+    authScopes: { merchantStaff: true },
+    args: { communityId: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => {
+      const community = commands.joinCommunity(ctx.deps.db, ctx.viewer!.merchantId!, localId('Community', args.communityId));
+      forgetViewerAccess(ctx);
+      return community;
+    },
+  }),
+  leaveCommunity: t.field({
+    type: CommunityRef,
+    authScopes: { merchantStaff: true },
+    args: { communityId: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => {
+      const community = commands.leaveCommunity(ctx.deps.db, ctx.viewer!.merchantId!, localId('Community', args.communityId));
+      forgetViewerAccess(ctx);
+      return community;
+    },
+  }),
+  archiveCommunity: t.field({
+    type: CommunityRef,
+    authScopes: { merchantStaff: true },
+    args: { communityId: t.arg.id({ required: true }), reason: t.arg.string({ required: true, validate: reason }) },
+    resolve: (_root, args, ctx) => commands.archiveCommunity(ctx.deps.db, actorOf(ctx), localId('Community', args.communityId), args.reason),
+  }),
+}));

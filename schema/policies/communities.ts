@@ -1,0 +1,23 @@
+// A community is known to its alliance's members and to its own members (merchants or customers).
+import { anyOf, ids, type ViewerAccess, type Where } from './access.js';
+
+export interface CommunityRow {
+  id: string;
+  allianceId: string;
+}
+
+export function canSeeCommunity(a: ViewerAccess, c: CommunityRow): boolean {
+  return a.memberAllianceIds.has(c.allianceId) || a.communityIds.has(c.id);
+}
+
+export function communityVisibleWhere(a: ViewerAccess): Where<'communities'> {
+  return anyOf<'communities'>([
+    a.memberAllianceIds.size > 0 && { allianceId: { in: ids(a.memberAllianceIds) } },
+    a.communityIds.size > 0 && { id: { in: ids(a.communityIds) } },
+  ]);
+}
+
+/** The feed of a community: its members and the admins of its alliance. */
+export function canReadFeed(a: ViewerAccess, c: CommunityRow): boolean {
+  return a.communityIds.has(c.id) || a.adminAllianceIds.has(c.allianceId);
+}

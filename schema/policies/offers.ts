@@ -1,0 +1,58 @@
+// Who may see an offer, and which placements a community feed lists.
+import { anyOf, ids, type ViewerAccess, type Where } from './access.js';
+
+/** The columns and relations canSeeOffer reads: the Offer type selects them on every load. */
+export const offerAccessSelection = {
+  columns: { merchantId: true, campaignId: true, status: true },
+  with: {
+    placements: {
+      columns: { communityId: true, allianceId: true },
+      with: { merchantMembership: { columns: { status: true } } },
+    },
+  },
+} as const;
+
+export interface OfferRow {
+  merchantId: string;
+  campaignId: string | null;
+  status: 'DRAFT' | 'PUBLISHED' | 'HIDDEN' | 'WITHDRAWN';
+  placements: { communityId: string; allianceId: string; merchantMembership: { status: string } | null }[];
+}
+
+/**
+ * The offering merchant and its campaign partners always see it; admins of an alliance whose
+ * community carries it see it whatever its state (to moderate it); a community member sees it
+ * while it is published there and its merchant is not suspended in that alliance.
+ */
+export function canSeeOffer(a: ViewerAccess, o: OfferRow): boolean {
+  if (a.merchantId && o.merchantId === a.merchantId) return true;
+  if (o.campaignId && a.campaignIds.has(o.campaignId)) return true;
+  return o.placements.some(
+    (p) =>
+      a.adminAllianceIds.has(p.allianceId) ||
+      (o.status === 'PUBLISHED' && a.communityIds.has(p.communityId) && p.merchantMembership?.status === 'APPROVED'),
+  );
+}
+
+export function offerVisibleWhere(a: ViewerAccess): Where<'offers'> {
+  return anyOf<'offers'>([
+    !!a.merchantId && { merchantId: a.merchantId },
+    a.campaignIds.size > 0 && { campaignId: { in: ids(a.campaignIds) } },
+    a.adminAllianceIds.size > 0 && { placements: { allianceId: { in: ids(a.adminAllianceIds) } } },
+    a.communityIds.size > 0 && {
+      status: 'PUBLISHED',
+      placements: { communityId: { in: ids(a.communityIds) }, merchantMembership: { status: 'APPROVED' } },
+    },
+  ]);
+}
+
+/**
+ * A feed lists a placement while its offer is published and unexpired and its merchant is not
+ * suspended in the alliance: a subset of what canSeeOffer lets the feed's readers see.
+ */
+export function listedPlacementWhere(now: string, category?: string | null): Where<'offerPlacements'> {
+  return {
+    merchantMembership: { status: 'APPROVED' },
+    offer: { status: 'PUBLISHED', endsAt: { gt: now }, ...(category ? { category } : {}) },
+  };
+}
