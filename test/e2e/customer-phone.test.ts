@@ -1,7 +1,7 @@
-// A customer on a phone signs in or claims the account a merchant invited them to.
+// A customer on a phone claims the account a shop invited them to, then signs in with their number.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETUP_TIMEOUT, ensureWebBuilt, launchChromium, screenshot, scrollsSideways, startPlatform, type RunningPlatform } from './harness.js';
+import { SETUP_TIMEOUT, ensureWebBuilt, gql, launchChromium, screenshot, scrollsSideways, startPlatform, type RunningPlatform } from './harness.js';
 
 let platform: RunningPlatform;
 let browser: Browser;
@@ -65,18 +65,54 @@ describe('a customer on a 375 px wide phone', () => {
     await page.unroute('**/graphql');
   });
 
-  it('opens an invite link with the code filled in and shows the server’s answer in plain words', async () => {
-    await page.goto(platform.url + '/claim?code=INVITE-7Q2X');
+  it('an invite code the shop never gave is explained in plain words', async () => {
+    await page.goto(platform.url + '/claim?code=NOSUCHCODE');
     await page.getByRole('heading', { name: '领取客户账号' }).waitFor();
-    expect(await page.getByLabel('邀请码').inputValue()).toBe('INVITE-7Q2X');
-    expect(await scrollsSideways(page)).toBe(false);
-
+    expect(await page.getByLabel('邀请码').inputValue()).toBe('NOSUCHCODE');
     await page.getByLabel('设置密码').fill('my new password');
     await page.getByRole('button', { name: '领取账号' }).click();
-    const answer = page.getByRole('alert');
-    await answer.waitFor();
-    // Until the server serves claimCustomerInvite it says so; afterwards an unknown code is not found.
-    expect(await answer.textContent()).toMatch(/^(服务器暂未开放此功能，请稍后再试。|找不到该内容，可能已被删除，或你无权查看。)$/);
+    await page.getByRole('alert').getByText('邀请码无效或已过期，请向商户索取新的邀请码。').waitFor();
+  });
+
+  it('claims the account from the shop’s invite link and sees which shops keep their details', async () => {
+    const inviteUrl = await shopInvitesCustomer({ name: '陈女士', phone: '13800138001' });
+    await page.goto(inviteUrl.replace(new URL(inviteUrl).origin, platform.url));
+    await page.getByRole('heading', { name: '领取客户账号' }).waitFor();
+    expect(await page.getByLabel('邀请码').inputValue()).toBe(new URL(inviteUrl).searchParams.get('code'));
+    expect(await scrollsSideways(page)).toBe(false);
     await screenshot(page, 'customer-claim-phone');
+
+    await page.getByLabel('设置密码').fill('chen password 2026');
+    await page.getByRole('button', { name: '领取账号' }).click();
+    await page.getByRole('heading', { name: '我的账户' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/customer');
+    await page.getByText('舒适沙发馆 · 沙发 · 温州').waitFor();
+    expect(await scrollsSideways(page)).toBe(false);
+    await screenshot(page, 'customer-home-phone');
+  });
+
+  it('signs out to the customer sign-in and back in with the mobile number', async () => {
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByRole('heading', { name: '客户登录' }).waitFor();
+    await page.getByLabel('手机号').fill('138 0013 8001');
+    await page.getByLabel('密码').fill('chen password 2026');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '我的账户' }).waitFor();
   });
 });
+
+/** A shop signs up and records a customer who agreed in store; the answer is the invite link for them. */
+async function shopInvitesCustomer(customer: { name: string; phone: string }): Promise<string> {
+  const { signUpMerchant } = await gql(
+    platform,
+    `mutation($input: SignUpMerchantInput!) { signUpMerchant(input: $input) { accessToken } }`,
+    { input: { email: 'shop@sofa.example.cn', password: 'shop password 123', displayName: '王店长', merchantName: '舒适沙发馆', category: '沙发', city: '温州' } },
+  );
+  const { addCustomer } = await gql(
+    platform,
+    `mutation($input: AddCustomerInput!) { addCustomer(input: $input) { inviteUrl } }`,
+    { input: { ...customer, consentSource: 'IN_STORE', consentGiven: true } },
+    signUpMerchant.accessToken,
+  );
+  return addCustomer.inviteUrl;
+}

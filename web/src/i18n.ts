@@ -35,6 +35,9 @@ const zhCN = {
   'auth.claim.intro': '商户给了你一个邀请码。设置密码后，即可用手机号登录，查看谁在使用你的信息并随时撤回授权。',
   'auth.claim.submit': '领取账号',
   'auth.claim.pending': '正在领取…',
+  'auth.claim.invalidCode': '邀请码无效或已过期，请向商户索取新的邀请码。',
+  'auth.claim.used': '这个邀请码已经用过了。如果是你领取的，请直接登录。',
+  'auth.claim.existingAccount': '你已经有账号了：请输入那个账号的密码，把这家商户加进来。',
 
   'field.email': '邮箱',
   'field.phone': '手机号',
@@ -114,6 +117,8 @@ const zhCN = {
 
   'customer.title': '我的账户',
   'customer.intro': '你的信息只保存在你提供给的商户处；其他商户只有在你同意后才能看到你授权的内容。',
+  'customer.merchants': '保存你信息的商户',
+  'customer.merchants.none': '目前没有商户保存你的信息。',
 
   'admin.title': '联盟管理',
   'admin.alliances': '你管理的联盟',
@@ -154,6 +159,9 @@ const en: Record<MessageKey, string> = {
     'A merchant gave you an invite code. Choose a password, then sign in with your mobile number to see who uses your data and withdraw consent at any time.',
   'auth.claim.submit': 'Claim account',
   'auth.claim.pending': 'Claiming…',
+  'auth.claim.invalidCode': 'This invite code is not valid or has expired. Ask the shop for a new one.',
+  'auth.claim.used': 'This invite code was already used. If it was you, sign in instead.',
+  'auth.claim.existingAccount': 'You already have an account: enter its password to add this shop.',
 
   'field.email': 'Email',
   'field.phone': 'Mobile number',
@@ -235,6 +243,8 @@ const en: Record<MessageKey, string> = {
   'customer.title': 'My account',
   'customer.intro':
     'Your details stay with the merchant you gave them to; another merchant sees only what you agree to share.',
+  'customer.merchants': 'Shops that keep your details',
+  'customer.merchants.none': 'No shop keeps your details at the moment.',
 
   'admin.title': 'Alliance admin',
   'admin.alliances': 'Alliances you administer',

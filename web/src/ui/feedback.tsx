@@ -36,3 +36,19 @@ export function LoadFailed({ error, retry }: { error: CombinedError; retry: () =
     </div>
   );
 }
+
+/** A query's data once it is there; until then the spinner, or the failure with a way to retry. */
+export function Loaded<T>({
+  value,
+  error,
+  retry,
+  children,
+}: {
+  value: T | null | undefined;
+  error: CombinedError | undefined;
+  retry: () => void;
+  children: (value: T) => ReactNode;
+}) {
+  if (value != null) return children(value);
+  return error ? <LoadFailed error={error} retry={retry} /> : <Loading />;
+}

@@ -1,7 +1,7 @@
 // The alliance admin section's start: the alliances this account's merchant administers.
 import { gql, useQuery } from 'urql';
 import { useI18n } from '../../i18n';
-import { LoadFailed, Loading } from '../../ui/feedback';
+import { Loaded } from '../../ui/feedback';
 
 const ADMIN_OF = gql<{ viewer: { id: string; adminOf: { id: string; name: string; city: string }[] } | null }>`
   query AdminOf {
@@ -12,29 +12,26 @@ const ADMIN_OF = gql<{ viewer: { id: string; adminOf: { id: string; name: string
 export function AdminHome() {
   const { t } = useI18n();
   const [{ data, error }, reexecute] = useQuery({ query: ADMIN_OF });
-  const alliances = data?.viewer?.adminOf;
   return (
     <>
       <h1>{t('admin.title')}</h1>
       <section className="card">
         <h2>{t('admin.alliances')}</h2>
-        {alliances ? (
-          alliances.length ? (
-            <ul className="list">
-              {alliances.map((a) => (
-                <li key={a.id}>
-                  {a.name} · {a.city}
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p>{t('admin.none')}</p>
-          )
-        ) : error ? (
-          <LoadFailed error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />
-        ) : (
-          <Loading />
-        )}
+        <Loaded value={data?.viewer?.adminOf} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+          {(alliances) =>
+            alliances.length ? (
+              <ul className="list">
+                {alliances.map((a) => (
+                  <li key={a.id}>
+                    {a.name} · {a.city}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>{t('admin.none')}</p>
+            )
+          }
+        </Loaded>
       </section>
     </>
   );

@@ -9,7 +9,7 @@ import { CLAIM_CUSTOMER_INVITE } from './mutations';
 export function ClaimPage() {
   const { t } = useI18n();
   const { query } = useLocation();
-  const form = useFormValues({ code: query.get('code') ?? '', password: '' }, { code: rules.required, password: rules.password });
+  const form = useFormValues({ code: query.get('code') ?? '', password: '' }, { code: rules.text(20), password: rules.password });
   const action = useAction(CLAIM_CUSTOMER_INVITE);
   const submit = async () => {
     if (!form.validate()) return;
@@ -20,7 +20,13 @@ export function ClaimPage() {
     <section className="card narrow">
       <h1>{t('auth.claim.title')}</h1>
       <p className="lead">{t('auth.claim.intro')}</p>
-      <Form action={action} onSubmit={submit} submitLabel={t('auth.claim.submit')} pendingLabel={t('auth.claim.pending')}>
+      <Form
+        action={action}
+        onSubmit={submit}
+        submitLabel={t('auth.claim.submit')}
+        pendingLabel={t('auth.claim.pending')}
+        wording={{ NOT_FOUND: 'auth.claim.invalidCode', CONFLICT: 'auth.claim.used', UNAUTHENTICATED: 'auth.claim.existingAccount' }}
+      >
         <Field label={t('field.code')} autoComplete="one-time-code" spellCheck={false} {...form.field('code')} />
         <Field label={t('field.newPassword')} type="password" autoComplete="new-password" {...form.field('password')} />
       </Form>

@@ -1,16 +1,45 @@
-// The customer's home (phone-first).
+// The customer's home (phone-first): who they are and which shops keep their details.
+import { gql, useQuery } from 'urql';
 import { useI18n } from '../../i18n';
+import { Loaded } from '../../ui/feedback';
 import { useViewer } from '../../viewer';
+
+// Only the shops' public business cards: reading the customer's own details would be a logged read.
+const MY_MERCHANTS = gql<{ viewer: { id: string; customer: { id: string; merchants: { id: string; name: string; category: string; city: string; publicContact: string | null }[] } | null } | null }>`
+  query MyMerchants {
+    viewer { id customer { id merchants { id name category city publicContact } } }
+  }
+`;
 
 export function CustomerHome() {
   const { t } = useI18n();
   const viewer = useViewer();
+  const [{ data, error }, reexecute] = useQuery({ query: MY_MERCHANTS });
   return (
     <>
       <h1>{t('customer.title')}</h1>
       <p className="lead">{t('hello', { name: viewer.displayName })}</p>
       <section className="card">
         <p>{t('customer.intro')}</p>
+      </section>
+      <section className="card">
+        <h2>{t('customer.merchants')}</h2>
+        <Loaded value={data?.viewer?.customer?.merchants} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+          {(merchants) =>
+            merchants.length ? (
+              <ul className="list">
+                {merchants.map((m) => (
+                  <li key={m.id}>
+                    <strong>{m.name}</strong> · {m.category} · {m.city}
+                    {m.publicContact && <> · {m.publicContact}</>}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>{t('customer.merchants.none')}</p>
+            )
+          }
+        </Loaded>
       </section>
     </>
   );
