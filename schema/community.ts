@@ -7,6 +7,7 @@ import { builder } from './builder.js';
 import { forgetViewerAccess, viewerAccess } from './policies/access.js';
 import { canSeeCommunity, communityVisibleWhere } from './policies/communities.js';
 import { localId, localIdOrNull } from './policies/globalId.js';
+import type { Context } from '../server/context.js';
 import { name, text } from './validators.js';
 
 export const CommunityStatusEnum = builder.enumType('CommunityStatus', { values: ['OPEN', 'ARCHIVED'] as const });
@@ -65,6 +66,10 @@ const CreateCommunityInput = builder.inputType('CreateCommunityInput', {
   }),
 });
 
+/** Merchant staff join for their merchant; a customer account joins for itself. */
+const memberOf = (ctx: Context): commands.CommunityMember =>
+  ctx.viewer!.merchantId ? { merchantId: ctx.viewer!.merchantId } : { accountId: ctx.viewer!.accountId };
+
 builder.mutationFields((t) => ({
   createCommunity: t.field({
     type: CommunityRef,
@@ -75,20 +80,20 @@ builder.mutationFields((t) => ({
   joinCommunity: t.field({
     type: CommunityRef,
     description: 'A merchant joins for itself; a customer may join a community of an alliance that one of their merchants belongs to.',
-    authScopes: { merchantStaff: true },
+    authScopes: { $any: { merchantStaff: true, customer: true } },
     args: { communityId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => {
-      const community = commands.joinCommunity(ctx.deps.db, ctx.viewer!.merchantId!, localId('Community', args.communityId));
+      const community = commands.joinCommunity(ctx.deps.db, memberOf(ctx), localId('Community', args.communityId));
       forgetViewerAccess(ctx);
       return community;
     },
   }),
   leaveCommunity: t.field({
     type: CommunityRef,
-    authScopes: { merchantStaff: true },
+    authScopes: { $any: { merchantStaff: true, customer: true } },
     args: { communityId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => {
-      const community = commands.leaveCommunity(ctx.deps.db, ctx.viewer!.merchantId!, localId('Community', args.communityId));
+      const community = commands.leaveCommunity(ctx.deps.db, memberOf(ctx), localId('Community', args.communityId));
       forgetViewerAccess(ctx);
       return community;
     },

@@ -1,9 +1,10 @@
-// Communities: created and archived by alliance admins, joined and left by member merchants.
+// Communities: created and archived by alliance admins, joined and left by member merchants and
+// by customers of member merchants.
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { conflict, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
-import { communities, communityMembers } from '../tables/index.js';
+import { allianceMembers, communities, communityMembers, customers } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
 import { logAction, membershipOf, requireAdmin, requireApprovedMember, type Actor } from './allianceGuards.js';
 
@@ -27,40 +28,65 @@ export function createCommunity(db: Db, actor: Actor, data: CommunityData) {
   });
 }
 
-/** The community, or NOT_FOUND for a merchant outside its alliance (it may not know it exists). */
-function communityForMerchant(tx: Tx, communityId: string, merchantId: string) {
-  const community = tx.select().from(communities).where(eq(communities.id, communityId)).get();
-  const membership = community && membershipOf(tx, community.allianceId, merchantId);
-  if (!community || !membership || !['APPROVED', 'SUSPENDED'].includes(membership.status)) throw notFound('community');
-  return community;
-}
+/** A merchant joins for itself; a customer account joins as itself. */
+export type CommunityMember = { merchantId: string } | { accountId: string };
 
-export function currentMerchantMembership(tx: Tx, communityId: string, merchantId: string) {
-  return tx
-    .select()
-    .from(communityMembers)
-    .where(and(eq(communityMembers.communityId, communityId), eq(communityMembers.merchantId, merchantId), isNull(communityMembers.leftAt)))
+/**
+ * Whether the member may know of (and so join) a community of this alliance: a merchant of the
+ * alliance, or a customer of one of its approved merchants.
+ */
+function belongsToAlliance(tx: Tx, allianceId: string, member: CommunityMember): boolean {
+  if ('merchantId' in member) return ['APPROVED', 'SUSPENDED'].includes(membershipOf(tx, allianceId, member.merchantId)?.status ?? '');
+  return !!tx
+    .select({ id: customers.id })
+    .from(customers)
+    .innerJoin(allianceMembers, eq(allianceMembers.merchantId, customers.merchantId))
+    .where(
+      and(
+        eq(customers.accountId, member.accountId),
+        isNull(customers.erasedAt),
+        eq(allianceMembers.allianceId, allianceId),
+        eq(allianceMembers.status, 'APPROVED'),
+      ),
+    )
     .get();
 }
 
-/** Joining twice is harmless: the merchant simply stays a member. */
-export function joinCommunity(db: Db, merchantId: string, communityId: string) {
+/** The community, or NOT_FOUND for anyone outside its alliance (they may not know it exists). */
+function communityFor(tx: Tx, communityId: string, member: CommunityMember) {
+  const community = tx.select().from(communities).where(eq(communities.id, communityId)).get();
+  if (!community || !belongsToAlliance(tx, community.allianceId, member)) throw notFound('community');
+  return community;
+}
+
+export function currentMembership(tx: Tx, communityId: string, member: CommunityMember) {
+  const who = 'merchantId' in member ? eq(communityMembers.merchantId, member.merchantId) : eq(communityMembers.accountId, member.accountId);
+  return tx
+    .select()
+    .from(communityMembers)
+    .where(and(eq(communityMembers.communityId, communityId), who, isNull(communityMembers.leftAt)))
+    .get();
+}
+
+/** Joining twice is harmless: the member simply stays in. */
+export function joinCommunity(db: Db, member: CommunityMember, communityId: string) {
   return inTransaction(db, (tx) => {
-    const community = communityForMerchant(tx, communityId, merchantId);
-    requireApprovedMember(tx, community.allianceId, merchantId);
+    const community = communityFor(tx, communityId, member);
+    if ('merchantId' in member) requireApprovedMember(tx, community.allianceId, member.merchantId);
     if (community.status !== 'OPEN') throw conflict('This community is archived.');
-    if (!currentMerchantMembership(tx, communityId, merchantId)) {
-      tx.insert(communityMembers).values({ id: newId(), communityId, kind: 'MERCHANT', merchantId, joinedAt: nowIso() }).run();
+    if (!currentMembership(tx, communityId, member)) {
+      const kind = 'merchantId' in member ? ('MERCHANT' as const) : ('CUSTOMER' as const);
+      tx.insert(communityMembers).values({ id: newId(), communityId, kind, ...member, joinedAt: nowIso() }).run();
     }
     return community;
   });
 }
 
 /** Leaving keeps the membership row with left_at, so reach at a past moment can still be counted. */
-export function leaveCommunity(db: Db, merchantId: string, communityId: string) {
+export function leaveCommunity(db: Db, member: CommunityMember, communityId: string) {
   return inTransaction(db, (tx) => {
-    const community = communityForMerchant(tx, communityId, merchantId);
-    const membership = currentMerchantMembership(tx, communityId, merchantId);
+    const community = communityFor(tx, communityId, member);
+    const membership = currentMembership(tx, communityId, member);
     if (membership) tx.update(communityMembers).set({ leftAt: nowIso() }).where(eq(communityMembers.id, membership.id)).run();
     return community;
   });
@@ -68,7 +94,7 @@ export function leaveCommunity(db: Db, merchantId: string, communityId: string) 
 
 export function archiveCommunity(db: Db, actor: Actor, communityId: string, reason: string) {
   return inTransaction(db, (tx) => {
-    const community = communityForMerchant(tx, communityId, actor.merchantId);
+    const community = communityFor(tx, communityId, { merchantId: actor.merchantId });
     requireAdmin(tx, community.allianceId, actor.merchantId);
     if (community.status === 'ARCHIVED') throw conflict('This community is already archived.');
     const archived = { status: 'ARCHIVED' as const, archivedAt: nowIso() };

@@ -6,7 +6,7 @@ import { newId, nowIso } from '../ids.js';
 import { communities, offerPlacements, offers } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
 import { requireApprovedMember, type Actor } from './allianceGuards.js';
-import { currentMerchantMembership } from './communities.js';
+import { currentMembership } from './communities.js';
 
 const DAY_MS = 86_400_000;
 
@@ -58,7 +58,7 @@ export function postOffer(db: Db, actor: Actor, data: OfferData, communityIds: s
     const placements = wanted.map((communityId) => {
       const community = found.find((c) => c.id === communityId);
       // Only members post, and a non-member may not learn that a community exists.
-      if (!community || !currentMerchantMembership(tx, communityId, actor.merchantId)) throw notFound('community');
+      if (!community || !currentMembership(tx, communityId, { merchantId: actor.merchantId })) throw notFound('community');
       requireApprovedMember(tx, community.allianceId, actor.merchantId, 'This merchant is suspended in the alliance and cannot post.');
       if (community.status !== 'OPEN') throw conflict(`${community.name} is archived.`);
       enforcePostLimit(tx, actor.merchantId, community, nowMs);

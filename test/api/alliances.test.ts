@@ -48,7 +48,7 @@ describe('creating an alliance', () => {
     const allianceId = await createAlliance(p, owner);
     const r = await p.gql(ALLIANCE, { id: allianceId });
     expect(codeOf(r)).toBe('UNAUTHENTICATED');
-    expect(r.errors![0]!.path).toEqual(['alliance', 'members']);
+    expect(r.body.errors[0].path).toEqual(['alliance', 'members']);
   });
 });
 

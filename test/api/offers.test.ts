@@ -35,7 +35,7 @@ describe('who may read and post into a community', () => {
 
     const r = await p.gql(`query($c: ID!) { community(id: $c) { name viewerIsMember offers { edges { node { id } } } } }`, { c: communityId }, bystander.accessToken);
     expect(codeOf(r)).toBe('FORBIDDEN');
-    expect(r.errors![0]!.path).toEqual(['community', 'offers']);
+    expect(r.body.errors[0].path).toEqual(['community', 'offers']);
     const bare = await p.gql(`query($c: ID!) { community(id: $c) { viewerIsMember merchantCount } }`, { c: communityId }, bystander.accessToken);
     expect(bare.data.community).toEqual({ viewerIsMember: false, merchantCount: 1 });
     expect(codeOf(await p.gql(POST, { input: offerInput([communityId]) }, bystander.accessToken))).toBe('NOT_FOUND');
