@@ -56,7 +56,11 @@ builder.drizzleObjectFields(CustomerSelfRef, (t) => ({
     type: ConsentSettingsRef,
     resolve: (a, _args, ctx) => latestConsent(ctx.deps.db, a.id) ?? { version: 0, settings: DEFAULT_CONSENT, changedAt: new Date(0).toISOString() },
   }),
-  consentHistory: t.relatedConnection('consentVersions', { query: { orderBy: { version: 'desc' } } }),
+  consentHistory: t.relatedConnection(
+    'consentVersions',
+    { query: { orderBy: { version: 'desc' } } },
+    builder.connectionObject({ type: ConsentVersionRef, name: 'ConsentVersionConnection' }, { name: 'ConsentVersionEdge' }),
+  ),
 }));
 
 const UpdateConsentInput = builder.inputType('UpdateConsentInput', {

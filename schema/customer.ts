@@ -11,7 +11,7 @@ import { hashPassword, verifyPassword } from '../server/auth/passwords.js';
 import { issueSession } from '../server/auth/sessions.js';
 import type { Context, Viewer } from '../server/context.js';
 import { builder } from './builder.js';
-import { canSeeCustomer, customerWhere } from './policies/customers.js';
+import { canSeeCustomer, customerWhere, isOwnMerchant } from './policies/customers.js';
 import { localId } from './policies/globalId.js';
 import { name, password, phone, text } from './validators.js';
 import { SessionRef, toSession, ViewerRef } from './viewer.js';
@@ -72,10 +72,19 @@ export const CustomerRefRef = builder.objectRef<{ customerId: string }>('Custome
   }),
 });
 
+const CustomerConnection = builder.connectionObject(
+  {
+    type: CustomerRef,
+    name: 'CustomerConnection',
+    fields: (t) => ({ totalCount: t.int({ resolve: (c) => (c as { totalCount?: number }).totalCount ?? 0 }) }),
+  },
+  { name: 'CustomerEdge' },
+);
+
 builder.drizzleObjectFields('merchants', (t) => ({
   customers: t.relatedConnection('customers', {
     description: 'Owner/staff of this merchant only; other viewers get FORBIDDEN.',
-    authScopes: (m, _args, ctx) => ctx.viewer?.merchantId === m.id,
+    authScopes: isOwnMerchant,
     args: { search: t.arg.string({ validate: text(100).optional() }) },
     totalCount: true,
     query: (args, ctx) => {
@@ -91,7 +100,7 @@ builder.drizzleObjectFields('merchants', (t) => ({
       }
       return { where, orderBy: { id: 'desc' } };
     },
-  }),
+  }, CustomerConnection),
 }));
 
 const AddCustomerInput = builder.inputType('AddCustomerInput', {
@@ -176,6 +185,12 @@ export const CustomerSelfRef = builder.drizzleObject('accounts', {
     merchants: t.relation('merchantsHoldingMe', {
       description: 'The merchants holding a record of this customer (the originating merchants).',
       query: { orderBy: { name: 'asc' } },
+    }),
+    communities: t.drizzleField({
+      type: ['communities'],
+      description: 'Communities this customer is in.',
+      resolve: (query, a, _args, ctx) =>
+        ctx.deps.db.query.communities.findMany(query({ where: { members: { accountId: a.id, leftAt: { isNull: true } } }, orderBy: { name: 'asc' } })),
     }),
   }),
 });

@@ -5,6 +5,7 @@ import './viewer.js';
 import './customer.js';
 import './consent.js';
 import './referral.js';
+import './rights.js';
 import './alliance.js';
 import './community.js';
 import './offer.js';

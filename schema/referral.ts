@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as referrals from '../db/commands/referrals.js';
 import { nowIso } from '../db/ids.js';
 import type { ReferralStatus } from '../db/tables/index.js';
+import { answerReferral } from '../server/auth/receipts.js';
 import type { Context } from '../server/context.js';
 import { builder } from './builder.js';
 import { ContactFieldEnum, CustomerRefRef, CustomerSelfRef } from './customer.js';
@@ -12,6 +13,7 @@ import {
   canSeeInterest,
   canSeeReferral,
   customerOwnedSelection,
+  isOwnMerchant,
   referralAccessSelection,
   referralWhere,
 } from './policies/customers.js';
@@ -80,7 +82,14 @@ export const ReferralRequestRef = builder.drizzleNode('referralRequests', {
       nullable: true,
       description: "The requester's privacy notice as shown to the customer with this request (that version's text).",
     }),
-    consentReceipt: t.exposeString('consentReceipt', { nullable: true }),
+    consentReceipt: t.string({
+      nullable: true,
+      description:
+        'After acceptance, for the customer and the requester: a compact JWS signed by the platform (verifiable with the keys at /.well-known/jwks.json) recording who granted what to whom, for which purpose and until when. It holds pseudonyms, never contact details.',
+      select: { columns: { consentReceipt: true, requesterMerchantId: true } },
+      // The origin sees the outcome but the receipt is the customer's and the requester's record.
+      resolve: (r, _a, ctx) => (ctx.viewer?.merchantId && ctx.viewer.merchantId !== r.requesterMerchantId ? null : r.consentReceipt),
+    }),
   }),
 });
 
@@ -133,26 +142,30 @@ const AccessLogEntryRef = builder.drizzleObject('accessLog', {
   }),
 });
 
-const ownMerchant = (m: { id: string }, _args: unknown, ctx: Context) => ctx.viewer?.merchantId === m.id;
+const ReferralRequestConnection = builder.connectionObject({ type: ReferralRequestRef, name: 'ReferralRequestConnection' }, { name: 'ReferralRequestEdge' });
+const AccessLogEntryConnection = builder.connectionObject({ type: AccessLogEntryRef, name: 'AccessLogEntryConnection' }, { name: 'AccessLogEntryEdge' });
+const InterestConnection = builder.connectionObject({ type: InterestRef, name: 'InterestConnection' }, { name: 'InterestEdge' });
+
+
 
 builder.drizzleObjectFields('merchants', (t) => ({
   referralsSent: t.relatedConnection('referralsSent', {
     description: 'Owner/staff of this merchant only.',
-    authScopes: ownMerchant,
+    authScopes: isOwnMerchant,
     args: { status: t.arg({ type: ReferralStatusEnum }) },
     query: (args) => ({ where: args.status ? { status: args.status } : {}, orderBy: { id: 'desc' } }),
-  }),
+  }, ReferralRequestConnection),
   referralsOfMyCustomers: t.relatedConnection('referralsOfMyCustomers', {
     description: "Owner/staff of this merchant only: referrals of this merchant's own customers to others.",
-    authScopes: ownMerchant,
+    authScopes: isOwnMerchant,
     args: { status: t.arg({ type: ReferralStatusEnum }) },
     query: (args) => ({ where: args.status ? { status: args.status } : {}, orderBy: { id: 'desc' } }),
-  }),
+  }, ReferralRequestConnection),
   accessLog: t.relatedConnection('accessLog', {
     description: "Owner/staff only: every read of customer personal information by this merchant's accounts.",
-    authScopes: ownMerchant,
+    authScopes: isOwnMerchant,
     query: { orderBy: { id: 'desc' } },
-  }),
+  }, AccessLogEntryConnection),
 }));
 
 builder.drizzleObjectFields('offers', (t) => ({
@@ -166,18 +179,18 @@ builder.drizzleObjectFields('offers', (t) => ({
     authScopes: { merchantStaff: true },
     // Another merchant's offer lists nothing: the same rule as Interest's own scope.
     query: (_args, ctx) => ({ where: { offerMerchantId: ctx.viewer!.merchantId! }, orderBy: { id: 'desc' } }),
-  }),
+  }, InterestConnection),
 }));
 
 builder.drizzleObjectFields(CustomerSelfRef, (t) => ({
   referralRequests: t.relatedConnection('referralRequests', {
     args: { status: t.arg({ type: ReferralStatusEnum }) },
     query: (args) => ({ where: args.status ? { status: args.status } : {}, orderBy: { id: 'desc' } }),
-  }),
+  }, ReferralRequestConnection),
   accessLog: t.relatedConnection('accessLog', {
     description: "Every read of this customer's personal information, by any merchant account.",
     query: { orderBy: { id: 'desc' } },
-  }),
+  }, AccessLogEntryConnection),
   grants: t.relation('grants', {
     description: 'Contact grants this customer has given (active and ended).',
     query: { orderBy: { grantedAt: 'desc' } },
@@ -277,8 +290,8 @@ builder.mutationFields((t) => ({
     type: ReferralRequestRef,
     authScopes: { customer: true },
     args: { input: t.arg({ type: RespondToReferralInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => {
-      const id = referrals.respondToReferral(ctx.deps.db, ctx.viewer!.accountId, localId('ReferralRequest', input.referralId), input);
+    resolve: async (query, _root, { input }, ctx) => {
+      const id = await answerReferral(ctx.deps, ctx.viewer!.accountId, localId('ReferralRequest', input.referralId), input);
       return ctx.deps.db.query.referralRequests.findFirst(query({ where: { id } })).then((r) => r!);
     },
   }),

@@ -1,6 +1,6 @@
 // The referral handoff: interest → request (or proposal) → the customer's answer → grant → revoke.
 // Each function is one immediate transaction that re-checks its rule inside it.
-import { and, asc, desc, eq, gt, isNull, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { AppError, conflict, forbidden, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
@@ -11,6 +11,7 @@ import {
   conversions,
   customers,
   interests,
+  merchants,
   offerPlacements,
   offers,
   privacyNotices,
@@ -209,22 +210,56 @@ export interface Response {
   blockRequester?: boolean | null;
 }
 
-export function respondToReferral(db: Db, accountId: string, referralId: string, response: Response) {
+/** The fields an acceptance grants: the chosen ones (default all requested), in requested order. */
+export function grantedFieldsFor(requested: ContactField[], chosen: ContactField[] | null | undefined): ContactField[] {
+  if (chosen && chosen.length === 0) throw new AppError('BAD_USER_INPUT', 'Choose at least one detail to share.', { field: 'fields' });
+  const fields = chosen ?? requested;
+  if (!fields.every((f) => requested.includes(f))) {
+    throw new AppError('BAD_USER_INPUT', 'You can only share details that were asked for.', { field: 'fields' });
+  }
+  return requested.filter((f) => fields.includes(f));
+}
+
+/** Read-only facts about one of the customer's own requests, for the consent receipt signed before answering. */
+export function referralFacts(db: Db, accountId: string, referralId: string) {
+  const found = db
+    .select({ request: referralRequests, customer: customers })
+    .from(referralRequests)
+    .innerJoin(customers, eq(customers.id, referralRequests.customerId))
+    .where(eq(referralRequests.id, referralId))
+    .get();
+  if (!found || found.customer.accountId !== accountId) throw notFound('referral request');
+  const names = db
+    .select({ id: merchants.id, name: merchants.name })
+    .from(merchants)
+    .where(inArray(merchants.id, [found.request.requesterMerchantId, found.request.originMerchantId]))
+    .all();
+  const nameOf = (id: string) => names.find((n) => n.id === id)?.name ?? '';
+  return {
+    ...found.request,
+    requesterName: nameOf(found.request.requesterMerchantId),
+    originName: nameOf(found.request.originMerchantId),
+  };
+}
+
+export const grantValidUntil = (decidedAt: Date, retentionDays: number) => new Date(decidedAt.getTime() + retentionDays * DAY_MS).toISOString();
+
+/**
+ * The customer's answer. An acceptance creates the grant (and stores the consent receipt signed
+ * for it); a decline may also block the requester. A request no longer pending is a CONFLICT.
+ */
+export function respondToReferral(db: Db, accountId: string, referralId: string, response: Response, decided: { at: Date; receipt: string | null }) {
   const outcome = inTransaction(db, (tx) => {
     const { request, customer } = requestOfCustomer(tx, referralId, accountId);
-    const now = new Date();
-    const status = assertPending(tx, request, now.toISOString());
+    const at = decided.at.toISOString();
+    const status = assertPending(tx, request, at);
     if (status !== 'PENDING') return { conflict: status };
     if (response.accept) {
-      const fields = response.fields && response.fields.length > 0 ? response.fields : request.requestedFields;
-      if (response.fields && response.fields.length === 0) {
-        throw new AppError('BAD_USER_INPUT', 'Choose at least one detail to share.', { field: 'fields' });
-      }
-      if (!fields.every((f) => request.requestedFields.includes(f))) {
-        throw new AppError('BAD_USER_INPUT', 'You can only share details that were asked for.', { field: 'fields' });
-      }
-      const granted = request.requestedFields.filter((f) => fields.includes(f));
-      tx.update(referralRequests).set({ status: 'ACCEPTED', grantedFields: granted, decidedAt: now.toISOString() }).where(eq(referralRequests.id, request.id)).run();
+      const granted = grantedFieldsFor(request.requestedFields, response.fields);
+      tx.update(referralRequests)
+        .set({ status: 'ACCEPTED', grantedFields: granted, decidedAt: at, consentReceipt: decided.receipt })
+        .where(eq(referralRequests.id, request.id))
+        .run();
       tx.insert(contactGrants)
         .values({
           id: newId(),
@@ -232,12 +267,12 @@ export function respondToReferral(db: Db, accountId: string, referralId: string,
           merchantId: request.requesterMerchantId,
           customerId: customer.id,
           fields: granted,
-          grantedAt: now.toISOString(),
-          validUntil: new Date(now.getTime() + request.retentionDays * DAY_MS).toISOString(),
+          grantedAt: at,
+          validUntil: grantValidUntil(decided.at, request.retentionDays),
         })
         .run();
     } else {
-      tx.update(referralRequests).set({ status: 'DECLINED', decidedAt: now.toISOString() }).where(eq(referralRequests.id, request.id)).run();
+      tx.update(referralRequests).set({ status: 'DECLINED', decidedAt: at }).where(eq(referralRequests.id, request.id)).run();
       if (response.blockRequester) {
         const subject = consentSubject(customer);
         const current = latestConsent(tx, subject)?.settings ?? DEFAULT_CONSENT;

@@ -1,7 +1,7 @@
 // What one viewer belongs to: the inputs of every alliance-side visibility rule (schema/policies/).
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { allianceMembers, campaignParticipants, communityMembers, type AllianceRole, type MembershipStatus } from '../tables/index.js';
+import { allianceMembers, campaignParticipants, communityMembers, customers, type AllianceRole, type MembershipStatus } from '../tables/index.js';
 
 export interface ViewerAccess {
   accountId: string | null;
@@ -16,6 +16,8 @@ export interface ViewerAccess {
   communityIds: ReadonlySet<string>;
   /** Campaigns the merchant organises or accepted to take part in. */
   campaignIds: ReadonlySet<string>;
+  /** A customer account: alliances where one of its merchants is an approved member (it may join their communities). */
+  joinableAllianceIds: ReadonlySet<string>;
 }
 
 export const NO_ACCESS: ViewerAccess = {
@@ -26,6 +28,7 @@ export const NO_ACCESS: ViewerAccess = {
   adminAllianceIds: new Set(),
   communityIds: new Set(),
   campaignIds: new Set(),
+  joinableAllianceIds: new Set(),
 };
 
 export interface AccessSubject {
@@ -61,9 +64,19 @@ export function loadViewerAccess(db: Db, subject: AccessSubject): ViewerAccess {
         .where(and(eq(campaignParticipants.merchantId, merchantId), eq(campaignParticipants.status, 'ACCEPTED')))
         .all()
     : [];
+  const joinable =
+    subject.kind === 'CUSTOMER'
+      ? db
+          .selectDistinct({ allianceId: allianceMembers.allianceId })
+          .from(customers)
+          .innerJoin(allianceMembers, and(eq(allianceMembers.merchantId, customers.merchantId), eq(allianceMembers.status, 'APPROVED')))
+          .where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt)))
+          .all()
+      : [];
   return {
     accountId,
     merchantId,
+    joinableAllianceIds: new Set(joinable.map((r) => r.allianceId)),
     roles: new Map(memberships.map((m) => [m.allianceId, { role: m.role, status: m.status }])),
     memberAllianceIds: new Set(memberships.map((m) => m.allianceId)),
     adminAllianceIds: new Set(memberships.filter((m) => m.status === 'APPROVED' && m.role !== 'MEMBER').map((m) => m.allianceId)),

@@ -36,3 +36,10 @@ export const canSeeInterest = (v: Viewer | null, i: { offerMerchantId: string; a
 export const customerOwnedSelection = { columns: { merchantId: true }, with: { customer: { columns: { accountId: true } } } } as const;
 export const canSeeCustomerOwned = (v: Viewer | null, row: { merchantId: string | null; customer: { accountId: string | null } | null }) =>
   !!v && ((!!v.merchantId && v.merchantId === row.merchantId) || (v.kind === 'CUSTOMER' && row.customer?.accountId === v.accountId));
+
+/**
+ * A merchant's own lists (customers, referrals, access log): its owner and staff only.
+ * relatedConnection types the parent of its authScopes as the node; at run time it is the merchant.
+ */
+export const isOwnMerchant = (merchant: unknown, _args: unknown, ctx: { viewer: Viewer | null }) =>
+  !!ctx.viewer?.merchantId && ctx.viewer.merchantId === (merchant as { id: string }).id;

@@ -1,0 +1,146 @@
+// A customer's rights over their data (PIPL Art. 44-47, GDPR Art. 15-17): a copy of everything,
+// correction at every merchant, and erasure that keeps only non-identifying facts.
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { conflict, notFound } from '../errors.js';
+import { nowIso } from '../ids.js';
+import {
+  accessLog,
+  accounts,
+  communities,
+  communityMembers,
+  consentVersions,
+  contactGrants,
+  conversions,
+  customerInvites,
+  customers,
+  interests,
+  merchants,
+  offers,
+  referralRequests,
+  sessions,
+} from '../tables/index.js';
+import { inTransaction } from '../tx.js';
+import type { Identity, Reader, Vault } from '../vault.js';
+
+/**
+ * Every table that holds something about a customer, and how the export covers it. A test
+ * compares this with the tables in db/tables: a new table about customers must be added here.
+ */
+export const EXPORTED_TABLES = [
+  'customers',
+  'customer_identities',
+  'customer_invites',
+  'consent_versions',
+  'interests',
+  'referral_requests',
+  'contact_grants',
+  'conversions',
+  'community_members',
+  'access_log',
+  'accounts',
+] as const;
+
+/** One JSON document of everything held about this customer account, at every merchant. */
+export function exportCustomerData(db: Db, vault: Vault, reader: Reader): Record<string, unknown> {
+  const accountId = reader.accountId;
+  const records = db
+    .select({ record: customers, merchant: merchants.name })
+    .from(customers)
+    .innerJoin(merchants, eq(merchants.id, customers.merchantId))
+    .where(eq(customers.accountId, accountId))
+    .all();
+  const recordIds = records.map((r) => r.record.id);
+  // The identity read is logged (kind SELF) like any other read of personal information.
+  const identities = vault.readSelf(reader);
+  const none = recordIds.length === 0;
+  const account = db.select({ id: accounts.id, createdAt: accounts.createdAt }).from(accounts).where(eq(accounts.id, accountId)).get();
+  const requests = none ? [] : db.select().from(referralRequests).where(inArray(referralRequests.customerId, recordIds)).all();
+  const requestIds = requests.map((r) => r.id);
+  return {
+    exportedAt: nowIso(),
+    account,
+    records: records.map(({ record, merchant }) => ({
+      merchant,
+      customerId: record.id,
+      identity: identities.get(record.id) ?? null,
+      tags: record.tags,
+      consentSource: record.consentSource,
+      createdAt: record.createdAt,
+      claimedAt: record.claimedAt,
+      erasedAt: record.erasedAt,
+    })),
+    invites: none
+      ? []
+      : db
+          .select({ customerId: customerInvites.customerId, createdAt: customerInvites.createdAt, expiresAt: customerInvites.expiresAt, usedAt: customerInvites.usedAt })
+          .from(customerInvites)
+          .where(inArray(customerInvites.customerId, recordIds))
+          .all(),
+    consentVersions: db.select().from(consentVersions).where(inArray(consentVersions.subjectId, [accountId, ...recordIds])).all(),
+    interests: db
+      .select({ offer: offers.title, note: interests.note, createdAt: interests.createdAt })
+      .from(interests)
+      .innerJoin(offers, eq(offers.id, interests.offerId))
+      .where(eq(interests.accountId, accountId))
+      .all(),
+    referralRequests: requests.map(({ consentReceipt: _receipt, ...r }) => r),
+    grants: none ? [] : db.select().from(contactGrants).where(inArray(contactGrants.customerId, recordIds)).all(),
+    conversions: requestIds.length === 0 ? [] : db.select().from(conversions).where(inArray(conversions.referralId, requestIds)).all(),
+    communities: db
+      .select({ community: communities.name, joinedAt: communityMembers.joinedAt, leftAt: communityMembers.leftAt })
+      .from(communityMembers)
+      .innerJoin(communities, eq(communities.id, communityMembers.communityId))
+      .where(eq(communityMembers.accountId, accountId))
+      .all(),
+    accessLog: none ? [] : db.select().from(accessLog).where(inArray(accessLog.customerId, recordIds)).all(),
+  };
+}
+
+/** Corrects the customer's identity at every merchant that holds it (not erased ones). */
+export function correctCustomerData(db: Db, vault: Vault, accountId: string, changes: Partial<Identity>) {
+  return inTransaction(db, (tx) => {
+    const records = tx.select().from(customers).where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt))).all();
+    if (records.length === 0) throw notFound('customer record');
+    if (changes.phone) {
+      for (const clash of vault.customersWithPhone(tx, changes.phone)) {
+        if (clash.accountId !== accountId && records.some((r) => r.merchantId === clash.merchantId)) {
+          throw conflict('Another customer of one of your shops already uses this phone number.');
+        }
+      }
+    }
+    for (const record of records) vault.correctIdentity(tx, record.id, changes);
+  });
+}
+
+/**
+ * Erases the customer's personal information at one merchant or all: ciphertexts, blind index and
+ * invites go; grants are revoked and pending requests declined. Counts and amounts stay, without
+ * identity, so campaign and RFM aggregates are unchanged. Erasing everywhere closes the account.
+ */
+export function eraseCustomerData(db: Db, vault: Vault, accountId: string, merchantId: string | null) {
+  return inTransaction(db, (tx) => {
+    const records = tx
+      .select()
+      .from(customers)
+      .where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt), merchantId ? eq(customers.merchantId, merchantId) : undefined))
+      .all();
+    if (merchantId && records.length === 0) throw notFound('record at this merchant');
+    const now = nowIso();
+    const ids = records.map((r) => r.id);
+    for (const id of ids) vault.eraseIdentity(tx, id);
+    if (ids.length > 0) {
+      tx.update(customers).set({ erasedAt: now }).where(inArray(customers.id, ids)).run();
+      tx.delete(customerInvites).where(inArray(customerInvites.customerId, ids)).run();
+      tx.update(contactGrants).set({ revokedAt: now }).where(and(inArray(contactGrants.customerId, ids), isNull(contactGrants.revokedAt))).run();
+      tx.update(referralRequests).set({ status: 'REVOKED' }).where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'ACCEPTED'))).run();
+      tx.update(referralRequests).set({ status: 'DECLINED', decidedAt: now }).where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'PENDING'))).run();
+    }
+    if (!merchantId) {
+      tx.update(accounts).set({ disabledAt: now }).where(eq(accounts.id, accountId)).run();
+      tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.accountId, accountId), isNull(sessions.revokedAt))).run();
+      tx.update(communityMembers).set({ leftAt: now }).where(and(eq(communityMembers.accountId, accountId), isNull(communityMembers.leftAt))).run();
+    }
+    return { erased: ids.length };
+  });
+}

@@ -1,0 +1,47 @@
+// Customer self-service rights: export, correction, erasure.
+import { correctCustomerData, eraseCustomerData, exportCustomerData } from '../db/commands/rights.js';
+import { builder } from './builder.js';
+import { CustomerSelfRef } from './customer.js';
+import { localId } from './policies/globalId.js';
+import { name, phone, text } from './validators.js';
+
+const CorrectMyDataInput = builder.inputType('CorrectMyDataInput', {
+  fields: (t) => ({
+    name: t.string({ validate: name.optional() }),
+    phone: t.string({ validate: phone.optional() }),
+    address: t.string({ validate: text(200).optional() }),
+    wechat: t.string({ validate: text(60).optional() }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  exportMyData: t.string({
+    description: 'A JSON document of everything the platform holds about the viewer (PIPL access & copy right).',
+    authScopes: { customer: true },
+    resolve: (_root, _args, ctx) => JSON.stringify(exportCustomerData(ctx.deps.db, ctx.deps.vault, ctx.viewer!), null, 2),
+  }),
+  correctMyData: t.drizzleField({
+    type: CustomerSelfRef,
+    authScopes: { customer: true },
+    args: { input: t.arg({ type: CorrectMyDataInput, required: true }) },
+    resolve: (query, _root, { input }, ctx) => {
+      correctCustomerData(ctx.deps.db, ctx.deps.vault, ctx.viewer!.accountId, {
+        ...(input.name != null ? { name: input.name } : {}),
+        ...(input.phone != null ? { phone: input.phone } : {}),
+        ...(input.address !== undefined ? { address: input.address } : {}),
+        ...(input.wechat !== undefined ? { wechat: input.wechat } : {}),
+      });
+      return ctx.deps.db.query.accounts.findFirst(query({ where: { id: ctx.viewer!.accountId } })).then((a) => a!);
+    },
+  }),
+  eraseMyData: t.drizzleField({
+    type: CustomerSelfRef,
+    description: "Erases the viewer's personal information at one merchant, or at all when merchantId is null; revokes grants.",
+    authScopes: { customer: true },
+    args: { merchantId: t.arg.id() },
+    resolve: (query, _root, args, ctx) => {
+      eraseCustomerData(ctx.deps.db, ctx.deps.vault, ctx.viewer!.accountId, args.merchantId ? localId('Merchant', args.merchantId) : null);
+      return ctx.deps.db.query.accounts.findFirst(query({ where: { id: ctx.viewer!.accountId } })).then((a) => a!);
+    },
+  }),
+}));
