@@ -2,6 +2,11 @@
 import { hashPassword } from '../server/auth/passwords.js';
 import type { Db } from './client.js';
 import * as accounts from './commands/accounts.js';
+import type { Actor } from './commands/allianceGuards.js';
+import * as alliances from './commands/alliances.js';
+import * as campaigns from './commands/campaigns.js';
+import * as communities from './commands/communities.js';
+import * as offers from './commands/offers.js';
 import { hashRefreshToken, newRefreshToken } from '../server/auth/tokens.js';
 
 export interface DemoLogin {
@@ -27,13 +32,55 @@ export async function seedDemo(db: Db): Promise<DemoLogin[] | null> {
     { email: 'light@demo.cn', displayName: '陈经理', merchantName: '明亮灯饰', category: 'lighting', city: '温州' },
   ];
   const created = merchants.map((m) => ({ ...m, ...accounts.signUpMerchant(db, { ...m, passwordHash }, token()) }));
-  for (const m of created) {
+  const actors: Actor[] = created.map((m) => {
     const merchantId = db.$client.prepare('select merchant_id as id from merchant_staff where account_id = ?').get(m.accountId) as { id: string };
     accounts.publishPrivacyNotice(db, merchantId.id, `${m.merchantName}只在您同意的范围内使用您的联系方式，用于上门测量和售后服务；您可以随时撤回同意。`);
-  }
+    return { accountId: m.accountId, merchantId: merchantId.id };
+  });
   accounts.addStaff(db, created[0]!.accountId, { email: 'staff@demo.cn', passwordHash, displayName: '小张（店员）', canViewContacts: false });
+  seedAlliance(db, actors as [Actor, Actor, Actor]);
   return [
     ...created.map((m) => ({ role: `merchant owner (${m.category})`, login: m.email, password: DEMO_PASSWORD })),
     { role: 'staff (no contacts)', login: 'staff@demo.cn', password: DEMO_PASSWORD },
   ];
+}
+
+const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+/** The sofa shop's alliance with the other two shops, two communities, offers and a published joint campaign. */
+function seedAlliance(db: Db, [sofa, curtain, light]: [Actor, Actor, Actor]): void {
+  const alliance = alliances.createAlliance(db, sofa, { name: '鹿城家居联盟', city: '温州', description: '鹿城区的家具、窗帘、灯饰商家：业主同意后才互相介绍，不交换客户名单。' });
+  for (const member of [curtain, light]) {
+    alliances.applyToAlliance(db, member.merchantId, alliance.id, '希望加入联盟，一起服务新房业主。');
+    alliances.decideMembership(db, sofa, alliance.id, member.merchantId, true, '本地实体店，资料齐全');
+  }
+  const rules = '只发布家居相关的优惠；不得索要或发布业主电话；违规内容将被隐藏。';
+  const estate = communities.createCommunity(db, sofa, { allianceId: alliance.id, name: '滨江花园新房群', description: '滨江花园 2026 年交房业主的装修交流群。', rules });
+  const city = communities.createCommunity(db, sofa, { allianceId: alliance.id, name: '鹿城装修交流群', description: '鹿城区装修中的业主互相交流、领取联盟优惠。', rules });
+  for (const m of [sofa, curtain, light]) for (const c of [estate, city]) communities.joinCommunity(db, { merchantId: m.merchantId }, c.id);
+
+  const offer = (m: Actor, title: string, body: string, category: string, communityIds: string[]) =>
+    offers.postOffer(db, m, { title, body, category, startsAt: daysFromNow(-1), endsAt: daysFromNow(30) }, communityIds);
+  offer(sofa, '真皮沙发新房季八五折', '凭交房通知书到店，真皮沙发全场八五折，免费送货上楼。', 'sofa', [estate.id, city.id]);
+  offer(light, '全屋灯具套餐立减 800 元', '客厅、卧室、厨卫灯具一站配齐，含上门安装。', 'lighting', [city.id]);
+  const curtainOffer = offer(curtain, '窗帘免费上门测量', '预约即可免费上门测量，定制窗帘九折。', 'curtains', [estate.id]);
+  const sofaCampaignOffer = offer(sofa, '联合套餐：沙发 + 窗帘 + 灯具', '三家一起买，总价再减 1500 元。', 'sofa', [estate.id]);
+
+  const campaign = campaigns.createCampaign(db, sofa, {
+    allianceId: alliance.id,
+    title: '滨江花园交房季联合优惠',
+    description: '沙发、窗帘、灯具三家联合，新房业主一站配齐。',
+    startsAt: daysFromNow(-1),
+    endsAt: daysFromNow(45),
+    budget: 300_000,
+    expectedResponses: 60,
+    communityIds: [estate.id, city.id],
+  });
+  campaigns.inviteToCampaign(db, sofa, campaign.id, [curtain.merchantId, light.merchantId]);
+  campaigns.respondToCampaignInvite(db, curtain.merchantId, campaign.id, true);
+  campaigns.respondToCampaignInvite(db, light.merchantId, campaign.id, true);
+  campaigns.addOfferToCampaign(db, sofa, campaign.id, sofaCampaignOffer.id);
+  campaigns.addOfferToCampaign(db, curtain, campaign.id, curtainOffer.id);
+  campaigns.publishCampaign(db, sofa, campaign.id);
+  campaigns.recordCampaignSpend(db, sofa, campaign.id, 48_000, '小区电梯海报');
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { seedDemo } from '../../db/seed.js';
+import { createTestPlatform } from '../fixtures.js';
+
+const p = await createTestPlatform();
+
+describe('the demo seed', () => {
+  it('gives a first start an alliance with three members, communities with offers and a published joint campaign', async () => {
+    const logins = await seedDemo(p.deps.db);
+    expect(logins).not.toBeNull();
+    const sofa = logins!.find((l) => l.login === 'sofa@demo.cn')!;
+    const session = await p.gql(`mutation($i: SignInInput!) { signIn(input: $i) { accessToken } }`, { i: { login: sofa.login, password: sofa.password } });
+    const token = session.data.signIn.accessToken;
+    const r = await p.gql(
+      `{ viewer { roles adminOf { name members { totalCount } communities { edges { node { merchantCount offers { edges { node { title campaign { status stats { spent } } } } } } } } } } }`,
+      {},
+      token,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data.viewer.roles).toContain('ALLIANCE_ADMIN');
+    const [alliance] = r.data.viewer.adminOf;
+    expect(alliance.members.totalCount).toBe(3);
+    const communities = alliance.communities.edges.map((e: any) => e.node);
+    expect(communities).toHaveLength(2);
+    expect(communities.every((c: any) => c.merchantCount === 3)).toBe(true);
+    const offers = communities.flatMap((c: any) => c.offers.edges.map((e: any) => e.node));
+    expect(offers.length).toBeGreaterThanOrEqual(4);
+    expect(offers.some((o: any) => o.campaign?.status === 'PUBLISHED' && o.campaign.stats.spent === 48_000)).toBe(true);
+    expect(await seedDemo(p.deps.db)).toBeNull();
+  });
+});
