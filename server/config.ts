@@ -9,6 +9,8 @@ const envSchema = z.object({
   // Ed25519 key pair as PKCS#8 / SPKI PEM; generated beside the database file when absent.
   JWT_PRIVATE_KEY: z.string().optional(),
   JWT_PUBLIC_KEY: z.string().optional(),
+  // Public keys retired by a rotation (PEM blocks, concatenated): they still verify what they signed.
+  JWT_RETIRED_PUBLIC_KEYS: z.string().optional(),
   // 32 random bytes, base64: encrypts personal information at rest (AES-256-GCM).
   PII_KEY: z.string().optional(),
   JWT_ISSUER: z.string().default('alliance-referral-platform'),

@@ -50,14 +50,21 @@ function parsePiiKey(value: string): Buffer {
   return key;
 }
 
-export async function buildKeyRing(signing: SigningKey[], piiKey: Buffer): Promise<KeyRing> {
-  const [current] = signing;
-  if (!current) throw new Error('at least one signing key is required');
-  const verifying = new Map(signing.map((k) => [k.kid, k.publicKey] as const));
-  const keys = await Promise.all(
-    signing.map(async (k) => ({ ...(await exportJWK(k.publicKey)), kid: k.kid, alg: 'EdDSA', use: 'sig' })),
-  );
+/** The current signing key, plus retired public keys that keep verifying what they signed. */
+export async function buildKeyRing(current: SigningKey, retired: Key[], piiKey: Buffer): Promise<KeyRing> {
+  const publicKeys = [
+    { kid: current.kid, key: current.publicKey },
+    ...(await Promise.all(retired.map(async (key) => ({ kid: await calculateJwkThumbprint(await exportJWK(key)), key })))),
+  ];
+  const verifying = new Map(publicKeys.map((k) => [k.kid, k.key] as const));
+  const keys = await Promise.all(publicKeys.map(async (k) => ({ ...(await exportJWK(k.key)), kid: k.kid, alg: 'EdDSA', use: 'sig' })));
   return { current, verifying, jwks: { keys }, piiKey };
+}
+
+/** PEM public keys, one after another in one string (JWT_RETIRED_PUBLIC_KEYS or the retired-keys file). */
+async function retiredKeys(pems: string | undefined): Promise<Key[]> {
+  const blocks = pems?.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
+  return Promise.all(blocks.map(async (pem) => (await importSPKI(pem, 'EdDSA', { extractable: true })) as Key));
 }
 
 /** Keys for a server: environment first; otherwise files beside the database (created once). */
@@ -80,7 +87,9 @@ export async function loadKeyRing(config: Config): Promise<KeyRing> {
     (inMemory
       ? randomBytes(32).toString('base64')
       : readOrCreate(join(dir, 'pii.key'), () => randomBytes(32).toString('base64')));
-  return buildKeyRing([await fromPem(privatePem, publicPem)], parsePiiKey(piiText));
+  // After a rotation the previous public keys stay here, so tokens and receipts they signed still verify.
+  const retiredPem = config.JWT_RETIRED_PUBLIC_KEYS ?? (!inMemory && existsSync(join(dir, 'jwt-retired.pem')) ? readFileSync(join(dir, 'jwt-retired.pem'), 'utf8') : undefined);
+  return buildKeyRing(await fromPem(privatePem, publicPem), await retiredKeys(retiredPem), parsePiiKey(piiText));
 }
 
 /** A fresh in-memory key (tests, key rotation). */
