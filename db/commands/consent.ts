@@ -71,15 +71,15 @@ export function updateConsent(db: Db, accountId: string, changes: ConsentChanges
       throw new AppError('BAD_USER_INPUT', 'The monthly limit cannot be lower than the weekly limit.', { field: 'maxRequestsPerMonth' });
     }
     const row = appendConsent(tx, accountId, next, 'CUSTOMER', changes.reason ?? null);
-    const newlyBlocked = next.blockedMerchantIds.filter((id) => !current.blockedMerchantIds.includes(id));
-    declinePending(tx, accountId, next.allowReferrals ? newlyBlocked : null);
+    // Turning referrals off stops new requests; blocking also ends what that merchant has pending.
+    declinePending(tx, accountId, next.blockedMerchantIds.filter((id) => !current.blockedMerchantIds.includes(id)));
     return row;
   });
 }
 
-/** Declines a person's pending requests: from the given requesters, or all of them (null). */
-export function declinePending(tx: Tx, accountId: string, fromRequesters: string[] | null) {
-  if (fromRequesters && fromRequesters.length === 0) return;
+/** Declines a person's pending requests from the given requesters. */
+function declinePending(tx: Tx, accountId: string, fromRequesters: string[]) {
+  if (fromRequesters.length === 0) return;
   const records = tx.select({ id: customers.id }).from(customers).where(eq(customers.accountId, accountId)).all().map((r) => r.id);
   if (records.length === 0) return;
   tx.update(referralRequests)
@@ -88,7 +88,7 @@ export function declinePending(tx: Tx, accountId: string, fromRequesters: string
       and(
         inArray(referralRequests.customerId, records),
         eq(referralRequests.status, 'PENDING'),
-        fromRequesters ? inArray(referralRequests.requesterMerchantId, fromRequesters) : undefined,
+        inArray(referralRequests.requesterMerchantId, fromRequesters),
       ),
     )
     .run();

@@ -1,7 +1,7 @@
 // A campaign's funnel, counted from rows with a fixed number of statements per campaign.
-import { and, eq, gt, isNull, lte, or, sql, sum } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { campaignCommunities, campaignSpend, communityMembers } from '../tables/index.js';
+import { campaignCommunities, campaignSpend, communityMembers, contactGrants, conversions, interests, offers, referralRequests } from '../tables/index.js';
 
 export interface CampaignStats {
   reached: number;
@@ -17,12 +17,28 @@ export interface CampaignStats {
 export type ReferralFunnel = Pick<CampaignStats, 'interested' | 'referralsRequested' | 'referralsAccepted' | 'conversions' | 'revenue'>;
 
 /**
- * Interest, referral and conversion counts of the campaign's offers. The one place the customers
- * and referrals work plugs in (aggregates over interests, referral_requests and conversions joined
- * on offers.campaign_id); until those tables exist nothing can have happened.
+ * Interest, referral and conversion counts of the campaign's offers, in one statement: distinct
+ * interested customers, requests made, requests accepted (a grant exists, even if later revoked),
+ * conversions and their revenue.
  */
-export function referralFunnel(_db: Db, _campaignId: string): ReferralFunnel {
-  return { interested: 0, referralsRequested: 0, referralsAccepted: 0, conversions: 0, revenue: 0 };
+export function referralFunnel(db: Db, campaignId: string): ReferralFunnel {
+  const ofCampaign = (offerId: SQL) => sql`${offerId} in (select ${offers.id} from ${offers} where ${offers.campaignId} = ${campaignId})`;
+  const row = db.get<{ interested: number; requested: number; accepted: number; conversions: number; revenue: number }>(sql`select
+    (select count(distinct ${interests.accountId}) from ${interests} where ${ofCampaign(sql`${interests.offerId}`)}) as interested,
+    (select count(*) from ${referralRequests} where ${ofCampaign(sql`${referralRequests.offerId}`)}) as requested,
+    (select count(*) from ${contactGrants} join ${referralRequests} on ${referralRequests.id} = ${contactGrants.referralId}
+      where ${ofCampaign(sql`${referralRequests.offerId}`)}) as accepted,
+    (select count(*) from ${conversions} join ${referralRequests} on ${referralRequests.id} = ${conversions.referralId}
+      where ${ofCampaign(sql`${referralRequests.offerId}`)}) as conversions,
+    (select coalesce(sum(${conversions.amount}), 0) from ${conversions} join ${referralRequests} on ${referralRequests.id} = ${conversions.referralId}
+      where ${ofCampaign(sql`${referralRequests.offerId}`)}) as revenue`);
+  return {
+    interested: row.interested,
+    referralsRequested: row.requested,
+    referralsAccepted: row.accepted,
+    conversions: row.conversions,
+    revenue: row.revenue,
+  };
 }
 
 /** Distinct customer accounts that were members of any of the campaign's communities when it was published. */

@@ -92,6 +92,16 @@ describe('consent before contact', () => {
     expect((await propose(c.id, cast.curtain)).errors).toBeUndefined();
   });
 
+  it('blocking a merchant declines what it has pending; other requests stay pending', async () => {
+    const c = await freshCustomer();
+    const fromLight = await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.light.merchantId, ...ask } }, cast.sofa.accessToken);
+    const fromCurtain = await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.curtain.merchantId, ...ask } }, cast.sofa.accessToken);
+    await ok(p, CONSENT, { i: { blockMerchantIds: [cast.light.merchantId], reason: '不需要灯具' } }, c.token);
+    const status = async (id: string) => (await ok(p, `query($id: ID!) { referralRequest(id: $id) { status } }`, { id }, c.token)).referralRequest.status;
+    expect(await status(fromLight.proposeReferral.id)).toBe('DECLINED');
+    expect(await status(fromCurtain.proposeReferral.id)).toBe('PENDING');
+  });
+
   it('a category the customer did not allow is refused', async () => {
     const c = await freshCustomer();
     await ok(p, CONSENT, { i: { categories: ['lighting'] } }, c.token);
