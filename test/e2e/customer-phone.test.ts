@@ -65,6 +65,14 @@ describe('a customer on a 375 px wide phone', () => {
     await page.unroute('**/graphql');
   });
 
+  it('is told which field the server refused', async () => {
+    const body = { data: null, errors: [{ message: 'must not be empty', extensions: { code: 'BAD_USER_INPUT', field: 'password' } }] };
+    await page.route('**/graphql', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) }));
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('alert').getByText('「密码」填写有误，请检查后重试。').waitFor();
+    await page.unroute('**/graphql');
+  });
+
   it('an invite code the shop never gave is explained in plain words', async () => {
     await page.goto(platform.url + '/claim?code=NOSUCHCODE');
     await page.getByRole('heading', { name: '领取客户账号' }).waitFor();
@@ -99,14 +107,30 @@ describe('a customer on a 375 px wide phone', () => {
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('heading', { name: '我的账户' }).waitFor();
   });
+
+  it('opens a second shop’s invite while signed in and adds that shop with the same password', async () => {
+    const inviteUrl = await shopInvitesCustomer({ name: '陈女士', phone: '+86 138 0013 8001' }, { merchantName: '明亮灯饰', category: '灯具', email: 'owner@lights.example.cn' });
+    await page.goto(inviteUrl.replace(new URL(inviteUrl).origin, platform.url));
+    await page.getByRole('heading', { name: '领取客户账号' }).waitFor();
+
+    await page.getByLabel('设置密码').fill('not my password');
+    await page.getByRole('button', { name: '领取账号' }).click();
+    await page.getByRole('alert').getByText('你已经有账号了：请输入那个账号的密码，把这家商户加进来。').waitFor();
+
+    await page.getByLabel('设置密码').fill('chen password 2026');
+    await page.getByRole('button', { name: '领取账号' }).click();
+    await page.getByRole('heading', { name: '我的账户' }).waitFor();
+    await page.getByText('明亮灯饰 · 灯具 · 温州').waitFor();
+    expect(await page.getByText('舒适沙发馆 · 沙发 · 温州').isVisible()).toBe(true);
+  });
 });
 
 /** A shop signs up and records a customer who agreed in store; the answer is the invite link for them. */
-async function shopInvitesCustomer(customer: { name: string; phone: string }): Promise<string> {
+async function shopInvitesCustomer(customer: { name: string; phone: string }, shop = { merchantName: '舒适沙发馆', category: '沙发', email: 'owner@sofa.example.cn' }): Promise<string> {
   const { signUpMerchant } = await gql(
     platform,
     `mutation($input: SignUpMerchantInput!) { signUpMerchant(input: $input) { accessToken } }`,
-    { input: { email: 'shop@sofa.example.cn', password: 'shop password 123', displayName: '王店长', merchantName: '舒适沙发馆', category: '沙发', city: '温州' } },
+    { input: { password: 'shop password 123', displayName: '店主', city: '温州', ...shop } },
   );
   const { addCustomer } = await gql(
     platform,

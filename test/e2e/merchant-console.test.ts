@@ -206,7 +206,8 @@ describe('a staff member uses the console', () => {
 describe('a session the server no longer accepts', () => {
   it('ends on the sign-in page with a plain-words notice', async () => {
     const page = ownerPage;
-    await writeStorage(page, 'arp.session', { accessToken: 'bad.access.token', refreshToken: 'revoked', accessTokenExpiresAt: new Date().toISOString(), refreshAt: 0 });
+    const stored = (await readStorage<StoredSession>(page, 'arp.session'))!;
+    await writeStorage(page, 'arp.session', { ...stored, accessToken: 'bad.access.token', refreshToken: 'revoked' });
     await page.reload();
     await page.getByRole('heading', { name: 'Merchant sign-in' }).waitFor();
     expect(await page.getByText('Your session has ended. Please sign in again.').isVisible()).toBe(true);

@@ -31,16 +31,16 @@ const viewerContext = { additionalTypenames: ['PrivacyNotice'] };
 
 export function App() {
   const { session, expired } = useSessionState();
-  const signedIn = session !== null;
-  // A new client exactly when signing in or out, never on a token refresh.
-  const client = useMemo(createApiClient, [signedIn]);
+  const sessionKey = session?.key ?? null;
+  // A new client (an empty cache) whenever someone signs in or out, never on a token refresh.
+  const client = useMemo(createApiClient, [sessionKey]);
   const { t } = useI18n();
   useEffect(() => {
     document.title = t('app.name');
   }, [t]);
   return (
     <Provider value={client}>
-      {signedIn ? <SignedIn /> : <SignedOut expired={expired} />}
+      {sessionKey ? <SignedIn /> : <SignedOut expired={expired} />}
     </Provider>
   );
 }
@@ -89,6 +89,8 @@ function Face({ viewer }: { viewer: Viewer }) {
   const pages = facePages.filter((p) => p.allowed(viewer));
   const page = pages.find((p) => p.path === path);
   const home = pages[0]?.path ?? '/';
+  // A signed-in customer may claim the invite of another shop: that adds the shop to their account.
+  const Content = page?.Page ?? (path === '/claim' ? ClaimPage : undefined);
   // Sign-in pages, the root and pages of another role lead to this viewer's home.
   const known = path === '/' || path in publicPages || facePages.some((p) => p.path === path);
   return (
@@ -103,7 +105,7 @@ function Face({ viewer }: { viewer: Viewer }) {
         </nav>
       )}
       <main className="page">
-        {page ? <page.Page /> : known ? <Redirect to={home} /> : <NotFound home={home} />}
+        {Content ? <Content /> : known ? <Redirect to={home} /> : <NotFound home={home} />}
       </main>
     </>
   );

@@ -11,6 +11,8 @@ export interface Tokens {
 }
 
 interface StoredSession extends Tokens {
+  /** Names one signed-in period: kept across refreshes, new at every sign-in (also in another tab). */
+  key: string;
   /** When to refresh proactively: a quarter of the token's life (at most a minute) before it expires. */
   refreshAt: number;
 }
@@ -27,7 +29,7 @@ const GRAPHQL_URL = '/graphql';
 function readStored(): StoredSession | null {
   try {
     const value = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as StoredSession | null;
-    return value?.accessToken && value.refreshToken ? value : null;
+    return value?.key && value.accessToken && value.refreshToken ? value : null;
   } catch {
     return null;
   }
@@ -58,11 +60,12 @@ export function useSessionState(): SessionState {
   );
 }
 
-/** Stores a session issued by signIn, signUpMerchant, claimCustomerInvite or refreshSession. */
-export function saveSession(tokens: Tokens): StoredSession {
+/** Stores a session issued by signIn, signUpMerchant or claimCustomerInvite (or, keeping its key, refreshSession). */
+export function saveSession(tokens: Tokens, key: string = crypto.randomUUID()): StoredSession {
   const expiresAt = Date.parse(tokens.accessTokenExpiresAt);
   const margin = Math.min(60_000, Math.max(0, expiresAt - Date.now()) / 4);
   const session: StoredSession = {
+    key,
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
     accessTokenExpiresAt: tokens.accessTokenExpiresAt,
@@ -118,7 +121,7 @@ function refresh(stale: StoredSession): Promise<StoredSession | null> {
       return latest;
     }
     const result = await post<{ refreshSession: Tokens }>(REFRESH, { refreshToken: latest.refreshToken });
-    if (result.data?.refreshSession) return saveSession(result.data.refreshSession);
+    if (result.data?.refreshSession) return saveSession(result.data.refreshSession, latest.key);
     endSession(true);
     return null;
   }).finally(() => {

@@ -1,6 +1,6 @@
 // A customer claims the account a merchant invited them to (/claim?code=...), choosing a password.
 import { useI18n } from '../../i18n';
-import { Link, useLocation } from '../../router';
+import { Link, navigate, useLocation } from '../../router';
 import { saveSession } from '../../session';
 import { Field, Form, useAction, useFormValues } from '../../ui/forms';
 import * as rules from '../../validate';
@@ -14,7 +14,11 @@ export function ClaimPage() {
   const submit = async () => {
     if (!form.validate()) return;
     const data = await action.run({ input: { code: form.values.code.trim(), password: form.values.password } });
-    if (data) saveSession(data.claimCustomerInvite);
+    if (data) {
+      saveSession(data.claimCustomerInvite);
+      // The claim page also opens for a signed-in customer; either way the account's home follows.
+      navigate('/', { replace: true });
+    }
   };
   return (
     <section className="card narrow">
