@@ -4,6 +4,8 @@ import { longText } from './validators.js';
 
 export const PrivacyNoticeRef = builder.drizzleObject('privacyNotices', {
   name: 'PrivacyNotice',
+  // Published for customers to read before they consent.
+  authScopes: { public: true },
   fields: (t) => ({
     version: t.exposeInt('version'),
     text: t.exposeString('text'),

@@ -1,7 +1,9 @@
 // Structural rules that keep privacy in one place.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { schema } from '../schema/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 function sources(dir: string): string[] {
@@ -37,5 +39,14 @@ describe('guardrails', () => {
   it('no transaction callback awaits (better-sqlite3 transactions must be synchronous)', () => {
     const offenders = appSources.filter((file) => /inTransaction\([^)]*async/.test(readFileSync(join(root, file), 'utf8')));
     expect(offenders).toEqual([]);
+  });
+
+  it('every table-backed type declares auth scopes, which also guard node(id) lookups', () => {
+    const tableBacked = Object.values(schema.getTypeMap()).filter(
+      (t): t is GraphQLObjectType => t instanceof GraphQLObjectType && !!t.extensions?.pothosDrizzleTable,
+    );
+    expect(tableBacked.map((t) => t.name)).toContain('Customer');
+    const unguarded = tableBacked.filter((t) => !(t.extensions.pothosOptions as { authScopes?: unknown }).authScopes).map((t) => t.name);
+    expect(unguarded).toEqual([]);
   });
 });
