@@ -1,6 +1,6 @@
 // The signed-in session: tokens in localStorage, silent refresh with rotation, sign-out.
 // Every GraphQL request goes through `authFetch`, which attaches the access token, refreshes it
-// shortly before it expires, and on UNAUTHENTICATED refreshes once and retries.
+// shortly before it expires, and when the server refuses the token refreshes once and retries.
 import { useSyncExternalStore } from 'react';
 
 /** What every session-issuing mutation answers with. */
@@ -141,20 +141,13 @@ function withToken(init: RequestInit | undefined, session: StoredSession | null)
   return { ...init, headers };
 }
 
-async function isUnauthenticated(response: Response): Promise<boolean> {
-  try {
-    const body = (await response.clone().json()) as GraphQLResponse<unknown>;
-    return !!body.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
-  } catch {
-    return false;
-  }
-}
-
 export const authFetch: typeof fetch = async (input, init) => {
   let session = state.session;
   if (session && Date.now() >= session.refreshAt) session = await refresh(session);
   const response = await fetch(input, withToken(init, session));
-  if (!session || !(await isUnauthenticated(response))) return response;
+  // HTTP 401 (UNAUTHENTICATED) means the server refused the token before running anything, so one
+  // retry is safe. An UNAUTHENTICATED answer from a resolver (e.g. a wrong password) comes with 200.
+  if (!session || response.status !== 401) return response;
   const renewed = await refresh(session);
   return renewed ? fetch(input, withToken(init, renewed)) : response;
 };
