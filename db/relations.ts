@@ -116,4 +116,8 @@ export const relations = defineRelations(tables, (r) => ({
     merchant: r.one.merchants({ from: r.accessLog.merchantId, to: r.merchants.id }),
     customer: r.one.customers({ from: r.accessLog.customerId, to: r.customers.id, optional: false }),
   },
+  purchases: {
+    customer: r.one.customers({ from: r.purchases.customerId, to: r.customers.id, optional: false }),
+    merchant: r.one.merchants({ from: r.purchases.merchantId, to: r.merchants.id, optional: false }),
+  },
 }));

@@ -17,6 +17,7 @@ import {
   interests,
   merchants,
   offers,
+  purchases,
   referralRequests,
   sessions,
 } from '../tables/index.js';
@@ -36,6 +37,7 @@ export const EXPORTED_TABLES = [
   'referral_requests',
   'contact_grants',
   'conversions',
+  'purchases',
   'community_members',
   'access_log',
   'accounts',
@@ -87,6 +89,15 @@ export function exportCustomerData(db: Db, vault: Vault, reader: Reader): Record
     referralRequests: requests.map(({ consentReceipt: _receipt, ...r }) => r),
     grants: none ? [] : db.select().from(contactGrants).where(inArray(contactGrants.customerId, recordIds)).all(),
     conversions: requestIds.length === 0 ? [] : db.select().from(conversions).where(inArray(conversions.referralId, requestIds)).all(),
+    purchases: none
+      ? []
+      : db
+          .select({ merchant: merchants.name, amount: purchases.amount, at: purchases.at })
+          .from(purchases)
+          .innerJoin(merchants, eq(merchants.id, purchases.merchantId))
+          .where(inArray(purchases.customerId, recordIds))
+          .orderBy(purchases.at)
+          .all(),
     communities: db
       .select({ community: communities.name, joinedAt: communityMembers.joinedAt, leftAt: communityMembers.leftAt })
       .from(communityMembers)

@@ -5,3 +5,4 @@ export * from './offers.js';
 export * from './moderation.js';
 export * from './customers.js';
 export * from './referrals.js';
+export * from './purchases.js';
