@@ -6,7 +6,10 @@ import type { Actor } from './commands/allianceGuards.js';
 import * as alliances from './commands/alliances.js';
 import * as campaigns from './commands/campaigns.js';
 import * as communities from './commands/communities.js';
+import * as customerCommands from './commands/customers.js';
 import * as offers from './commands/offers.js';
+import * as referrals from './commands/referrals.js';
+import type { Vault } from './vault.js';
 import { hashRefreshToken, newRefreshToken } from '../server/auth/tokens.js';
 
 export interface DemoLogin {
@@ -17,7 +20,7 @@ export interface DemoLogin {
 
 const DEMO_PASSWORD = 'demo-pass-2026';
 
-export async function seedDemo(db: Db): Promise<DemoLogin[] | null> {
+export async function seedDemo(db: Db, vault: Vault): Promise<DemoLogin[] | null> {
   const existing = db.$client.prepare('select count(*) as n from accounts').get() as { n: number };
   if (existing.n > 0) return null;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -38,17 +41,19 @@ export async function seedDemo(db: Db): Promise<DemoLogin[] | null> {
     return { accountId: m.accountId, merchantId: merchantId.id };
   });
   accounts.addStaff(db, created[0]!.accountId, { email: 'staff@demo.cn', passwordHash, displayName: '小张（店员）', canViewContacts: false });
-  seedAlliance(db, actors as [Actor, Actor, Actor]);
+  const demo = seedAlliance(db, actors as [Actor, Actor, Actor]);
+  seedCustomers(db, vault, actors as [Actor, Actor, Actor], demo, passwordHash);
   return [
     ...created.map((m) => ({ role: `merchant owner (${m.category})`, login: m.email, password: DEMO_PASSWORD })),
     { role: 'staff (no contacts)', login: 'staff@demo.cn', password: DEMO_PASSWORD },
+    { role: 'customer (1 pending)', login: DEMO_CUSTOMER_PHONE, password: DEMO_PASSWORD },
   ];
 }
 
 const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 /** The sofa shop's alliance with the other two shops, two communities, offers and a published joint campaign. */
-function seedAlliance(db: Db, [sofa, curtain, light]: [Actor, Actor, Actor]): void {
+function seedAlliance(db: Db, [sofa, curtain, light]: [Actor, Actor, Actor]) {
   const alliance = alliances.createAlliance(db, sofa, { name: '鹿城家居联盟', city: '温州', description: '鹿城区的家具、窗帘、灯饰商家：业主同意后才互相介绍，不交换客户名单。' });
   for (const member of [curtain, light]) {
     alliances.applyToAlliance(db, member.merchantId, alliance.id, '希望加入联盟，一起服务新房业主。');
@@ -83,4 +88,32 @@ function seedAlliance(db: Db, [sofa, curtain, light]: [Actor, Actor, Actor]): vo
   campaigns.addOfferToCampaign(db, curtain, campaign.id, curtainOffer.id);
   campaigns.publishCampaign(db, sofa, campaign.id);
   campaigns.recordCampaignSpend(db, sofa, campaign.id, 48_000, '小区电梯海报');
+  return { estateId: estate.id, curtainOfferId: curtainOffer.id };
+}
+
+const DEMO_CUSTOMER_PHONE = '+8613800000001';
+
+/**
+ * The sofa shop's customers (given in store, with consent). One has claimed an account, joined
+ * the estate community and asked about the curtain offer; the curtain shop asked for her phone,
+ * so her phone shows one pending request to accept or decline.
+ */
+function seedCustomers(db: Db, vault: Vault, [sofa, curtain]: [Actor, Actor, Actor], demo: { estateId: string; curtainOfferId: string }, passwordHash: string) {
+  const people = [
+    { name: '赵雅琴', phone: DEMO_CUSTOMER_PHONE, address: '温州市鹿城区滨江花园 3 幢 1201', wechat: 'zhao_yaqin' },
+    { name: '钱家豪', phone: '+8613800000002', address: '温州市鹿城区滨江花园 5 幢 801', wechat: null },
+    { name: '孙丽娟', phone: '+8613800000003', address: '温州市鹿城区五马街 18 号', wechat: 'sun_lijuan' },
+  ];
+  const [first] = people.map((p, i) => customerCommands.addCustomer(db, vault, sofa.merchantId, { ...p, tags: i === 0 ? ['新房', 'VIP'] : ['新房'], consentSource: 'IN_STORE' }));
+  const target = customerCommands.findClaimTargetByCustomer(db, vault, first!.customerId);
+  const token = newRefreshToken();
+  const { accountId } = customerCommands.claimInvite(db, target, passwordHash, { refreshToken: token, refreshTokenHash: hashRefreshToken(token), refreshExpiresAt: daysFromNow(1) });
+  communities.joinCommunity(db, { accountId }, demo.estateId);
+  const interest = referrals.expressInterest(db, accountId, demo.curtainOfferId, '想看看遮光窗帘的样品');
+  referrals.requestReferral(db, curtain.merchantId, interest.id, {
+    purpose: '上门测量窗帘尺寸并报价',
+    fields: ['NAME', 'PHONE', 'ADDRESS'],
+    retentionDays: 30,
+    message: '您好！我们可以免费上门测量，约好时间后再来。',
+  });
 }

@@ -11,7 +11,7 @@ async function main() {
   const config = loadConfig();
   const deps = await createDeps(config);
   if (config.SEED_DEMO === 'auto') {
-    const logins = await seedDemo(deps.db);
+    const logins = await seedDemo(deps.db, deps.vault);
     if (logins) {
       console.log('\nDemo data created. Sign in with:');
       for (const l of logins) console.log(`  ${l.role.padEnd(22)} ${l.login.padEnd(28)} password: ${l.password}`);

@@ -72,14 +72,25 @@ export interface ClaimTarget {
   existing: { accountId: string; passwordHash: string } | null;
 }
 
+const INVITE_INVALID = 'This invite code is not valid or has expired. Ask the shop for a new one.';
+
 /** Looks an invite up before the (slow, async) password work; the claim re-checks everything. */
 export function findClaimTarget(db: Db, vault: Vault, code: string): ClaimTarget {
   const invite = db.select().from(customerInvites).where(eq(customerInvites.codeHash, hashInviteCode(code))).get();
-  if (!invite || invite.usedAt || invite.expiresAt <= nowIso()) {
-    throw new AppError('NOT_FOUND', 'This invite code is not valid or has expired. Ask the shop for a new one.');
-  }
+  if (!invite || invite.usedAt || invite.expiresAt <= nowIso()) throw new AppError('NOT_FOUND', INVITE_INVALID);
+  return claimTarget(db, vault, invite);
+}
+
+/** The demo seed claims for its demo customer without knowing the (encrypted) code. */
+export function findClaimTargetByCustomer(db: Db, vault: Vault, customerId: string): ClaimTarget {
+  const invite = db.select().from(customerInvites).where(and(eq(customerInvites.customerId, customerId), isNull(customerInvites.usedAt))).get();
+  if (!invite) throw new AppError('NOT_FOUND', INVITE_INVALID);
+  return claimTarget(db, vault, invite);
+}
+
+function claimTarget(db: Db, vault: Vault, invite: typeof customerInvites.$inferSelect): ClaimTarget {
   const record = db.select().from(customers).where(eq(customers.id, invite.customerId)).get();
-  if (!record || record.erasedAt) throw new AppError('NOT_FOUND', 'This invite code is not valid or has expired. Ask the shop for a new one.');
+  if (!record || record.erasedAt) throw new AppError('NOT_FOUND', INVITE_INVALID);
   if (record.accountId) throw conflict('This invite was already used.');
   const linked = vault.samePhoneRecords(db, record.id).find((c) => c.accountId);
   const existing = linked?.accountId

@@ -6,7 +6,7 @@ const p = await createTestPlatform();
 
 describe('the demo seed', () => {
   it('gives a first start an alliance with three members, communities with offers and a published joint campaign', async () => {
-    const logins = await seedDemo(p.deps.db);
+    const logins = await seedDemo(p.deps.db, p.deps.vault);
     expect(logins).not.toBeNull();
     const sofa = logins!.find((l) => l.login === 'sofa@demo.cn')!;
     const session = await p.gql(`mutation($i: SignInInput!) { signIn(input: $i) { accessToken } }`, { i: { login: sofa.login, password: sofa.password } });
@@ -26,6 +26,17 @@ describe('the demo seed', () => {
     const offers = communities.flatMap((c: any) => c.offers.edges.map((e: any) => e.node));
     expect(offers.length).toBeGreaterThanOrEqual(4);
     expect(offers.some((o: any) => o.campaign?.status === 'PUBLISHED' && o.campaign.stats.spent === 48_000)).toBe(true);
-    expect(await seedDemo(p.deps.db)).toBeNull();
+    expect(await seedDemo(p.deps.db, p.deps.vault)).toBeNull();
+  });
+
+  it('gives the demo customer a pending request to answer, with the requester\'s disclosure', async () => {
+    const customer = (await p.gql(`mutation { signIn(input: { login: "13800000001", password: "demo-pass-2026" }) { accessToken } }`)).data.signIn.accessToken;
+    const r = await p.gql(`{ viewer { customer { displayName communities { name } referralRequests(first: 5, status: PENDING) { edges { node { purpose requestedFields requester { name } requesterNotice { version } } } } } } }`, {}, customer);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.viewer.customer.displayName).toBe('赵雅琴');
+    expect(r.data.viewer.customer.communities).toEqual([{ name: '滨江花园新房群' }]);
+    expect(r.data.viewer.customer.referralRequests.edges.map((e: any) => e.node)).toEqual([
+      { purpose: '上门测量窗帘尺寸并报价', requestedFields: ['NAME', 'PHONE', 'ADDRESS'], requester: { name: '雅居窗帘' }, requesterNotice: { version: 1 } },
+    ]);
   });
 });
