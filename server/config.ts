@@ -20,6 +20,8 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().url().default('http://localhost:4000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  // Alliance insights report groups of fewer customers than this as null; below 3 a group is one or two people.
+  INSIGHTS_MIN_GROUP_SIZE: z.coerce.number().int().min(3, 'must be at least 3').max(1000).default(5),
 });
 
 export type Config = z.infer<typeof envSchema> & { isProduction: boolean; logLevel: string };
