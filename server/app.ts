@@ -9,6 +9,8 @@ import { pinoHttp } from 'pino-http';
 import { AppError } from '../db/errors.js';
 import { schema } from '../schema/index.js';
 import { createContext, viewerFromAuthorization, type AppDeps, type Context } from './context.js';
+import { graphqlLimits } from './graphql-limits.js';
+import { graphqlHttpGuards, securityHeaders, webContentSecurityPolicy } from './http-guards.js';
 
 const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -47,6 +49,7 @@ export function createYogaServer(deps: AppDeps): YogaServerInstance<Record<strin
     landingPage: false,
     batching: false,
     maskedErrors: { maskError: maskError(deps) },
+    plugins: graphqlLimits(deps.config),
     // Yoga's own log lines quote documents and variables (passwords, phones): maskError logs what matters.
     logging: false,
     context: async ({ request }) => createContext(deps, await viewerFromAuthorization(deps, request.headers.get('authorization'))),
@@ -56,6 +59,7 @@ export function createYogaServer(deps: AppDeps): YogaServerInstance<Record<strin
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -84,10 +88,12 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const yoga = createYogaServer(deps);
-  app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
+  app.use(yoga.graphqlEndpoint, graphqlHttpGuards(deps.config), yoga as unknown as express.RequestHandler);
 
   if (existsSync(webDist)) {
-    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
+    app.use(webContentSecurityPolicy());
+    // The shell must be revalidated so a deploy reaches browsers at once; hashed assets may be cached.
+    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h', setHeaders: (res, path) => path.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') }));
     // Client-side routes fall back to the app shell.
     app.get(/^\/(?!graphql|healthz|readyz|\.well-known).*/, (_req, res) => res.sendFile('index.html', { root: webDist }));
   }
