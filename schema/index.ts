@@ -11,5 +11,6 @@ import './community.js';
 import './offer.js';
 import './campaign.js';
 import './moderation.js';
+import './insights.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
