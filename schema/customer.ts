@@ -9,6 +9,7 @@ import * as customerCommands from '../db/commands/customers.js';
 import type { ContactField } from '../db/vault.js';
 import { hashPassword, verifyPassword } from '../server/auth/passwords.js';
 import { issueSession } from '../server/auth/sessions.js';
+import { assertNotBlocked, consume } from '../server/rate-limits.js';
 import type { Context, Viewer } from '../server/context.js';
 import { builder } from './builder.js';
 import { canSeeCustomer, customerWhere, isOwnMerchant } from './policies/customers.js';
@@ -157,13 +158,21 @@ builder.mutationFields((t) => ({
     type: SessionRef,
     args: { input: t.arg({ type: ClaimCustomerInviteInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const target = customerCommands.findClaimTarget(ctx.deps.db, ctx.deps.vault, input.code.trim().toUpperCase());
-      // The same person already has an account (claimed at another merchant): it must be them.
-      if (target.existing && !(await verifyPassword(target.existing.passwordHash, input.password))) {
-        throw new AppError('UNAUTHENTICATED', 'You already have an account: enter its password to add this shop.');
+      // Only failed claims count: an address guessing codes is stopped, a shop's customers are not.
+      const limiter = ctx.deps.limits.inviteClaimsPerIp;
+      await assertNotBlocked(limiter, ctx.ip);
+      try {
+        const target = customerCommands.findClaimTarget(ctx.deps.db, ctx.deps.vault, input.code.trim().toUpperCase());
+        // The same person already has an account (claimed at another merchant): it must be them.
+        if (target.existing && !(await verifyPassword(target.existing.passwordHash, input.password))) {
+          throw new AppError('UNAUTHENTICATED', 'You already have an account: enter its password to add this shop.');
+        }
+        const passwordHash = target.existing ? target.existing.passwordHash : await hashPassword(input.password);
+        return toSession(ctx, await issueSession(ctx.deps, (tm) => customerCommands.claimInvite(ctx.deps.db, target, passwordHash, tm)));
+      } catch (err) {
+        if (err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'UNAUTHENTICATED')) await consume(limiter, ctx.ip).catch(() => undefined);
+        throw err;
       }
-      const passwordHash = target.existing ? target.existing.passwordHash : await hashPassword(input.password);
-      return toSession(ctx, await issueSession(ctx.deps, (tm) => customerCommands.claimInvite(ctx.deps.db, target, passwordHash, tm)));
     },
   }),
 }));

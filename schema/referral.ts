@@ -5,6 +5,7 @@ import * as referrals from '../db/commands/referrals.js';
 import { nowIso } from '../db/ids.js';
 import type { ReferralStatus } from '../db/tables/index.js';
 import { answerReferral } from '../server/auth/receipts.js';
+import { consume } from '../server/rate-limits.js';
 import type { Context } from '../server/context.js';
 import { builder } from './builder.js';
 import { ContactFieldEnum, CustomerRefRef, CustomerSelfRef } from './customer.js';
@@ -259,7 +260,8 @@ builder.mutationFields((t) => ({
     type: ReferralRequestRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: RequestReferralInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => {
+    resolve: async (query, _root, { input }, ctx) => {
+      await consume(ctx.deps.limits.referralRequestsPerMerchant, ctx.viewer!.merchantId!);
       const row = referrals.requestReferral(ctx.deps.db, ctx.viewer!.merchantId!, localId('Interest', input.interestId), {
         purpose: input.purpose,
         fields: input.fields,
@@ -273,7 +275,8 @@ builder.mutationFields((t) => ({
     type: ReferralRequestRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: ProposeReferralInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => {
+    resolve: async (query, _root, { input }, ctx) => {
+      await consume(ctx.deps.limits.referralRequestsPerMerchant, ctx.viewer!.merchantId!);
       const row = referrals.proposeReferral(ctx.deps.db, ctx.viewer!.merchantId!, {
         customerId: localId('Customer', input.customerId),
         toMerchantId: localId('Merchant', input.toMerchantId),

@@ -125,10 +125,11 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       // Customers sign in with their phone (found through the vault's blind index), staff with email.
       const phoneLogin = phoneOrNull(input.login);
+      const login = phoneLogin ?? input.login.toLowerCase();
       const find = phoneLogin
         ? () => findAccountLogin(ctx.deps.db, ctx.deps.vault.accountForPhone(phoneLogin))
-        : () => findMerchantLogin(ctx.deps.db, input.login.toLowerCase());
-      return toSession(ctx, await sessions.signIn(ctx.deps, find, input.password));
+        : () => findMerchantLogin(ctx.deps.db, login);
+      return toSession(ctx, await sessions.signIn(ctx.deps, { login, ip: ctx.ip, password: input.password }, find));
     },
   }),
   refreshSession: t.field({

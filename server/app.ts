@@ -1,6 +1,7 @@
 // createApp(deps): the express app with /graphql, health routes, JWKS and the built web app.
 // It never listens: server/main.ts does, and tests drive it with supertest.
 import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { GraphQLError } from 'graphql';
@@ -41,8 +42,10 @@ function maskError(deps: AppDeps) {
   };
 }
 
-export function createYogaServer(deps: AppDeps): YogaServerInstance<Record<string, unknown>, Context> {
-  return createYoga<Record<string, unknown>, Context>({
+type ServerContext = { req?: IncomingMessage & { ip?: string } };
+
+export function createYogaServer(deps: AppDeps): YogaServerInstance<ServerContext, Context> {
+  return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: !deps.config.isProduction,
@@ -52,7 +55,8 @@ export function createYogaServer(deps: AppDeps): YogaServerInstance<Record<strin
     plugins: graphqlLimits(deps.config),
     // Yoga's own log lines quote documents and variables (passwords, phones): maskError logs what matters.
     logging: false,
-    context: async ({ request }) => createContext(deps, await viewerFromAuthorization(deps, request.headers.get('authorization'))),
+    context: async ({ request, req }) =>
+      createContext(deps, await viewerFromAuthorization(deps, request.headers.get('authorization')), req?.ip ?? req?.socket.remoteAddress),
   });
 }
 

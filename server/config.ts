@@ -30,6 +30,9 @@ const envSchema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
   GRAPHQL_EXECUTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  SIGN_IN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
+  INVITE_CLAIMS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
+  REFERRAL_REQUESTS_PER_DAY: z.coerce.number().int().min(1).default(100),
 });
 
 export type Config = z.infer<typeof envSchema> & { isProduction: boolean; logLevel: string };

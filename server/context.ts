@@ -7,6 +7,7 @@ import { loadViewerRow, type ViewerRow } from '../db/queries/accounts.js';
 import type { Contact, ContactField, Vault } from '../db/vault.js';
 import type { KeyRing } from './auth/keys.js';
 import type { TokenService } from './auth/tokens.js';
+import type { RateLimits } from './rate-limits.js';
 import type { Config } from './config.js';
 
 export interface Viewer extends ViewerRow {
@@ -20,11 +21,14 @@ export interface AppDeps {
   tokens: TokenService;
   logger: Logger;
   vault: Vault;
+  limits: RateLimits;
 }
 
 export interface Context {
   deps: AppDeps;
   viewer: Viewer | null;
+  /** The client's address, for per-address rate limits. */
+  ip: string;
   /** Per-request batching of vault reads, so a list of customers is one read and one log write. */
   contacts: ContactLoaders;
 }
@@ -56,8 +60,8 @@ function contactLoaders(deps: AppDeps, viewer: Viewer | null): ContactLoaders {
   return { own, granted };
 }
 
-export function createContext(deps: AppDeps, viewer: Viewer | null): Context {
-  return { deps, viewer, contacts: contactLoaders(deps, viewer) };
+export function createContext(deps: AppDeps, viewer: Viewer | null, ip = 'unknown'): Context {
+  return { deps, viewer, ip, contacts: contactLoaders(deps, viewer) };
 }
 
 /**

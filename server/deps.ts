@@ -7,6 +7,7 @@ import { loadKeyRing } from './auth/keys.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './context.js';
+import { createRateLimits } from './rate-limits.js';
 
 export async function createDeps(config: Config, dbOptions: OpenDbOptions = {}): Promise<AppDeps> {
   const logger = pino({
@@ -17,5 +18,5 @@ export async function createDeps(config: Config, dbOptions: OpenDbOptions = {}):
   const keys = await loadKeyRing(config);
   const db = openDb(config.DATABASE_PATH, dbOptions);
   const vault = new Vault(db, derivePiiKeys(keys.piiKey));
-  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault };
+  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault, limits: createRateLimits(config) };
 }

@@ -2,6 +2,7 @@
 import * as accounts from '../../db/commands/accounts.js';
 import { unauthenticated } from '../../db/errors.js';
 import type { AppDeps } from '../context.js';
+import { assertNotBlocked, consume } from '../rate-limits.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { hashRefreshToken, newRefreshToken } from './tokens.js';
 
@@ -45,10 +46,21 @@ export async function signUpMerchant(
  * One answer for every failure, with the same argon2 work whether or not the login exists, so
  * sign-in never tells whether an account exists.
  */
-export async function signIn(deps: AppDeps, findLogin: () => { accountId: string; passwordHash: string } | null, password: string) {
+export async function signIn(
+  deps: AppDeps,
+  attempt: { login: string; ip: string; password: string },
+  findLogin: () => { accountId: string; passwordHash: string } | null,
+) {
+  const { signInFailuresPerLogin: perLogin, signInFailuresPerIp: perIp } = deps.limits;
+  await assertNotBlocked(perLogin, attempt.login);
+  await assertNotBlocked(perIp, attempt.ip);
   const login = findLogin();
-  const ok = await verifyPassword(login?.passwordHash ?? null, password);
-  if (!login || !ok) throw unauthenticated('Wrong login or password.');
+  const ok = await verifyPassword(login?.passwordHash ?? null, attempt.password);
+  if (!login || !ok) {
+    await Promise.all([consume(perLogin, attempt.login).catch(() => undefined), consume(perIp, attempt.ip).catch(() => undefined)]);
+    throw unauthenticated('Wrong login or password.');
+  }
+  await perLogin.delete(attempt.login);
   return issueSession(deps, (t) => accounts.startSession(deps.db, login.accountId, t));
 }
 

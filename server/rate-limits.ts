@@ -1,0 +1,42 @@
+// Request-rate limits against guessing and flooding (rate-limiter-flexible). In memory by default;
+// pass another store (e.g. RateLimiterRedis) when several server processes run.
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppError } from '../db/errors.js';
+import type { Config } from './config.js';
+
+export type LimitName = 'signInFailuresPerLogin' | 'signInFailuresPerIp' | 'inviteClaimsPerIp' | 'referralRequestsPerMerchant';
+
+export type RateLimits = Record<LimitName, RateLimiterAbstract>;
+
+export function createRateLimits(config: Config, store: (points: number, duration: number, keyPrefix: string) => RateLimiterAbstract = memory): RateLimits {
+  return {
+    // OWASP: lock a login out after a few failures, and an address that tries many logins.
+    signInFailuresPerLogin: store(config.SIGN_IN_FAILURES_PER_15_MIN, 15 * 60, 'signin-login'),
+    signInFailuresPerIp: store(config.SIGN_IN_FAILURES_PER_15_MIN * 4, 15 * 60, 'signin-ip'),
+    inviteClaimsPerIp: store(config.INVITE_CLAIMS_PER_15_MIN, 15 * 60, 'claim-ip'),
+    referralRequestsPerMerchant: store(config.REFERRAL_REQUESTS_PER_DAY, 24 * 60 * 60, 'referral-merchant'),
+  };
+}
+
+function memory(points: number, duration: number, keyPrefix: string): RateLimiterAbstract {
+  return new RateLimiterMemory({ points, duration, keyPrefix });
+}
+
+const limited = (res: RateLimiterRes) =>
+  new AppError('RATE_LIMITED', 'Too many attempts. Please wait before trying again.', { retryAfter: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) });
+
+/** Counts one attempt; over the limit it is RATE_LIMITED with retryAfter (seconds). */
+export async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (err) {
+    if (err instanceof RateLimiterRes) throw limited(err);
+    throw err;
+  }
+}
+
+/** Refuses while a key has used up its points, without counting this attempt. */
+export async function assertNotBlocked(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  const res = await limiter.get(key);
+  if (res && res.consumedPoints >= limiter.points) throw limited(res);
+}
