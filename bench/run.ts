@@ -1,0 +1,474 @@
+// The benchmark harness: seeds each data set, starts the real server (production, one process)
+// and the raw baselines, drives them with autocannon on loopback and reports medians of rounds
+// as ratios against the raw express + SQL route measured in the same run.
+// Usage: tsx bench/run.ts [--smoke] [--sizes=small,medium,large] [--duration=10] [--warmup=3]
+//        [--rounds=3] [--connections=10]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import autocannon, { type Options, type Request } from 'autocannon';
+import { closeDb } from '../db/client.js';
+import { createApp } from '../server/app.js';
+import { loadConfig } from '../server/config.js';
+import { createDeps } from '../server/deps.js';
+import { SIZES, seedBench, type BenchFixture, type Login, type Size } from './seed.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Settings {
+  sizes: Size[];
+  duration: number;
+  warmup: number;
+  rounds: number;
+  connections: number;
+}
+
+function parseArgs(argv: string[]): Settings {
+  const flags = new Map(argv.map((a) => a.replace(/^--/, '').split('=') as [string, string | undefined]));
+  const smoke = flags.has('smoke');
+  const num = (name: string, fallback: number) => (flags.get(name) ? Number(flags.get(name)) : fallback);
+  const sizes = (flags.get('sizes')?.split(',') ?? (smoke ? ['small'] : Object.keys(SIZES))) as Size[];
+  for (const s of sizes) if (!(s in SIZES)) throw new Error(`unknown size ${s}: use ${Object.keys(SIZES).join(', ')}`);
+  return {
+    sizes,
+    duration: num('duration', smoke ? 2 : 10),
+    warmup: num('warmup', smoke ? 1 : 3),
+    rounds: num('rounds', smoke ? 1 : 3),
+    connections: num('connections', 10),
+  };
+}
+
+// The documents the scenarios send.
+const FEED = `query Feed($community: ID!) {
+  community(id: $community) {
+    offers(first: 20) {
+      edges { cursor node { id title category endsAt status merchant { id name } communities { id name } campaign { id title } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+const PENDING = `query Pending {
+  viewer { customer { referralRequests(status: PENDING, first: 20) {
+    edges { node { id status purpose requestedFields retentionDays expiresAt requester { id name } offer { id title } } }
+  } } }
+}`;
+const VIEWER = 'query Viewer { viewer { id displayName } }';
+const REQUEST = `mutation Request($input: RequestReferralInput!) { requestReferral(input: $input) { id status } }`;
+const RESPOND = `mutation Respond($input: RespondToReferralInput!) { respondToReferral(input: $input) { id status } }`;
+
+const gqlBody = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
+
+interface Scenario {
+  name: string;
+  description: string;
+  /** What the measured server process is: its RSS is sampled. */
+  target: 'server' | 'raw';
+  options: (urls: Urls) => Omit<Options, 'duration' | 'connections'>;
+  /** One request before measuring: throws when the answer is not what the scenario expects. */
+  check?: (urls: Urls) => Promise<void>;
+}
+
+interface Urls {
+  graphql: string;
+  rawFeed: string;
+  hello: string;
+}
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  rssPeakMb: number;
+}
+
+interface ScenarioResult extends Measured {
+  name: string;
+  description: string;
+  rounds: Measured[];
+  ratioToRaw: number | null;
+}
+
+async function freePort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as { port: number };
+  await new Promise((ok) => server.close(ok));
+  return port;
+}
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+function startChild(args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return child;
+}
+
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((ok) => child.once('exit', ok));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Peak resident memory of a process while a callback runs (sampled), in MB. */
+async function sampleRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  let peak = 0;
+  const sample = () => {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      peak = Math.max(peak, kb);
+    } catch {
+      // The process is gone: keep what was sampled.
+    }
+  };
+  const timer = setInterval(sample, 100);
+  try {
+    const result = await work();
+    sample();
+    return { result, peakMb: peak / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const vmHwmMb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+async function postGraphql(url: string, body: string, token?: string) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+  const json = (await res.json()) as { data?: unknown; errors?: { message: string }[] };
+  if (res.status !== 200 || json.errors) throw new Error(`${res.status} ${JSON.stringify(json.errors ?? json).slice(0, 400)}`);
+  return json.data as Record<string, any>;
+}
+
+interface SizeRun {
+  size: Size;
+  counts: Record<string, number>;
+  seedSeconds: number;
+  sqlPerFeedRequest: number;
+  serverPeakRssMb: number;
+  scenarios: ScenarioResult[];
+}
+
+/** The keys and environment of one production server. */
+function productionEnv(databasePath: string, port: number): Record<string, string> {
+  const pair = generateKeyPairSync('ed25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_PATH: databasePath,
+    JWT_PRIVATE_KEY: pair.privateKey,
+    JWT_PUBLIC_KEY: pair.publicKey,
+    PII_KEY: randomBytes(32).toString('base64'),
+    SEED_DEMO: 'never',
+    // Tokens minted before the run must outlive it.
+    ACCESS_TOKEN_TTL_SECONDS: '7200',
+    // Request logging is an operator's choice, not part of the stack being measured.
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** Seeds, mints tokens and counts the SQL statements of one feed request, in this process. */
+async function prepare(env: Record<string, string>, size: Size) {
+  let counting = false;
+  let statements = 0;
+  const deps = await createDeps(loadConfig({ ...env, LOG_LEVEL: 'silent' }), { onQuery: () => counting && statements++ });
+  const started = Date.now();
+  const fixture = seedBench(deps.db, deps.vault, size);
+  const seedSeconds = (Date.now() - started) / 1000;
+
+  const tokens = new Map<string, string>();
+  const tokenOf = async (login: Login) => {
+    let token = tokens.get(login.accountId);
+    if (!token) {
+      token = (await deps.tokens.signAccess({ accountId: login.accountId, sessionId: login.sessionId, tokenVersion: 0 })).token;
+      tokens.set(login.accountId, token);
+    }
+    return token;
+  };
+  for (const pair of fixture.writePool) {
+    await tokenOf(pair.requester);
+    await tokenOf(pair.customer);
+  }
+  await tokenOf(fixture.merchant);
+  await tokenOf(fixture.customer);
+
+  const app = createApp(deps);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((ok) => server.once('listening', ok));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
+  const feedBody = gqlBody(FEED, { community: encodeGlobalID('Community', fixture.feedCommunityId) });
+  const merchantToken = tokens.get(fixture.merchant.accountId)!;
+  await postGraphql(url, feedBody, merchantToken);
+  const samples = 20;
+  counting = true;
+  for (let i = 0; i < samples; i++) await postGraphql(url, feedBody, merchantToken);
+  counting = false;
+  await new Promise((ok) => server.close(ok));
+  closeDb(deps.db);
+  return { fixture, tokens, seedSeconds, sqlPerFeedRequest: statements / samples };
+}
+
+function scenarios(fixture: BenchFixture, tokens: Map<string, string>, full: boolean, withHello: boolean): Scenario[] {
+  const json = { 'content-type': 'application/json' };
+  const bearer = (login: Login) => ({ ...json, authorization: `Bearer ${tokens.get(login.accountId)!}` });
+  const feedBody = gqlBody(FEED, { community: encodeGlobalID('Community', fixture.feedCommunityId) });
+  const list: Scenario[] = [];
+  if (withHello) {
+    list.push({ name: 'hello', description: 'node:http hello world (baseline)', target: 'raw', options: (u) => ({ url: u.hello }) });
+  }
+  list.push(
+    { name: 'raw-feed', description: 'express + one prepared statement + JSON.stringify (baseline)', target: 'raw', options: (u) => ({ url: u.rawFeed }) },
+    {
+      name: 'feed',
+      description: '(1) community feed, 20 offers with merchant, communities, campaign; signed-in merchant',
+      target: 'server',
+      options: (u) => ({ url: u.graphql, method: 'POST', headers: bearer(fixture.merchant), body: feedBody }),
+      check: async (u) => {
+        const data = await postGraphql(u.graphql, feedBody, tokens.get(fixture.merchant.accountId));
+        if (data.community.offers.edges.length !== 20) throw new Error('feed: expected a full page of 20 offers');
+      },
+    },
+  );
+  if (!full) return list;
+
+  let next = 0;
+  const pool = fixture.writePool;
+  const writes: Request[] = [
+    {
+      method: 'POST',
+      setupRequest: (req, ctx) => {
+        const pair = pool[next++ % pool.length]!;
+        ctx.pair = pair;
+        ctx.accept = next % 2 === 0;
+        const input = { interestId: encodeGlobalID('Interest', pair.interestId), purpose: '上门测量并报价', fields: ['NAME', 'PHONE'], retentionDays: 30 };
+        return { ...req, headers: bearer(pair.requester), body: gqlBody(REQUEST, { input }) };
+      },
+      onResponse: (_status, body, ctx) => {
+        ctx.referralId = (JSON.parse(body) as { data?: { requestReferral?: { id: string } } }).data?.requestReferral?.id;
+      },
+    },
+    {
+      method: 'POST',
+      setupRequest: (req, ctx) => {
+        const pair = ctx.pair as (typeof pool)[number];
+        const input = { referralId: (ctx.referralId as string | undefined) ?? 'missing', accept: ctx.accept as boolean };
+        return { ...req, headers: bearer(pair.customer), body: gqlBody(RESPOND, { input }) };
+      },
+    },
+  ];
+  const viewerBody = gqlBody(VIEWER);
+  list.push(
+    {
+      name: 'pending',
+      description: "(2) a customer's pending referral requests with requester and offer",
+      target: 'server',
+      options: (u) => ({ url: u.graphql, method: 'POST', headers: bearer(fixture.customer), body: gqlBody(PENDING) }),
+      check: async (u) => {
+        const data = await postGraphql(u.graphql, gqlBody(PENDING), tokens.get(fixture.customer.accountId));
+        if (data.viewer.customer.referralRequests.edges.length === 0) throw new Error('pending: expected pending requests');
+      },
+    },
+    {
+      name: 'writes',
+      description: '(3) requestReferral + respondToReferral (accept or decline), counted per request',
+      target: 'server',
+      options: (u) => ({ url: u.graphql, requests: writes }),
+    },
+    {
+      name: 'viewer',
+      description: '(4) viewer { id displayName } with a token: GraphQL + authentication floor',
+      target: 'server',
+      options: (u) => ({ url: u.graphql, method: 'POST', headers: bearer(fixture.merchant), body: viewerBody }),
+      check: async (u) => {
+        const data = await postGraphql(u.graphql, viewerBody, tokens.get(fixture.merchant.accountId));
+        if (!data.viewer) throw new Error('viewer: expected the signed-in viewer');
+      },
+    },
+    {
+      name: 'viewer-anon',
+      description: 'the same query without a token (viewer is null)',
+      target: 'server',
+      options: (u) => ({ url: u.graphql, method: 'POST', headers: json, body: viewerBody }),
+    },
+  );
+  return list;
+}
+
+/** GraphQL answers errors with status 200: a write scenario counts them from the bodies. */
+function countGraphqlErrors(options: Omit<Options, 'duration' | 'connections'>, counter: { errors: number }) {
+  if (!options.requests) return options;
+  return {
+    ...options,
+    requests: options.requests.map((r) => ({
+      ...r,
+      onResponse: (status: number, body: string, ctx: Record<string, unknown>) => {
+        if (body.includes('"errors"')) counter.errors++;
+        r.onResponse?.(status, body, ctx);
+      },
+    })),
+  };
+}
+
+async function runSize(size: Size, settings: Settings, full: boolean, withHello: boolean): Promise<SizeRun> {
+  const dir = mkdtempSync(join(tmpdir(), `arp-bench-${size}-`));
+  try {
+    const [port, rawPort, helloPort] = [await freePort(), await freePort(), await freePort()];
+    const env = productionEnv(join(dir, 'bench.db'), port);
+    console.log(`\n[${size}] seeding…`);
+    const { fixture, tokens, seedSeconds, sqlPerFeedRequest } = await prepare(env, size);
+    console.log(`[${size}] seeded in ${seedSeconds.toFixed(1)} s; ${sqlPerFeedRequest} SQL statements per feed request`);
+
+    const server = startChild(['server/main.ts'], env);
+    const raw = startChild(['bench/raw-server.ts', env.DATABASE_PATH!, String(rawPort), String(helloPort)], {});
+    try {
+      const urls: Urls = {
+        graphql: `http://127.0.0.1:${port}/graphql`,
+        rawFeed: `http://127.0.0.1:${rawPort}/feed/${fixture.feedCommunityId}`,
+        hello: `http://127.0.0.1:${helloPort}/`,
+      };
+      await waitFor(`http://127.0.0.1:${port}/healthz`, server);
+      await waitFor(urls.rawFeed, raw);
+      await waitFor(urls.hello, raw);
+
+      const list = scenarios(fixture, tokens, full, withHello);
+      const rounds = new Map<string, Measured[]>(list.map((s) => [s.name, []]));
+      const measure = async (s: Scenario, duration: number): Promise<Measured> => {
+        const counter = { errors: 0 };
+        const options = countGraphqlErrors(s.options(urls), counter);
+        const pid = (s.target === 'server' ? server : raw).pid!;
+        const { result, peakMb } = await sampleRss(pid, () => autocannon({ ...options, connections: settings.connections, duration }));
+        return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + counter.errors, non2xx: result.non2xx, rssPeakMb: peakMb };
+      };
+      for (const s of list) {
+        await s.check?.(urls);
+        await measure(s, settings.warmup);
+      }
+      // Rounds interleave the scenarios, so a noisy moment on the machine hits all of them alike.
+      for (let r = 1; r <= settings.rounds; r++) {
+        for (const s of list) {
+          const m = await measure(s, settings.duration);
+          rounds.get(s.name)!.push(m);
+          console.log(`[${size}] round ${r} ${s.name.padEnd(12)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99} ms  rss ${m.rssPeakMb.toFixed(0)} MB${m.errors + m.non2xx ? `  errors ${m.errors} non2xx ${m.non2xx}` : ''}`);
+        }
+      }
+      const summarised = list.map((s): ScenarioResult => {
+        const ms = rounds.get(s.name)!;
+        return {
+          name: s.name,
+          description: s.description,
+          rps: median(ms.map((m) => m.rps)),
+          p50: median(ms.map((m) => m.p50)),
+          p99: median(ms.map((m) => m.p99)),
+          errors: ms.reduce((n, m) => n + m.errors, 0),
+          non2xx: ms.reduce((n, m) => n + m.non2xx, 0),
+          rssPeakMb: Math.max(...ms.map((m) => m.rssPeakMb)),
+          rounds: ms,
+          ratioToRaw: null,
+        };
+      });
+      const rawRps = summarised.find((s) => s.name === 'raw-feed')!.rps;
+      for (const s of summarised) s.ratioToRaw = s.rps / rawRps;
+      return { size, counts: fixture.counts, seedSeconds, sqlPerFeedRequest, serverPeakRssMb: vmHwmMb(server.pid!), scenarios: summarised };
+    } finally {
+      await Promise.all([stopChild(server), stopChild(raw)]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Target {
+  name: string;
+  value: string;
+  pass: boolean;
+}
+
+function targets(runs: SizeRun[]): Target[] {
+  const get = (run: SizeRun | undefined, name: string) => run?.scenarios.find((s) => s.name === name);
+  const list: Target[] = [];
+  for (const run of runs) {
+    const feed = get(run, 'feed')!;
+    const raw = get(run, 'raw-feed')!;
+    list.push({ name: `[${run.size}] feed req/s >= 0.7x raw`, value: `${(feed.rps / raw.rps).toFixed(2)}x`, pass: feed.rps / raw.rps >= 0.7 });
+    list.push({ name: `[${run.size}] feed p99 <= 2x raw p99`, value: `${(feed.p99 / raw.p99).toFixed(2)}x`, pass: feed.p99 <= 2 * raw.p99 });
+    const viewer = get(run, 'viewer');
+    const anon = get(run, 'viewer-anon');
+    if (viewer && anon) list.push({ name: `[${run.size}] viewer with token >= 0.8x without`, value: `${(viewer.rps / anon.rps).toFixed(2)}x`, pass: viewer.rps / anon.rps >= 0.8 });
+    if (viewer) list.push({ name: `[${run.size}] server peak RSS < 300 MB`, value: `${run.serverPeakRssMb.toFixed(0)} MB`, pass: run.serverPeakRssMb < 300 });
+  }
+  const small = runs.find((r) => r.size === 'small');
+  const large = runs.find((r) => r.size === 'large');
+  if (small && large) {
+    const [fs, fl] = [get(small, 'feed')!, get(large, 'feed')!];
+    list.push({ name: 'feed p99 small -> large grows <= 1.5x', value: `${(fl.p99 / fs.p99).toFixed(2)}x`, pass: fl.p99 <= 1.5 * fs.p99 });
+    list.push({ name: 'feed req/s small -> large drops <= 30%', value: `${((1 - fl.rps / fs.rps) * 100).toFixed(0)}%`, pass: fl.rps >= 0.7 * fs.rps });
+  }
+  return list;
+}
+
+function printTable(runs: SizeRun[], checks: Target[]) {
+  for (const run of runs) {
+    console.log(`\n${run.size}: seeded in ${run.seedSeconds.toFixed(1)} s, ${run.sqlPerFeedRequest} SQL statements per feed request, server peak RSS ${run.serverPeakRssMb.toFixed(0)} MB`);
+    console.log(`${'scenario'.padEnd(12)} ${'req/s'.padStart(8)} ${'x raw'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'RSS MB'.padStart(7)} ${'errors'.padStart(7)}`);
+    for (const s of run.scenarios) {
+      console.log(
+        `${s.name.padEnd(12)} ${s.rps.toFixed(0).padStart(8)} ${s.ratioToRaw!.toFixed(2).padStart(6)} ${String(s.p50).padStart(7)} ${String(s.p99).padStart(7)} ${s.rssPeakMb.toFixed(0).padStart(7)} ${String(s.errors + s.non2xx).padStart(7)}`,
+      );
+    }
+  }
+  console.log('\ntargets');
+  for (const t of checks) console.log(`${t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(44)} ${t.value}`);
+}
+
+async function main() {
+  const settings = parseArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  const runs: SizeRun[] = [];
+  const largest = settings.sizes.reduce((a, b) => (SIZES[b] > SIZES[a] ? b : a));
+  for (const [i, size] of settings.sizes.entries()) runs.push(await runSize(size, settings, size === largest, i === 0));
+  const checks = targets(runs);
+  printTable(runs, checks);
+
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+  const out = join(root, 'bench', 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ startedAt, settings, machine, runs, targets: checks }, null, 2));
+  console.log(`\nwritten ${out} (${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s)`);
+  // Performance targets are reported, not enforced (timings are noisy); broken requests fail the run.
+  const broken = runs.flatMap((r) => r.scenarios.filter((s) => s.errors + s.non2xx > 0).map((s) => `${r.size}/${s.name}`));
+  if (broken.length) {
+    console.error(`requests failed in: ${broken.join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
