@@ -9,12 +9,21 @@ import type { Config } from './config.js';
 import type { AppDeps } from './context.js';
 import { createRateLimits } from './rate-limits.js';
 
-export async function createDeps(config: Config, dbOptions: OpenDbOptions = {}): Promise<AppDeps> {
-  const logger = pino({
-    level: config.logLevel,
-    // Defence in depth: even a careless log call must not print credentials.
-    redact: { paths: ['*.password', '*.accessToken', '*.refreshToken', 'req.headers.authorization'], censor: '[redacted]' },
-  });
+export interface DepsOptions extends OpenDbOptions {
+  /** Where log lines go (stdout by default); tests read them back. */
+  logDestination?: pino.DestinationStream;
+}
+
+export async function createDeps(config: Config, options: DepsOptions = {}): Promise<AppDeps> {
+  const { logDestination, ...dbOptions } = options;
+  const logger = pino(
+    {
+      level: config.logLevel,
+      // Defence in depth: even a careless log call must not print credentials.
+      redact: { paths: ['*.password', '*.accessToken', '*.refreshToken', 'req.headers.authorization'], censor: '[redacted]' },
+    },
+    logDestination,
+  );
   const keys = await loadKeyRing(config);
   const db = openDb(config.DATABASE_PATH, dbOptions);
   const vault = new Vault(db, derivePiiKeys(keys.piiKey));

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { afterAll } from 'vitest';
 import { closeDb } from '../db/client.js';
@@ -26,11 +27,11 @@ export interface TestPlatform {
   statements: string[];
 }
 
-export async function createTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+export async function createTestPlatform(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'arp-test-'));
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'test.db'), ...env });
   const statements: string[] = [];
-  const deps = await createDeps(config, { onQuery: (sql) => statements.push(sql) });
+  const deps = await createDeps(config, { onQuery: (sql) => statements.push(sql), logDestination });
   const app = createApp(deps);
   afterAll(() => {
     closeDb(deps.db);

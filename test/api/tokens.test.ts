@@ -1,5 +1,5 @@
 // Access tokens that did not come from this server, or are no longer valid, are UNAUTHENTICATED.
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { exportJWK, SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../server/auth/keys.js';
 import { signUpMerchant } from '../factories.js';
@@ -47,6 +47,25 @@ describe('access tokens', () => {
     ['a token of another type (an ID token)', () => platformSigned({ header: { typ: 'JWT' } })],
     ['a token from an older token version', () => platformSigned({ claims: { ver: 99 } })],
     ['a token naming another session', () => platformSigned({ claims: { sid: '01900000-0000-7000-8000-000000000000' } })],
+    ['an HS256 token keyed with the platform\'s public key (algorithm confusion)', async () => {
+      const publicJwk = JSON.stringify(keys.jwks.keys[0]);
+      return new SignJWT(claimsOf(owner.accessToken))
+        .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: keys.current.kid })
+        .sign(new TextEncoder().encode(publicJwk));
+    }],
+    ['a token carrying its own key in an embedded jwk header', async () => {
+      const attacker = await generateSigningKey();
+      return new SignJWT(claimsOf(owner.accessToken))
+        .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', jwk: { ...(await exportJWK(attacker.publicKey)) } })
+        .sign(attacker.privateKey);
+    }],
+    ['a token pointing at a key URL (jku)', async () => {
+      const attacker = await generateSigningKey();
+      return new SignJWT(claimsOf(owner.accessToken))
+        .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: attacker.kid, jku: 'http://127.0.0.1:9/jwks.json' })
+        .sign(attacker.privateKey);
+    }],
+    ['a token not valid before a future time (nbf)', () => platformSigned({ claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } })],
     ['a bit-flipped signature', async () => {
       const t = owner.accessToken;
       const last = t.at(-2) === 'A' ? 'B' : 'A';
