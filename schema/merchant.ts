@@ -1,4 +1,6 @@
-import { publishPrivacyNotice } from '../db/commands/accounts.js';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { publishPrivacyNotice, removeStaff, setStaffContactAccess } from '../db/commands/accounts.js';
+import { localId } from './policies/globalId.js';
 import { builder } from './builder.js';
 import { longText } from './validators.js';
 
@@ -33,7 +35,48 @@ export const MerchantRef = builder.drizzleNode('merchants', {
   }),
 });
 
+/** A merchant's staff as its owner manages them. */
+const StaffMemberRef = builder.drizzleObject('merchantStaff', {
+  name: 'StaffMember',
+  authScopes: (s, ctx) => ctx.viewer?.staffRole === 'OWNER' && ctx.viewer.merchantId === s.merchantId,
+  fields: (t) => ({
+    accountId: t.id({ resolve: (s) => encodeGlobalID('Account', s.accountId) }),
+    role: t.exposeString('role'),
+    canViewContacts: t.exposeBoolean('canViewContacts'),
+    displayName: t.string({ select: { with: { account: { columns: { displayName: true } } } }, resolve: (s) => s.account.displayName }),
+    email: t.string({ nullable: true, select: { with: { account: { columns: { email: true } } } }, resolve: (s) => s.account.email }),
+    removed: t.boolean({ select: { with: { account: { columns: { disabledAt: true } } } }, resolve: (s) => s.account.disabledAt !== null }),
+  }),
+});
+
+builder.drizzleObjectField(MerchantRef, 'staff', (t) =>
+  t.relation('staff', {
+    description: 'Owner only: the accounts working for this merchant.',
+    authScopes: (m, _args, ctx) => ctx.viewer?.staffRole === 'OWNER' && ctx.viewer.merchantId === m.id,
+    query: { orderBy: { createdAt: 'asc' } },
+    type: StaffMemberRef,
+  }),
+);
+
 builder.mutationFields((t) => ({
+  removeStaff: t.boolean({
+    description: "Ends a staff member's access at once (the owner's own account cannot be removed).",
+    authScopes: { merchantOwner: true },
+    args: { accountId: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => {
+      removeStaff(ctx.deps.db, ctx.viewer!.accountId, localId('Account', args.accountId));
+      return true;
+    },
+  }),
+  setStaffContactAccess: t.boolean({
+    description: "Grants or withdraws a staff member's permission to read customers' contact details; effective immediately.",
+    authScopes: { merchantOwner: true },
+    args: { accountId: t.arg.id({ required: true }), canViewContacts: t.arg.boolean({ required: true }) },
+    resolve: (_root, args, ctx) => {
+      setStaffContactAccess(ctx.deps.db, ctx.viewer!.accountId, localId('Account', args.accountId), args.canViewContacts);
+      return true;
+    },
+  }),
   publishPrivacyNotice: t.field({
     type: PrivacyNoticeRef,
     description: 'Publishes a new version of the merchant\'s privacy notice; earlier versions are kept unchanged.',

@@ -1,7 +1,7 @@
 // Accounts and sessions: sign-up, sign-in, refresh-token rotation, sign-out, staff, privacy notices.
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { conflict, forbidden, unauthenticated } from '../errors.js';
+import { conflict, forbidden, notFound, unauthenticated } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { accounts, merchantStaff, merchants, privacyNotices, refreshTokens, sessions } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
@@ -172,6 +172,34 @@ export function addStaff(db: Db, ownerAccountId: string, data: AddStaffData): { 
       .values({ accountId, merchantId: owner.merchantId, role: 'STAFF', canViewContacts: data.canViewContacts, createdAt: now })
       .run();
     return { accountId };
+  });
+}
+
+/** The owner's staff member (not the owner), or FORBIDDEN/NOT_FOUND. */
+function ownStaff(tx: Tx, ownerAccountId: string, staffAccountId: string) {
+  const owner = tx.select().from(merchantStaff).where(eq(merchantStaff.accountId, ownerAccountId)).get();
+  if (!owner || owner.role !== 'OWNER') throw forbidden('Only the merchant owner can manage staff.');
+  const staff = tx.select().from(merchantStaff).where(eq(merchantStaff.accountId, staffAccountId)).get();
+  if (!staff || staff.merchantId !== owner.merchantId || staff.role !== 'STAFF') throw notFound('staff member');
+  return staff;
+}
+
+/** Ends a staff member's access at once: the account is disabled and its sessions and tokens stop working. */
+export function removeStaff(db: Db, ownerAccountId: string, staffAccountId: string): void {
+  inTransaction(db, (tx) => {
+    ownStaff(tx, ownerAccountId, staffAccountId);
+    const now = nowIso();
+    tx.update(accounts).set({ disabledAt: now, tokenVersion: sql`${accounts.tokenVersion} + 1` }).where(eq(accounts.id, staffAccountId)).run();
+    tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.accountId, staffAccountId), isNull(sessions.revokedAt))).run();
+  });
+}
+
+/** A role change: tokens issued before it stop working, so the new permission applies from the next request. */
+export function setStaffContactAccess(db: Db, ownerAccountId: string, staffAccountId: string, canViewContacts: boolean): void {
+  inTransaction(db, (tx) => {
+    ownStaff(tx, ownerAccountId, staffAccountId);
+    tx.update(merchantStaff).set({ canViewContacts }).where(eq(merchantStaff.accountId, staffAccountId)).run();
+    tx.update(accounts).set({ tokenVersion: sql`${accounts.tokenVersion} + 1` }).where(eq(accounts.id, staffAccountId)).run();
   });
 }
 

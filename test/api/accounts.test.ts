@@ -195,3 +195,45 @@ describe('privacy notices are versioned', () => {
     expect(codeOf(await p.gql(PUBLISH, { text: 'x'.repeat(30) }, staff.accessToken))).toBe('FORBIDDEN');
   });
 });
+
+describe('managing staff', () => {
+  const STAFF = `{ viewer { merchant { staff { accountId displayName role canViewContacts removed } } } }`;
+  const staffId = async (owner: Awaited<ReturnType<typeof signUpMerchant>>) => {
+    const r = await p.gql(STAFF, {}, owner.accessToken);
+    return r.data.viewer.merchant.staff.find((s: { role: string }) => s.role === 'STAFF').accountId as string;
+  };
+
+  it('removing a staff member refuses their tokens at once and they cannot sign in again', async () => {
+    const owner = await signUpMerchant(p);
+    const staff = await addStaff(p, owner, true);
+    const id = await staffId(owner);
+    const r = await p.gql(`mutation($id: ID!) { removeStaff(accountId: $id) }`, { id }, owner.accessToken);
+    expect(r.data.removeStaff).toBe(true);
+    expect(codeOf(await p.gql(VIEWER, {}, staff.accessToken))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await p.gql(SIGN_IN, { input: { login: staff.email, password: staff.password } }))).toBe('UNAUTHENTICATED');
+    const list = await p.gql(STAFF, {}, owner.accessToken);
+    expect(list.data.viewer.merchant.staff.find((s: { accountId: string }) => s.accountId === id).removed).toBe(true);
+  });
+
+  it('withdrawing contact permission ends the tokens issued before the change', async () => {
+    const owner = await signUpMerchant(p);
+    const staff = await addStaff(p, owner, true);
+    const id = await staffId(owner);
+    await p.gql(`mutation($id: ID!) { setStaffContactAccess(accountId: $id, canViewContacts: false) }`, { id }, owner.accessToken);
+    expect(codeOf(await p.gql(VIEWER, {}, staff.accessToken))).toBe('UNAUTHENTICATED');
+    const again = await p.gql(SIGN_IN, { input: { login: staff.email, password: staff.password } });
+    expect(again.data.signIn.viewer).toBeTruthy();
+    const v = await p.gql(VIEWER, {}, again.data.signIn.accessToken);
+    expect(v.data.viewer.canViewContacts).toBe(false);
+  });
+
+  it('only the owner sees and manages staff; another merchant\'s owner cannot touch them', async () => {
+    const owner = await signUpMerchant(p);
+    await addStaff(p, owner, false);
+    const id = await staffId(owner);
+    const staff = await addStaff(p, owner, false);
+    expect(codeOf(await p.gql(STAFF, {}, staff.accessToken))).toBe('FORBIDDEN');
+    const stranger = await signUpMerchant(p);
+    expect(codeOf(await p.gql(`mutation($id: ID!) { removeStaff(accountId: $id) }`, { id }, stranger.accessToken))).toBe('NOT_FOUND');
+  });
+});
