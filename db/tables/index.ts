@@ -6,3 +6,4 @@ export * from './moderation.js';
 export * from './customers.js';
 export * from './referrals.js';
 export * from './purchases.js';
+export * from './idempotency.js';
