@@ -8,6 +8,7 @@ import * as campaigns from './commands/campaigns.js';
 import * as communities from './commands/communities.js';
 import * as customerCommands from './commands/customers.js';
 import * as offers from './commands/offers.js';
+import { recordPurchase } from './commands/purchases.js';
 import * as referrals from './commands/referrals.js';
 import type { Vault } from './vault.js';
 import { hashRefreshToken, newRefreshToken } from '../server/auth/tokens.js';
@@ -43,6 +44,7 @@ export async function seedDemo(db: Db, vault: Vault): Promise<DemoLogin[] | null
   accounts.addStaff(db, created[0]!.accountId, { email: 'staff@demo.cn', passwordHash, displayName: '小张（店员）', canViewContacts: false });
   const demo = seedAlliance(db, actors as [Actor, Actor, Actor]);
   seedCustomers(db, vault, actors as [Actor, Actor, Actor], demo, passwordHash);
+  seedPurchases(db, vault, actors[0]!);
   return [
     ...created.map((m) => ({ role: `merchant owner (${m.category})`, login: m.email, password: DEMO_PASSWORD })),
     { role: 'staff (no contacts)', login: 'staff@demo.cn', password: DEMO_PASSWORD },
@@ -115,5 +117,31 @@ function seedCustomers(db: Db, vault: Vault, [sofa, curtain]: [Actor, Actor, Act
     fields: ['NAME', 'PHONE', 'ADDRESS'],
     retentionDays: 30,
     message: '您好！我们可以免费上门测量，约好时间后再来。',
+  });
+}
+
+/** Purchases as [days ago, fen]: one history per segment shape, so the sofa shop's RFM view has every segment. */
+const PURCHASE_HISTORIES: [number, number][][] = [
+  [[1, 100_000], [30, 80_000], [60, 80_000], [90, 80_000], [120, 80_000], [150, 80_000]], // CHAMPIONS
+  [[20, 20_000], [80, 20_000], [140, 20_000], [200, 20_000]], // LOYAL
+  [[2, 12_000]], // NEW
+  [[3, 80_000], [40, 80_000], [80, 80_000], [120, 80_000], [160, 80_000]], // CHAMPIONS
+  [[6, 30_000], [100, 30_000]], // POTENTIAL
+  [[40, 15_000]], // OTHER
+  [[150, 30_000], [250, 30_000], [350, 30_000]], // AT_RISK
+  [[200, 40_000], [280, 40_000], [340, 40_000]], // AT_RISK
+  [[300, 8_000]], // LOST
+  [[500, 50_000], [700, 20_000]], // LOST
+];
+
+/** The sofa shop's sales: its three customers above and seven more in-store buyers. */
+function seedPurchases(db: Db, vault: Vault, sofa: Actor) {
+  ['周建国', '吴晓梅', '郑志强', '冯秀英', '陈立新', '褚海燕', '卫明'].forEach((name, i) =>
+    customerCommands.addCustomer(db, vault, sofa.merchantId, { name, phone: `+86138000001${String(i).padStart(2, '0')}`, address: null, wechat: null, tags: ['老客户'], consentSource: 'IN_STORE' }),
+  );
+  // Ids are time-ordered (UUIDv7): the three customers above first, then the seven buyers.
+  const customerIds = (db.$client.prepare('select id from customers where merchant_id = ? order by id').all(sofa.merchantId) as { id: string }[]).map((c) => c.id);
+  PURCHASE_HISTORIES.forEach((history, i) => {
+    for (const [days, amount] of history) recordPurchase(db, sofa.merchantId, customerIds[i]!, amount, daysFromNow(-days - 1 / 24));
   });
 }
