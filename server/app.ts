@@ -11,6 +11,7 @@ import { AppError } from '../db/errors.js';
 import { schema } from '../schema/index.js';
 import { createContext, viewerFromAuthorization, type AppDeps, type Context } from './context.js';
 import { graphqlLimits } from './graphql-limits.js';
+import { idempotencyPlugin } from './idempotency.js';
 import { graphqlHttpGuards, securityHeaders, webContentSecurityPolicy } from './http-guards.js';
 
 const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -52,7 +53,7 @@ export function createYogaServer(deps: AppDeps): YogaServerInstance<ServerContex
     landingPage: false,
     batching: false,
     maskedErrors: { maskError: maskError(deps) },
-    plugins: graphqlLimits(deps.config),
+    plugins: [...graphqlLimits(deps.config), idempotencyPlugin()],
     // Yoga's own log lines quote documents and variables (passwords, phones): maskError logs what matters.
     logging: false,
     context: async ({ request, req }) =>
