@@ -120,4 +120,10 @@ export const relations = defineRelations(tables, (r) => ({
     customer: r.one.customers({ from: r.purchases.customerId, to: r.customers.id, optional: false }),
     merchant: r.one.merchants({ from: r.purchases.merchantId, to: r.merchants.id, optional: false }),
   },
+  referralEvents: {
+    referral: r.one.referralRequests({ from: r.referralEvents.referralId, to: r.referralRequests.id, optional: false }),
+  },
+  notifications: {
+    referral: r.one.referralRequests({ from: r.notifications.referralId, to: r.referralRequests.id, optional: false }),
+  },
 }));

@@ -7,3 +7,4 @@ export * from './customers.js';
 export * from './referrals.js';
 export * from './purchases.js';
 export * from './idempotency.js';
+export * from './notifications.js';
