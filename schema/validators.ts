@@ -10,7 +10,11 @@ export const text = (max: number, min = 1) =>
     .trim()
     .refine((s) => [...s].length >= min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
     .refine((s) => [...s].length <= max, `must be at most ${max} characters`)
-    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'must not contain control characters');
+    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'must not contain control characters')
+    // Bidirectional overrides can make a name display as something else (spoofing).
+    .refine((s) => !/[\u202A-\u202E\u2066-\u2069]/.test(s), 'must not contain text-direction control characters')
+    // Lone surrogates cannot be stored as UTF-8: they would come back changed.
+    .refine((s) => s.isWellFormed(), 'must be valid Unicode text');
 
 export const name = text(100);
 export const email = z.string().trim().toLowerCase().max(254, 'must be at most 254 characters').pipe(z.email('must be a valid email address'));

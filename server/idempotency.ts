@@ -2,7 +2,7 @@
 // dropping off the network) gets the first result instead of creating the thing twice.
 import { createHash } from 'node:crypto';
 import type { Plugin } from '@envelop/core';
-import { GraphQLError, Kind, print, type ExecutionResult } from 'graphql';
+import { GraphQLError, Kind, print, type DocumentNode, type ExecutionResult } from 'graphql';
 import { claimKey, settleKey } from '../db/commands/idempotency.js';
 import { AppError } from '../db/errors.js';
 import type { Context } from './context.js';
@@ -14,7 +14,7 @@ export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
     onExecute({ args, setResultAndStopExecution }) {
       const ctx = args.contextValue;
       const key = ctx.request?.headers.get('idempotency-key');
-      const isMutation = args.document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
+      const isMutation = (args.document as DocumentNode).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
       if (!key || !isMutation) return;
       if (!KEY.test(key)) {
         setResultAndStopExecution({ errors: [new GraphQLError('Idempotency-Key must be 8-128 letters, digits or ._:-', { extensions: { code: 'BAD_USER_INPUT' } })] });
@@ -22,7 +22,7 @@ export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
       }
       const accountId = ctx.viewer?.accountId ?? '';
       const requestHash = createHash('sha256')
-        .update(print(args.document))
+        .update(print(args.document as DocumentNode))
         .update('\u0000')
         .update(JSON.stringify(args.variableValues ?? {}))
         .update('\u0000')
