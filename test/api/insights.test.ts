@@ -168,7 +168,6 @@ describe('Alliance.insights', () => {
     expect(codeOf(await p.gql(INSIGHTS, { a: cast.allianceId }, cast.customerToken))).toBe('FORBIDDEN');
     expect(codeOf(await p.gql(INSIGHTS, { a: cast.allianceId }))).toBe('UNAUTHENTICATED');
   });
-
 });
 
 describe('Merchant.referralAttribution', () => {
@@ -189,7 +188,6 @@ describe('Merchant.referralAttribution', () => {
   it("is the shop's own: another merchant gets FORBIDDEN", async () => {
     expect(codeOf(await p.gql(ATTRIBUTION, { m: cast.sofa.merchantId }, cast.curtain.accessToken))).toBe('FORBIDDEN');
   });
-
 });
 
 describe('no insight ever names a customer', () => {
