@@ -19,7 +19,10 @@ export type ReferralFunnel = Pick<CampaignStats, 'interested' | 'referralsReques
 /**
  * Interest, referral and conversion counts of the campaign's offers, in one statement: distinct
  * interested customers, requests made, requests accepted (a grant exists, even if later revoked),
- * conversions and their revenue.
+ * conversions and their revenue. A referral belongs to the campaign of its offer, whether it came
+ * from an interest or from the originating merchant's proposal, so each sale is credited to that
+ * campaign (and, in referral attribution, to the originating merchant). Referrals without an offer
+ * belong to no campaign.
  */
 export function referralFunnel(db: Db, campaignId: string): ReferralFunnel {
   const ofCampaign = (offerId: SQL) => sql`${offerId} in (select ${offers.id} from ${offers} where ${offers.campaignId} = ${campaignId})`;
