@@ -91,3 +91,37 @@ describe('access tokens', () => {
     expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 });
+
+describe('key rotation and sign-in timing', () => {
+  it('after a rotation, access tokens signed with the old key verify until they expire', async () => {
+    const { buildKeyRing } = await import('../../server/auth/keys.js');
+    const { createTokenService } = await import('../../server/auth/tokens.js');
+    const rotated = await buildKeyRing(await generateSigningKey(), [keys.current.publicKey], keys.piiKey);
+    const claims = await createTokenService(config, rotated).verifyAccess(owner.accessToken);
+    expect(claims.sub).toBe(claimsOf(owner.accessToken).sub);
+    const fresh = await createTokenService(config, rotated).signAccess({ accountId: claims.sub, sessionId: claims.sid, tokenVersion: claims.ver });
+    expect(JSON.parse(Buffer.from(fresh.token.split('.')[0]!, 'base64url').toString()).kid).toBe(rotated.current.kid);
+    const withoutOld = await buildKeyRing(rotated.current, [], keys.piiKey);
+    await expect(createTokenService(config, withoutOld).verifyAccess(owner.accessToken)).rejects.toThrow();
+  });
+
+  it('an unknown email costs a password hash too, so timing does not tell which emails exist', async () => {
+    const q = await createTestPlatform();
+    const known = await signUpMerchant(q);
+    const time = async (login: string) => {
+      const start = performance.now();
+      const r = await q.gql(`mutation($l: String!) { signIn(input: { login: $l, password: "not the password" }) { accessToken } }`, { l: login });
+      expect(codeOf(r)).toBe('UNAUTHENTICATED');
+      return performance.now() - start;
+    };
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const knownTimes = [];
+    const unknownTimes = [];
+    for (let i = 0; i < 4; i++) {
+      knownTimes.push(await time(known.email));
+      unknownTimes.push(await time(`nobody-${i}@example.cn`));
+    }
+    // Loose on purpose: without the dummy hash an unknown email answers ~50x faster.
+    expect(median(unknownTimes)).toBeGreaterThan(median(knownTimes) * 0.4);
+  });
+});
