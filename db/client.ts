@@ -24,6 +24,8 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Erased personal information must not linger in freed pages (even as ciphertext).
+  sqlite.pragma('secure_delete = ON');
   const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
   const db = drizzle({ client: sqlite, relations, logger }) as Db;
   migrate(db, { migrationsFolder });

@@ -36,14 +36,16 @@ export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
         setResultAndStopExecution({ errors: [new GraphQLError(e.message, { extensions: { code: e.code } })] });
         return;
       }
+      // Stored results may hold personal information (an added customer's phone): sealed like it.
+      const aad = `idempotency:${accountId}:${key}`;
       if (claim.kind === 'replay') {
-        setResultAndStopExecution(JSON.parse(claim.response) as ExecutionResult);
+        setResultAndStopExecution(JSON.parse(ctx.deps.vault.openSecret(claim.response, aad)) as ExecutionResult);
         return;
       }
       return {
         onExecuteDone({ result }) {
           const single = result as ExecutionResult;
-          settleKey(ctx.deps.db, accountId, key, single.errors?.length ? null : JSON.stringify({ data: single.data }));
+          settleKey(ctx.deps.db, accountId, key, single.errors?.length ? null : ctx.deps.vault.sealSecret(JSON.stringify({ data: single.data }), aad));
         },
       };
     },

@@ -103,6 +103,8 @@ describe('export', () => {
       'merchants', 'merchant_staff', 'sessions', 'refresh_tokens', 'privacy_notices', 'alliances', 'alliance_members', 'communities',
       'offers', 'offer_placements', 'campaigns', 'campaign_participants', 'campaign_offers', 'campaign_communities', 'campaign_spend',
       'offer_reports', 'moderation_actions',
+      // Mutation results kept 24 hours for retries, sealed with the PII key.
+      'idempotency_keys',
     ];
     const all = Object.values(tables)
       .filter((t) => typeof t === 'object' && t !== null && Symbol.for('drizzle:IsDrizzleTable') in t)
@@ -158,6 +160,7 @@ describe('erasure', () => {
     const { proposeReferral: pending } = await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.curtain.merchantId, ...ask } }, cast.sofa.accessToken);
     const countRequests = () => (p.deps.db.$client.prepare('select count(*) as n from referral_requests').get() as { n: number }).n;
     const before = countRequests();
+    const sealedBefore = p.deps.db.$client.prepare('select phone_sealed as s from customer_identities where customer_id = ?').get(localId(c.id)) as { s: string };
 
     const d = await ok(p, `mutation($m: ID) { eraseMyData(merchantId: $m) { merchants { name } } }`, { m: cast.sofa.merchantId }, c.token);
     expect(d.eraseMyData.merchants).toEqual([{ name: '舒适沙发馆' }]);
@@ -173,6 +176,8 @@ describe('erasure', () => {
     p.deps.db.$client.pragma('wal_checkpoint(TRUNCATE)');
     const raw = Buffer.concat(readdirSync(p.dir).filter((f) => f.startsWith('test.db')).map((f) => readFileSync(join(p.dir, f))));
     expect(raw.includes(Buffer.from(c.phone))).toBe(false);
+    // Not even the ciphertext survives in freed pages or the WAL.
+    expect(raw.includes(Buffer.from(sealedBefore.s))).toBe(false);
     const identity = p.deps.db.$client.prepare('select name_sealed, phone_sealed, address_sealed, wechat_sealed, phone_index from customer_identities where customer_id = ?').get(localId(c.id));
     expect(identity).toEqual({ name_sealed: null, phone_sealed: null, address_sealed: null, wechat_sealed: null, phone_index: null });
     // A new proposal for an erased customer is refused.

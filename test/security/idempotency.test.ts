@@ -8,7 +8,7 @@ import { nextPhone } from '../story.js';
 
 const p = await createTestPlatform();
 const owner = await signUpMerchant(p);
-const ADD = `mutation($i: AddCustomerInput!) { addCustomer(input: $i) { id } }`;
+const ADD = `mutation($i: AddCustomerInput!) { addCustomer(input: $i) { id name } }`;
 const send = (key: string, variables: Record<string, unknown>) =>
   request(p.app)
     .post('/graphql')
@@ -27,6 +27,9 @@ describe('Idempotency-Key', () => {
     expect(first.body.errors).toBeUndefined();
     expect(second.body).toEqual(first.body);
     expect(customers()).toBe(before + 1);
+    // The kept result holds the new customer's data only in sealed form.
+    const raw = JSON.stringify(p.deps.db.$client.prepare('select response from idempotency_keys').all());
+    expect(raw).not.toContain('褚先生');
   });
 
   it('the same key with different input is a CONFLICT', async () => {
