@@ -1,7 +1,8 @@
 // What one viewer belongs to: the inputs of every alliance-side visibility rule (schema/policies/).
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { allianceMembers, campaignParticipants, communityMembers, customers, type AllianceRole, type MembershipStatus } from '../tables/index.js';
+import { preparedPer } from './prepared.js';
 
 export interface ViewerAccess {
   accountId: string | null;
@@ -37,42 +38,47 @@ export interface AccessSubject {
   kind: 'MERCHANT' | 'CUSTOMER';
 }
 
-/** Three indexed lookups, whatever the request touches; callers load it once per request. */
-export function loadViewerAccess(db: Db, subject: AccessSubject): ViewerAccess {
-  const { accountId, merchantId } = subject;
-  const memberships = merchantId
-    ? db
-        .select({ allianceId: allianceMembers.allianceId, role: allianceMembers.role, status: allianceMembers.status })
-        .from(allianceMembers)
-        .where(and(eq(allianceMembers.merchantId, merchantId), inArray(allianceMembers.status, ['APPROVED', 'SUSPENDED'])))
-        .all()
-    : [];
-  const communityRows = db
+const merchantParam = sql.placeholder('merchantId');
+const accountParam = sql.placeholder('accountId');
+
+// Loaded on most requests, so prepared once per database.
+const statements = preparedPer((db) => ({
+  memberships: db
+    .select({ allianceId: allianceMembers.allianceId, role: allianceMembers.role, status: allianceMembers.status })
+    .from(allianceMembers)
+    .where(and(eq(allianceMembers.merchantId, merchantParam), inArray(allianceMembers.status, ['APPROVED', 'SUSPENDED'])))
+    .prepare(),
+  merchantCommunities: db
     .select({ communityId: communityMembers.communityId })
     .from(communityMembers)
-    .where(
-      and(
-        merchantId ? eq(communityMembers.merchantId, merchantId) : eq(communityMembers.accountId, accountId),
-        isNull(communityMembers.leftAt),
-      ),
-    )
-    .all();
-  const campaignRows = merchantId
-    ? db
-        .select({ campaignId: campaignParticipants.campaignId })
-        .from(campaignParticipants)
-        .where(and(eq(campaignParticipants.merchantId, merchantId), eq(campaignParticipants.status, 'ACCEPTED')))
-        .all()
-    : [];
-  const joinable =
-    subject.kind === 'CUSTOMER'
-      ? db
-          .selectDistinct({ allianceId: allianceMembers.allianceId })
-          .from(customers)
-          .innerJoin(allianceMembers, and(eq(allianceMembers.merchantId, customers.merchantId), eq(allianceMembers.status, 'APPROVED')))
-          .where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt)))
-          .all()
-      : [];
+    .where(and(eq(communityMembers.merchantId, merchantParam), isNull(communityMembers.leftAt)))
+    .prepare(),
+  accountCommunities: db
+    .select({ communityId: communityMembers.communityId })
+    .from(communityMembers)
+    .where(and(eq(communityMembers.accountId, accountParam), isNull(communityMembers.leftAt)))
+    .prepare(),
+  campaigns: db
+    .select({ campaignId: campaignParticipants.campaignId })
+    .from(campaignParticipants)
+    .where(and(eq(campaignParticipants.merchantId, merchantParam), eq(campaignParticipants.status, 'ACCEPTED')))
+    .prepare(),
+  joinable: db
+    .selectDistinct({ allianceId: allianceMembers.allianceId })
+    .from(customers)
+    .innerJoin(allianceMembers, and(eq(allianceMembers.merchantId, customers.merchantId), eq(allianceMembers.status, 'APPROVED')))
+    .where(and(eq(customers.accountId, accountParam), isNull(customers.erasedAt)))
+    .prepare(),
+}));
+
+/** A few indexed lookups, whatever the request touches; callers load it once per request. */
+export function loadViewerAccess(db: Db, subject: AccessSubject): ViewerAccess {
+  const { accountId, merchantId } = subject;
+  const q = statements(db);
+  const memberships = merchantId ? q.memberships.all({ merchantId }) : [];
+  const communityRows = merchantId ? q.merchantCommunities.all({ merchantId }) : q.accountCommunities.all({ accountId });
+  const campaignRows = merchantId ? q.campaigns.all({ merchantId }) : [];
+  const joinable = subject.kind === 'CUSTOMER' ? q.joinable.all({ accountId }) : [];
   return {
     accountId,
     merchantId,

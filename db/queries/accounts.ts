@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { accounts, merchantStaff, sessions } from '../tables/index.js';
+import { preparedPer } from './prepared.js';
 
 export interface ViewerRow {
   accountId: string;
@@ -12,9 +13,9 @@ export interface ViewerRow {
   canViewContacts: boolean;
 }
 
-/** The account behind a verified access token, or null when it or its session is gone. */
-export function loadViewerRow(db: Db, accountId: string, sessionId: string): ViewerRow | null {
-  const row = db
+// Runs on every authenticated request: the session lookup is what makes sign-out take effect at once.
+const viewerRowStatement = preparedPer((db) =>
+  db
     .select({
       accountId: accounts.id,
       kind: accounts.kind,
@@ -27,10 +28,15 @@ export function loadViewerRow(db: Db, accountId: string, sessionId: string): Vie
       sessionRevokedAt: sessions.revokedAt,
     })
     .from(accounts)
-    .innerJoin(sessions, and(eq(sessions.id, sessionId), eq(sessions.accountId, accounts.id)))
+    .innerJoin(sessions, and(eq(sessions.id, sql.placeholder('sessionId')), eq(sessions.accountId, accounts.id)))
     .leftJoin(merchantStaff, eq(merchantStaff.accountId, accounts.id))
-    .where(eq(accounts.id, accountId))
-    .get();
+    .where(eq(accounts.id, sql.placeholder('accountId')))
+    .prepare(),
+);
+
+/** The account behind a verified access token, or null when it or its session is gone. */
+export function loadViewerRow(db: Db, accountId: string, sessionId: string): ViewerRow | null {
+  const row = viewerRowStatement(db).get({ accountId, sessionId });
   if (!row || row.disabledAt || row.sessionRevokedAt) return null;
   return {
     accountId: row.accountId,
