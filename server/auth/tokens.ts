@@ -1,6 +1,7 @@
 // Access tokens (short-lived EdDSA JWTs) and opaque refresh tokens.
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify, type JWTHeaderParameters } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.js';
 import type { KeyRing } from './keys.js';
 
@@ -14,6 +15,13 @@ export interface AccessClaims {
   ver: number;
   exp: number;
 }
+
+/**
+ * How many verified tokens are remembered, each until its exp: a signature check costs about as
+ * much as the rest of a small request. Only signature and claims are remembered: callers still
+ * look the session up on every request, so sign-out and token-version bumps take effect at once.
+ */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export interface TokenService {
   signAccess(grant: { accountId: string; sessionId: string; tokenVersion: number }): Promise<{ token: string; expiresAt: Date }>;
@@ -29,6 +37,7 @@ export function createTokenService(config: Config, keys: KeyRing): TokenService 
     typ: ACCESS_TYP,
     requiredClaims: ['exp', 'iat', 'sub'],
   };
+  const verified = new LRUCache<string, AccessClaims>({ max: VERIFIED_CACHE_SIZE });
   const keyFor = (header: JWTHeaderParameters) => {
     const key = header.kid ? keys.verifying.get(header.kid) : undefined;
     if (!key) throw new Error('unknown signing key');
@@ -49,9 +58,13 @@ export function createTokenService(config: Config, keys: KeyRing): TokenService 
       return { token, expiresAt: new Date(exp * 1000) };
     },
     async verifyAccess(token) {
+      const cached = verified.get(token);
+      if (cached && cached.exp > Math.floor(Date.now() / 1000)) return cached;
       const { payload } = await jwtVerify(token, keyFor, verifyOptions);
       if (typeof payload.ver !== 'number' || typeof payload.sid !== 'string') throw new Error('session claims missing');
-      return { sub: payload.sub!, sid: payload.sid, ver: payload.ver, exp: payload.exp! };
+      const claims = { sub: payload.sub!, sid: payload.sid, ver: payload.ver, exp: payload.exp! };
+      verified.set(token, claims);
+      return claims;
     },
   };
 }
