@@ -2,7 +2,8 @@
 // and the raw baselines, drives them with autocannon on loopback and reports medians of rounds
 // as ratios against the raw express + SQL route measured in the same run.
 // Usage: tsx bench/run.ts [--smoke] [--sizes=small,medium,large] [--duration=10] [--warmup=3]
-//        [--rounds=3] [--connections=10]
+//        [--rounds=3] [--connections=10] [--only=feed,viewer] [--profile]
+// --profile writes a CPU profile of each server process into the temporary directory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { closeDb } from '../db/client.js';
 import { createApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { createDeps } from '../server/deps.js';
+import { FEED, PENDING, RESPOND, REQUEST, VIEWER, gqlBody } from './documents.js';
 import { SIZES, seedBench, type BenchFixture, type Login, type Size } from './seed.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,6 +28,9 @@ interface Settings {
   warmup: number;
   rounds: number;
   connections: number;
+  /** Scenario names to run (the raw route always runs: it is every ratio's baseline). */
+  only: string[] | null;
+  profile: boolean;
 }
 
 function parseArgs(argv: string[]): Settings {
@@ -40,28 +45,10 @@ function parseArgs(argv: string[]): Settings {
     warmup: num('warmup', smoke ? 1 : 3),
     rounds: num('rounds', smoke ? 1 : 3),
     connections: num('connections', 10),
+    only: flags.get('only')?.split(',') ?? null,
+    profile: flags.has('profile'),
   };
 }
-
-// The documents the scenarios send.
-const FEED = `query Feed($community: ID!) {
-  community(id: $community) {
-    offers(first: 20) {
-      edges { cursor node { id title category endsAt status merchant { id name } communities { id name } campaign { id title } } }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-}`;
-const PENDING = `query Pending {
-  viewer { customer { referralRequests(status: PENDING, first: 20) {
-    edges { node { id status purpose requestedFields retentionDays expiresAt requester { id name } offer { id title } } }
-  } } }
-}`;
-const VIEWER = 'query Viewer { viewer { id displayName } }';
-const REQUEST = `mutation Request($input: RequestReferralInput!) { requestReferral(input: $input) { id status } }`;
-const RESPOND = `mutation Respond($input: RespondToReferralInput!) { respondToReferral(input: $input) { id status } }`;
-
-const gqlBody = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
 
 interface Scenario {
   name: string;
@@ -117,8 +104,8 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-function startChild(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+function startChild(args: string[], env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return child;
 }
 
@@ -190,6 +177,8 @@ function productionEnv(databasePath: string, port: number): Record<string, strin
     ACCESS_TOKEN_TTL_SECONDS: '7200',
     // Request logging is an operator's choice, not part of the stack being measured.
     LOG_LEVEL: 'warn',
+    // The write scenario asks on behalf of a few merchants far more often than a shop would.
+    REFERRAL_REQUESTS_PER_DAY: '1000000',
   };
 }
 
@@ -344,7 +333,10 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
     const { fixture, tokens, seedSeconds, sqlPerFeedRequest } = await prepare(env, size);
     console.log(`[${size}] seeded in ${seedSeconds.toFixed(1)} s; ${sqlPerFeedRequest} SQL statements per feed request`);
 
-    const server = startChild(['server/main.ts'], env);
+    // One file per thread (the main one is the largest), kept after the run.
+    const profileDir = settings.profile ? mkdtempSync(join(tmpdir(), `arp-bench-profile-${size}-`)) : '';
+    const profileFlags = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const server = startChild(['server/main.ts'], env, profileFlags);
     const raw = startChild(['bench/raw-server.ts', env.DATABASE_PATH!, String(rawPort), String(helloPort)], {});
     try {
       const urls: Urls = {
@@ -356,7 +348,7 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
       await waitFor(urls.rawFeed, raw);
       await waitFor(urls.hello, raw);
 
-      const list = scenarios(fixture, tokens, full, withHello);
+      const list = scenarios(fixture, tokens, full, withHello).filter((s) => !settings.only || s.name === 'raw-feed' || settings.only.includes(s.name));
       const rounds = new Map<string, Measured[]>(list.map((s) => [s.name, []]));
       const measure = async (s: Scenario, duration: number): Promise<Measured> => {
         const counter = { errors: 0 };
@@ -397,6 +389,7 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
       return { size, counts: fixture.counts, seedSeconds, sqlPerFeedRequest, serverPeakRssMb: vmHwmMb(server.pid!), scenarios: summarised };
     } finally {
       await Promise.all([stopChild(server), stopChild(raw)]);
+      if (settings.profile) console.log(`[${size}] server CPU profiles in ${profileDir}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
