@@ -20,6 +20,7 @@ import {
 } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
 import { appendConsent, assertMayRequest, consentSubject, DEFAULT_CONSENT, latestConsent } from './consent.js';
+import { enqueueReferralEvent } from './outbox.js';
 
 export const REQUEST_TTL_DAYS = 7;
 export const MAX_RETENTION_DAYS = 365;
@@ -123,6 +124,7 @@ function createRequest(
     expiresAt: new Date(now.getTime() + REQUEST_TTL_DAYS * DAY_MS).toISOString(),
   };
   tx.insert(referralRequests).values(row).run();
+  enqueueReferralEvent(tx, row.id, 'CREATED');
   return row;
 }
 
@@ -184,8 +186,8 @@ export function proposeReferral(
 }
 
 /** Loads a request for its customer; someone else's request is NOT_FOUND. */
-function requestOfCustomer(tx: Tx, referralId: string, accountId: string) {
-  const found = tx
+function requestOfCustomer(q: Db | Tx, referralId: string, accountId: string) {
+  const found = q
     .select({ request: referralRequests, customer: customers })
     .from(referralRequests)
     .innerJoin(customers, eq(customers.id, referralRequests.customerId))
@@ -199,6 +201,7 @@ function requestOfCustomer(tx: Tx, referralId: string, accountId: string) {
 function assertPending(tx: Tx, request: typeof referralRequests.$inferSelect, now: string) {
   if (request.status === 'PENDING' && request.expiresAt <= now) {
     tx.update(referralRequests).set({ status: 'EXPIRED' }).where(eq(referralRequests.id, request.id)).run();
+    enqueueReferralEvent(tx, request.id, 'EXPIRED');
     return 'EXPIRED';
   }
   return request.status;
@@ -222,13 +225,7 @@ export function grantedFieldsFor(requested: ContactField[], chosen: ContactField
 
 /** Read-only facts about one of the customer's own requests, for the consent receipt signed before answering. */
 export function referralFacts(db: Db, accountId: string, referralId: string) {
-  const found = db
-    .select({ request: referralRequests, customer: customers })
-    .from(referralRequests)
-    .innerJoin(customers, eq(customers.id, referralRequests.customerId))
-    .where(eq(referralRequests.id, referralId))
-    .get();
-  if (!found || found.customer.accountId !== accountId) throw notFound('referral request');
+  const found = requestOfCustomer(db, referralId, accountId);
   const names = db
     .select({ id: merchants.id, name: merchants.name })
     .from(merchants)
@@ -281,6 +278,7 @@ export function respondToReferral(db: Db, accountId: string, referralId: string,
         }
       }
     }
+    enqueueReferralEvent(tx, request.id, response.accept ? 'ACCEPTED' : 'DECLINED');
     return { ok: request.id };
   });
   if ('conflict' in outcome) throw conflict(`This request can no longer be answered (it is ${outcome.conflict}).`);
@@ -297,6 +295,7 @@ export function withdrawReferral(db: Db, merchantId: string, referralId: string)
     const status = assertPending(tx, request, nowIso());
     if (status !== 'PENDING') return { conflict: status };
     tx.update(referralRequests).set({ status: 'WITHDRAWN', decidedAt: nowIso() }).where(eq(referralRequests.id, referralId)).run();
+    enqueueReferralEvent(tx, referralId, 'WITHDRAWN');
     return { ok: referralId };
   });
   if ('conflict' in outcome) throw conflict(`This request can no longer be withdrawn (it is ${outcome.conflict}).`);
@@ -311,6 +310,7 @@ export function revokeGrant(db: Db, accountId: string, referralId: string) {
     const now = nowIso();
     tx.update(referralRequests).set({ status: 'REVOKED' }).where(eq(referralRequests.id, referralId)).run();
     tx.update(contactGrants).set({ revokedAt: now }).where(and(eq(contactGrants.referralId, referralId), isNull(contactGrants.revokedAt))).run();
+    enqueueReferralEvent(tx, referralId, 'REVOKED');
     return referralId;
   });
 }
@@ -328,7 +328,14 @@ export function recordConversion(db: Db, merchantId: string, referralId: string,
 
 /** The sweep job: pending requests past their expiry become EXPIRED. Idempotent. */
 export function expirePendingReferrals(db: Db, now = nowIso()): number {
-  return inTransaction(db, (tx) =>
-    tx.update(referralRequests).set({ status: 'EXPIRED' }).where(and(eq(referralRequests.status, 'PENDING'), lte(referralRequests.expiresAt, now))).run().changes,
-  );
+  return inTransaction(db, (tx) => {
+    const expired = tx
+      .update(referralRequests)
+      .set({ status: 'EXPIRED' })
+      .where(and(eq(referralRequests.status, 'PENDING'), lte(referralRequests.expiresAt, now)))
+      .returning({ id: referralRequests.id })
+      .all();
+    enqueueReferralEvent(tx, expired.map((r) => r.id), 'EXPIRED');
+    return expired.length;
+  });
 }
