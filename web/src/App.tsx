@@ -26,8 +26,9 @@ const publicPages: Record<string, ComponentType> = {
 const facePages = [...merchantPages, ...customerPages, ...adminPages];
 
 // The viewer shows the current privacy notice, which may be null before the first one is
-// published: tell urql's document cache that publishing one changes this query.
-const viewerContext = { additionalTypenames: ['PrivacyNotice'] };
+// published, and roles that founding an alliance or a role change alter: tell urql's document
+// cache that those mutations change this query.
+const viewerContext = { additionalTypenames: ['PrivacyNotice', 'Alliance', 'AllianceMember'] };
 
 export function App() {
   const { session, expired } = useSessionState();
@@ -88,6 +89,7 @@ function Face({ viewer }: { viewer: Viewer }) {
   const { path } = useLocation();
   const pages = facePages.filter((p) => p.allowed(viewer));
   const page = pages.find((p) => p.path === path);
+  const tabs = pages.flatMap(({ path, nav }) => (nav ? [{ path, nav }] : []));
   const home = pages[0]?.path ?? '/';
   // A signed-in customer may claim the invite of another shop: that adds the shop to their account.
   const Content = page?.Page ?? (path === '/claim' ? ClaimPage : undefined);
@@ -95,11 +97,11 @@ function Face({ viewer }: { viewer: Viewer }) {
   const known = path === '/' || path in publicPages || facePages.some((p) => p.path === path);
   return (
     <>
-      {pages.length > 1 && (
+      {tabs.length > 1 && (
         <nav className="face-nav" aria-label={t('nav.label')}>
-          {pages.map((p) => (
-            <Link key={p.path} to={p.path} aria-current={p === page ? 'page' : undefined}>
-              {t(p.nav)}
+          {tabs.map(({ path, nav }) => (
+            <Link key={path} to={path} aria-current={path === page?.path ? 'page' : undefined}>
+              {t(nav)}
             </Link>
           ))}
         </nav>

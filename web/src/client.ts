@@ -9,5 +9,8 @@ export function createApiClient(): Client {
     fetch: authFetch,
     // POST only: GET requests would put variables (logins, codes) into URLs and server logs.
     preferGetMethod: false,
+    // Other people change what a page shows (a customer answers, an admin approves): show the
+    // cached answer at once and refresh it from the server whenever a page opens.
+    requestPolicy: 'cache-and-network',
   });
 }

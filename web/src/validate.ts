@@ -48,3 +48,24 @@ export function check<K extends string>(values: Record<K, string>, rules: Partia
   }
   return problems;
 }
+
+/** An empty value passes; anything else must pass the rule. */
+export const optional =
+  (rule: Rule): Rule =>
+  (value) =>
+    value.trim() ? rule(value) : null;
+
+/** A whole number within the server's bounds. */
+export const int =
+  (min: number, max: number): Rule =>
+  (value) => {
+    const v = value.trim();
+    if (!v) return problem('validate.required');
+    return /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? null : problem('validate.range', { min, max });
+  };
+
+/** A calendar date from <input type="date">. */
+export const date: Rule = (value) => (!value ? problem('validate.required') : Number.isNaN(Date.parse(value)) ? problem('validate.date') : null);
+
+/** An end date before the start date (checked across two fields). */
+export const endsBeforeStartProblem: Problem = problem('validate.endsBeforeStart');

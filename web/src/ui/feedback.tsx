@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import type { CombinedError } from 'urql';
 import { describeError } from '../errors';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey } from '../i18n';
 
 export function Notice({ kind, children }: { kind: 'error' | 'success' | 'info'; children: ReactNode }) {
   return (
@@ -51,4 +51,27 @@ export function Loaded<T>({
 }) {
   if (value != null) return children(value);
   return error ? <LoadFailed error={error} retry={retry} /> : <Loading />;
+}
+
+/** A lookup by id (offer(id), community(id)…): loading, failed, not found (null), or found. */
+export function Found<Data, T>({
+  data,
+  pick,
+  error,
+  retry,
+  missing = 'error.NOT_FOUND',
+  children,
+}: {
+  data: Data | undefined;
+  pick: (data: Data) => T | null | undefined;
+  /** What to say when the answer holds nothing. */
+  missing?: MessageKey;
+  error: CombinedError | undefined;
+  retry: () => void;
+  children: (value: T) => ReactNode;
+}) {
+  const { t } = useI18n();
+  if (data === undefined) return error ? <LoadFailed error={error} retry={retry} /> : <Loading />;
+  const value = pick(data);
+  return value == null ? <Notice kind={missing === 'error.NOT_FOUND' ? 'error' : 'info'}>{t(missing)}</Notice> : children(value);
 }

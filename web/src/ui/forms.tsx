@@ -4,7 +4,7 @@ import { useId, useState, type ChangeEvent, type FormEvent, type InputHTMLAttrib
 import { useMutation, type AnyVariables, type CombinedError, type DocumentInput } from 'urql';
 import { describeError, type ErrorWording } from '../errors';
 import { useI18n } from '../i18n';
-import { check, type Problem, type Rule } from '../validate';
+import { check, optional, text, type Problem, type Rule } from '../validate';
 import { Notice, Spinner } from './feedback';
 
 export function useFormValues<K extends string>(initial: Record<K, string>, rules: Partial<Record<K, Rule>>) {
@@ -36,6 +36,12 @@ export function useFormValues<K extends string>(initial: Record<K, string>, rule
 
 type Outcome<Data> = { error: CombinedError } | { data: Data };
 
+/** An action's progress and last outcome, as buttons and forms show them. */
+export interface ActionState<Data> {
+  pending: boolean;
+  outcome: Outcome<Data> | null;
+}
+
 /** A mutation with its outcome kept for display (rendered in the current locale, not the one of the moment). */
 export function useAction<Data, Variables extends AnyVariables>(document: DocumentInput<Data, Variables>) {
   const [{ fetching }, execute] = useMutation<Data, Variables>(document);
@@ -62,7 +68,7 @@ export function Form<Data>({
   wording,
   children,
 }: {
-  action: { pending: boolean; outcome: Outcome<Data> | null };
+  action: ActionState<Data>;
   onSubmit: () => void;
   submitLabel: string;
   pendingLabel: string;
@@ -71,7 +77,6 @@ export function Form<Data>({
   wording?: ErrorWording;
   children: ReactNode;
 }) {
-  const i18n = useI18n();
   const { outcome, pending } = action;
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -80,19 +85,179 @@ export function Form<Data>({
   return (
     <form className="form" noValidate onSubmit={submit} aria-busy={pending}>
       {children}
-      {outcome && 'error' in outcome && <Notice kind="error">{describeError(outcome.error, i18n, wording)}</Notice>}
-      {outcome && 'data' in outcome && success && <Notice kind="success">{success(outcome.data)}</Notice>}
+      <ActionOutcome outcome={outcome} success={success} wording={wording} />
       <button type="submit" className="button primary" disabled={pending}>
-        {pending ? (
-          <>
-            <Spinner />
-            {pendingLabel}
-          </>
-        ) : (
-          submitLabel
-        )}
+        <Progress pending={pending} label={submitLabel} pendingLabel={pendingLabel} />
       </button>
     </form>
+  );
+}
+
+/** A button's text, or the spinner and the pending text while its action runs. */
+export function Progress({ pending, label, pendingLabel }: { pending: boolean; label: string; pendingLabel: string }) {
+  return pending ? (
+    <>
+      <Spinner />
+      {pendingLabel}
+    </>
+  ) : (
+    <>{label}</>
+  );
+}
+
+/** What the last run of an action came to: the success message or the error in plain words. */
+export function ActionOutcome<Data>({ outcome, success, wording }: { outcome: Outcome<Data> | null; success?: (data: Data) => string; wording?: ErrorWording }) {
+  const i18n = useI18n();
+  if (!outcome) return null;
+  if ('error' in outcome) return <Notice kind="error">{describeError(outcome.error, i18n, wording)}</Notice>;
+  return success ? <Notice kind="success">{success(outcome.data)}</Notice> : null;
+}
+
+/** One action on one button (join, withdraw, revoke...), with its progress and outcome beside it. */
+export function ActionButton<Data>({
+  action,
+  onClick,
+  label,
+  pendingLabel,
+  success,
+  wording,
+  kind,
+}: {
+  action: ActionState<Data>;
+  onClick: () => void;
+  label: string;
+  pendingLabel: string;
+  success?: (data: Data) => string;
+  wording?: ErrorWording;
+  kind?: 'primary' | 'danger';
+}) {
+  return (
+    <div className="action">
+      <button type="button" className={`button${kind ? ` ${kind}` : ''}`} disabled={action.pending} onClick={onClick}>
+        <Progress pending={action.pending} label={label} pendingLabel={pendingLabel} />
+      </button>
+      <ActionOutcome outcome={action.outcome} success={success} wording={wording} />
+    </div>
+  );
+}
+
+/**
+ * An action that asks before it runs: the first button opens the confirmation, which may ask for
+ * a reason (moderation, archiving: the reason lands in a log), then runs on the second button.
+ */
+export function ConfirmAction<Data>({
+  action,
+  label,
+  question,
+  confirmLabel,
+  pendingLabel,
+  reasonLabel,
+  reasonOptional = false,
+  onConfirm,
+  success,
+  wording,
+  kind = 'danger',
+}: {
+  action: ActionState<Data>;
+  label: string;
+  question: string;
+  confirmLabel: string;
+  pendingLabel: string;
+  reasonLabel?: string;
+  /** A reason is asked for but may stay empty (an application's message). */
+  reasonOptional?: boolean;
+  onConfirm: (reason: string) => Promise<unknown>;
+  success?: (data: Data) => string;
+  wording?: ErrorWording;
+  kind?: 'primary' | 'danger';
+}) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const form = useFormValues({ reason: '' }, reasonLabel ? { reason: reasonOptional ? optional(text(500)) : text(500) } : {});
+  const confirm = async () => {
+    if (!form.validate()) return;
+    const data = await onConfirm(form.values.reason.trim());
+    if (data) {
+      setOpen(false);
+      form.reset();
+    }
+  };
+  if (!open) {
+    return (
+      <div className="action">
+        <button type="button" className="button" onClick={() => setOpen(true)}>
+          {label}
+        </button>
+        <ActionOutcome outcome={action.outcome} success={success} wording={wording} />
+      </div>
+    );
+  }
+  return (
+    <div className="confirm" role="group" aria-label={label}>
+      <p>{question}</p>
+      {reasonLabel && <Field label={reasonLabel} multiline rows={2} {...form.field('reason')} />}
+      <div className="button-row">
+        <button type="button" className={`button ${kind}`} disabled={action.pending} onClick={confirm}>
+          <Progress pending={action.pending} label={confirmLabel} pendingLabel={pendingLabel} />
+        </button>
+        <button type="button" className="button" disabled={action.pending} onClick={() => setOpen(false)}>
+          {t('cancel')}
+        </button>
+      </div>
+      <ActionOutcome outcome={action.outcome} wording={wording} />
+    </div>
+  );
+}
+
+export function Select<V extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: V;
+  options: { value: V; label: string }[];
+  onChange: (value: V) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as V)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A set of choices (contact fields, channels, communities), each a checkbox. */
+export function Checkboxes<V extends string>({
+  legend,
+  options,
+  selected,
+  onChange,
+  problem,
+}: {
+  legend: string;
+  options: { value: V; label: string }[];
+  selected: readonly V[];
+  onChange: (selected: V[]) => void;
+  problem?: string;
+}) {
+  const toggle = (value: V, on: boolean) => onChange(options.map((o) => o.value).filter((v) => (v === value ? on : selected.includes(v))));
+  return (
+    <fieldset className="choices">
+      <legend>{legend}</legend>
+      {options.map((o) => (
+        <Checkbox key={o.value} label={o.label} checked={selected.includes(o.value)} onChange={(on) => toggle(o.value, on)} />
+      ))}
+      {problem && <p className="problem">{problem}</p>}
+    </fieldset>
   );
 }
 

@@ -1,6 +1,8 @@
-// The alliance admin section's start: the alliances this account's merchant administers.
+// The alliance admin section's start: the alliances this account's merchant administers, each
+// opening its admin page.
 import { gql, useQuery } from 'urql';
 import { useI18n } from '../../i18n';
+import { Link } from '../../router';
 import { Loaded } from '../../ui/feedback';
 
 const ADMIN_OF = gql<{ viewer: { id: string; adminOf: { id: string; name: string; city: string }[] } | null }>`
@@ -23,7 +25,9 @@ export function AdminHome() {
               <ul className="list">
                 {alliances.map((a) => (
                   <li key={a.id}>
-                    {a.name} · {a.city}
+                    <Link to={`/admin/alliance?id=${encodeURIComponent(a.id)}`}>
+                      {a.name} · {a.city}
+                    </Link>
                   </li>
                 ))}
               </ul>

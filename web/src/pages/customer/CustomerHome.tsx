@@ -1,8 +1,10 @@
-// The customer's home (phone-first): who they are and which shops keep their details.
+// The customer's home (phone-first): referral requests waiting for an answer first, then which
+// shops keep their details.
 import { gql, useQuery } from 'urql';
 import { useI18n } from '../../i18n';
 import { Loaded } from '../../ui/feedback';
 import { useViewer } from '../../viewer';
+import { ReferralRequests } from './ReferralRequests';
 
 // Only the shops' public business cards: reading the customer's own details would be a logged read.
 const MY_MERCHANTS = gql<{ viewer: { id: string; customer: { id: string; merchants: { id: string; name: string; category: string; city: string; publicContact: string | null }[] } | null } | null }>`
@@ -21,6 +23,10 @@ export function CustomerHome() {
       <p className="lead">{t('hello', { name: viewer.displayName })}</p>
       <section className="card">
         <p>{t('customer.intro')}</p>
+      </section>
+      <section className="card">
+        <h2>{t('referral.title')}</h2>
+        <ReferralRequests />
       </section>
       <section className="card">
         <h2>{t('customer.merchants')}</h2>

@@ -1,5 +1,15 @@
 // The customer face's pages.
 import { isCustomer, type FacePage } from '../../viewer';
+import { CommunityPage } from '../shared/CommunityPage';
+import { ConsentPage } from './ConsentPage';
 import { CustomerHome } from './CustomerHome';
+import { MyCommunities } from './MyCommunities';
+import { MyDataPage } from './MyDataPage';
 
-export const customerPages: FacePage[] = [{ path: '/customer', nav: 'nav.customerHome', allowed: isCustomer, Page: CustomerHome }];
+export const customerPages: FacePage[] = [
+  { path: '/customer', nav: 'nav.customerHome', allowed: isCustomer, Page: CustomerHome },
+  { path: '/customer/communities', nav: 'nav.communities', allowed: isCustomer, Page: MyCommunities },
+  { path: '/customer/community', allowed: isCustomer, Page: CommunityPage },
+  { path: '/customer/consent', nav: 'nav.consent', allowed: isCustomer, Page: ConsentPage },
+  { path: '/customer/data', nav: 'nav.myData', allowed: isCustomer, Page: MyDataPage },
+];

@@ -1,0 +1,234 @@
+// The customer's rights over their data: who may see it now (grants, revocable), who read it
+// (the access log), and a copy (export), a correction or an erasure (PIPL Arts. 44-47).
+import { useState } from 'react';
+import { gql, useQuery } from 'urql';
+import type { AccessKind, ContactField, ReferralStatus } from '../../domain';
+import { useI18n } from '../../i18n';
+import { Loaded } from '../../ui/feedback';
+import { ActionButton, ConfirmAction, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
+import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import * as rules from '../../validate';
+
+interface Grant {
+  fields: ContactField[];
+  grantedAt: string;
+  validUntil: string;
+  revokedAt: string | null;
+  merchant: { id: string; name: string; category: string };
+  referral: { id: string; status: ReferralStatus; purpose: string };
+}
+
+const GRANTS = gql<{ viewer: { id: string; customer: { id: string; grants: Grant[]; merchants: { id: string; name: string }[] } | null } | null }>`
+  query MyGrants {
+    viewer {
+      id
+      customer {
+        id
+        grants { fields grantedAt validUntil revokedAt merchant { id name category } referral { id status purpose } }
+        merchants { id name }
+      }
+    }
+  }
+`;
+
+interface Access {
+  id: string;
+  at: string;
+  actor: string;
+  kind: AccessKind;
+  fields: ContactField[];
+  merchant: { id: string; name: string } | null;
+}
+
+const ACCESS_LOG = gql<{ viewer: { id: string; customer: { id: string; accessLog: Connection<Access> } | null } | null }>`
+  query MyAccessLog($first: Int, $after: String) {
+    viewer { id customer { id accessLog(first: $first, after: $after) { edges { node { id at actor kind fields merchant { id name } } } ${PAGE_INFO} } } }
+  }
+`;
+
+const REVOKE = gql<{ revokeGrant: { id: string; status: ReferralStatus } }, { referralId: string }>`
+  mutation RevokeGrant($referralId: ID!) {
+    revokeGrant(referralId: $referralId) { id status }
+  }
+`;
+
+const EXPORT = gql<{ exportMyData: string }, Record<string, never>>`
+  mutation ExportMyData {
+    exportMyData
+  }
+`;
+
+type Correction = Partial<Record<'name' | 'phone' | 'address' | 'wechat', string>>;
+
+const CORRECT = gql<{ correctMyData: { id: string; displayName: string } }, { input: Correction }>`
+  mutation CorrectMyData($input: CorrectMyDataInput!) {
+    correctMyData(input: $input) { id displayName }
+  }
+`;
+
+const ERASE = gql<{ eraseMyData: { id: string; merchants: { id: string; name: string }[] } }, { merchantId: string | null }>`
+  mutation EraseMyData($merchantId: ID) {
+    eraseMyData(merchantId: $merchantId) { id merchants { id name } grants { revokedAt referral { id status } } }
+  }
+`;
+
+// Reading the access log is itself no read of personal information, so refreshing it is free.
+const logContext = { additionalTypenames: ['AccessLogEntry'] };
+
+export function MyDataPage() {
+  const { t } = useI18n();
+  const [{ data, error }, reexecute] = useQuery({ query: GRANTS });
+  const customer = data?.viewer?.customer;
+  return (
+    <>
+      <h1>{t('data.title')}</h1>
+      <p className="lead">{t('data.intro')}</p>
+      <section className="card">
+        <h2>{t('grants.title')}</h2>
+        <Loaded value={customer?.grants} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+          {(grants) =>
+            grants.length ? (
+              <ul className="items">
+                {grants.map((g) => (
+                  <li key={g.referral.id} className="item">
+                    <GrantEntry grant={g} />
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="empty">{t('grants.none')}</p>
+            )
+          }
+        </Loaded>
+      </section>
+      <section className="card">
+        <h2>{t('accessLog.title')}</h2>
+        <p className="hint">{t('accessLog.intro')}</p>
+        <Paged query={ACCESS_LOG} context={logContext} connection={(d) => d.viewer?.customer?.accessLog} keyOf={(e) => e.id} empty={t('accessLog.none')}>
+          {(entry) => <AccessEntry entry={entry} />}
+        </Paged>
+      </section>
+      <section className="card">
+        <h2>{t('export.title')}</h2>
+        <p>{t('export.intro')}</p>
+        <ExportButton />
+      </section>
+      <section className="card">
+        <h2>{t('correct.title')}</h2>
+        <p>{t('correct.intro')}</p>
+        <CorrectForm />
+      </section>
+      <section className="card">
+        <h2>{t('erase.title')}</h2>
+        <p>{t('erase.intro')}</p>
+        {customer && <Erase merchants={customer.merchants} />}
+      </section>
+    </>
+  );
+}
+
+function GrantEntry({ grant }: { grant: Grant }) {
+  const { t, dateTime, list } = useI18n();
+  const revoke = useAction(REVOKE);
+  const active = grant.referral.status === 'ACCEPTED' && !grant.revokedAt && Date.parse(grant.validUntil) > Date.now();
+  return (
+    <>
+      <p className="item-title">{grant.merchant.name}</p>
+      <p className="meta">
+        {list(grant.fields.map((f) => t(`contactField.${f}`)))} · {grant.referral.purpose}
+      </p>
+      <p className="meta">
+        {grant.revokedAt
+          ? t('grants.revokedAt', { date: dateTime(grant.revokedAt) })
+          : active
+            ? t('grants.until', { date: dateTime(grant.validUntil) })
+            : t(`referralStatus.${grant.referral.status}`)}
+      </p>
+      {active && (
+        <ConfirmAction
+          action={revoke}
+          label={t('grants.revoke')}
+          question={t('grants.revoke.question', { name: grant.merchant.name })}
+          confirmLabel={t('grants.revoke.confirm')}
+          pendingLabel={t('grants.revoking')}
+          onConfirm={() => revoke.run({ referralId: grant.referral.id })}
+        />
+      )}
+      {revoke.outcome && 'data' in revoke.outcome && <p className="notice success" role="status">{t('grants.revoked', { name: grant.merchant.name })}</p>}
+    </>
+  );
+}
+
+function AccessEntry({ entry }: { entry: Access }) {
+  const { t, dateTime, list } = useI18n();
+  return (
+    <>
+      <p className="item-title">{entry.merchant ? `${entry.merchant.name} · ${entry.actor}` : entry.actor}</p>
+      <p className="meta">
+        {dateTime(entry.at)} · {t(`accessKind.${entry.kind}`)} · {list(entry.fields.map((f) => t(`contactField.${f}`)))}
+      </p>
+    </>
+  );
+}
+
+function ExportButton() {
+  const { t } = useI18n();
+  const action = useAction(EXPORT);
+  const download = async () => {
+    const data = await action.run({});
+    if (!data) return;
+    const url = URL.createObjectURL(new Blob([data.exportMyData], { type: 'application/json' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `my-data-${new Date().toISOString().slice(0, 10)}.json`;
+    link.click();
+    URL.revokeObjectURL(url);
+  };
+  return <ActionButton action={action} label={t('export.submit')} pendingLabel={t('export.pending')} onClick={() => void download()} success={() => t('export.done')} />;
+}
+
+function CorrectForm() {
+  const { t } = useI18n();
+  const form = useFormValues(
+    { name: '', phone: '', address: '', wechat: '' },
+    { name: rules.optional(rules.name), phone: rules.optional(rules.phone), address: rules.optional(rules.text(200)), wechat: rules.optional(rules.text(60)) },
+  );
+  const [empty, setEmpty] = useState(false);
+  const action = useAction(CORRECT);
+  const submit = async () => {
+    const input = Object.fromEntries(Object.entries(form.values).flatMap(([k, v]) => (v.trim() ? [[k, v.trim()]] : []))) as Correction;
+    setEmpty(Object.keys(input).length === 0);
+    if (!form.validate() || Object.keys(input).length === 0) return;
+    if (await action.run({ input })) form.reset();
+  };
+  return (
+    <Form action={action} onSubmit={() => void submit()} submitLabel={t('correct.submit')} pendingLabel={t('saving')} success={() => t('correct.done')}>
+      <Field label={t('field.displayName')} autoComplete="name" {...form.field('name')} />
+      <Field label={t('field.phone')} type="tel" inputMode="tel" autoComplete="tel" {...form.field('phone')} />
+      <Field label={t('field.address')} autoComplete="street-address" {...form.field('address')} />
+      <Field label={t('field.wechat')} {...form.field('wechat')} />
+      {empty && <p className="problem">{t('correct.empty')}</p>}
+    </Form>
+  );
+}
+
+function Erase({ merchants }: { merchants: { id: string; name: string }[] }) {
+  const { t } = useI18n();
+  const [where, setWhere] = useState('ALL');
+  const action = useAction(ERASE);
+  const shop = merchants.find((m) => m.id === where);
+  return (
+    <>
+      <Select label={t('erase.where')} value={where} onChange={setWhere} options={[{ value: 'ALL', label: t('erase.all') }, ...merchants.map((m) => ({ value: m.id, label: m.name }))]} />
+      <ConfirmAction
+        action={action}
+        label={t('erase.submit')}
+        question={shop ? t('erase.question.one', { name: shop.name }) : t('erase.question.all')}
+        confirmLabel={t('erase.confirm')}
+        pendingLabel={t('erase.pending')}
+        onConfirm={() => action.run({ merchantId: shop ? shop.id : null })}
+        success={() => t('erase.done')}
+      />
+    </>
+  );
+}

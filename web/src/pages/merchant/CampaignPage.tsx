@@ -1,0 +1,267 @@
+// One joint campaign (/merchant/campaign?id=…): partners (invite, accept), offers (add),
+// publishing to every community at once, spend, and the funnel against what was planned.
+import { useState } from 'react';
+import { gql, useQuery } from 'urql';
+import type { CampaignStatus, OfferStatus, ParticipantStatus } from '../../domain';
+import { useI18n } from '../../i18n';
+import { useLocation } from '../../router';
+import { Found, Loaded, Notice } from '../../ui/feedback';
+import { ActionButton, Checkboxes, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
+import * as rules from '../../validate';
+import { useViewer } from '../../viewer';
+import { MEMBERS } from './AlliancePage';
+import { MY_OFFERS } from './OffersPage';
+import { CampaignChart } from './CampaignChart';
+
+interface Campaign {
+  id: string;
+  title: string;
+  description: string;
+  status: CampaignStatus;
+  startsAt: string;
+  endsAt: string;
+  budget: number;
+  expectedResponses: number;
+  alliance: { id: string; name: string };
+  communities: { id: string; name: string }[];
+  offers: { id: string; title: string; status: OfferStatus; merchant: { id: string; name: string } }[];
+  participants: { isOrganizer: boolean; status: ParticipantStatus; merchant: { id: string; name: string } }[];
+}
+
+const CAMPAIGN_FIELDS =
+  'id title description status startsAt endsAt budget expectedResponses alliance { id name } communities { id name } offers { id title status merchant { id name } } participants { isOrganizer status merchant { id name } }';
+
+const CAMPAIGN = gql<{ campaign: Campaign | null }, { id: string }>`
+  query Campaign($id: ID!) {
+    campaign(id: $id) { ${CAMPAIGN_FIELDS} }
+  }
+`;
+
+export interface Stats {
+  reached: number;
+  interested: number;
+  referralsRequested: number;
+  referralsAccepted: number;
+  conversions: number;
+  revenue: number;
+  spent: number;
+  responseRate: number;
+}
+
+// Participants only: a separate query, so that others still see the campaign.
+const STATS = gql<{ campaign: { id: string; stats: Stats } | null }, { id: string }>`
+  query CampaignStats($id: ID!) {
+    campaign(id: $id) { id stats { reached interested referralsRequested referralsAccepted conversions revenue spent responseRate } }
+  }
+`;
+
+const INVITE = gql<{ inviteToCampaign: Campaign }, { campaignId: string; merchantIds: string[] }>`
+  mutation InviteToCampaign($campaignId: ID!, $merchantIds: [ID!]!) {
+    inviteToCampaign(campaignId: $campaignId, merchantIds: $merchantIds) { ${CAMPAIGN_FIELDS} }
+  }
+`;
+
+const RESPOND = gql<{ respondToCampaignInvite: Campaign }, { campaignId: string; accept: boolean }>`
+  mutation RespondToCampaignInvite($campaignId: ID!, $accept: Boolean!) {
+    respondToCampaignInvite(campaignId: $campaignId, accept: $accept) { ${CAMPAIGN_FIELDS} }
+  }
+`;
+
+const ADD_OFFER = gql<{ addOfferToCampaign: Campaign }, { campaignId: string; offerId: string }>`
+  mutation AddOfferToCampaign($campaignId: ID!, $offerId: ID!) {
+    addOfferToCampaign(campaignId: $campaignId, offerId: $offerId) { ${CAMPAIGN_FIELDS} }
+  }
+`;
+
+const PUBLISH = gql<{ publishCampaign: Campaign }, { campaignId: string }>`
+  mutation PublishCampaign($campaignId: ID!) {
+    publishCampaign(campaignId: $campaignId) { ${CAMPAIGN_FIELDS} }
+  }
+`;
+
+const SPEND = gql<{ recordCampaignSpend: Campaign }, { campaignId: string; amount: number; note?: string }>`
+  mutation RecordCampaignSpend($campaignId: ID!, $amount: Int!, $note: String) {
+    recordCampaignSpend(campaignId: $campaignId, amount: $amount, note: $note) { id }
+  }
+`;
+
+const statsContext = { additionalTypenames: ['Campaign'] };
+
+export function CampaignPage() {
+  const id = useLocation().query.get('id') ?? '';
+  const [{ data, error }, reexecute] = useQuery({ query: CAMPAIGN, variables: { id } });
+  return (
+    <Found data={data} pick={(d) => d.campaign} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+      {(campaign) => <CampaignView campaign={campaign} />}
+    </Found>
+  );
+}
+
+function CampaignView({ campaign: c }: { campaign: Campaign }) {
+  const { t, date, money } = useI18n();
+  const me = useViewer().merchant?.id;
+  const mine = c.participants.find((p) => p.merchant.id === me);
+  const organizer = !!mine?.isOrganizer;
+  const accepted = mine?.status === 'ACCEPTED';
+  const publish = useAction(PUBLISH);
+  const shareUrl = `${location.origin}/merchant/campaign?id=${encodeURIComponent(c.id)}`;
+  return (
+    <>
+      <p className="eyebrow">{c.alliance.name}</p>
+      <h1>{c.title}</h1>
+      {c.description && <p className="lead">{c.description}</p>}
+      <section className="card">
+        <dl className="facts">
+          <dt>{t('campaigns.status')}</dt>
+          <dd>{t(`campaignStatus.${c.status}`)}</dd>
+          <dt>{t('campaigns.runs')}</dt>
+          <dd>{t('offer.runs', { from: date(c.startsAt), to: date(c.endsAt) })}</dd>
+          <dt>{t('campaigns.field.budget')}</dt>
+          <dd>{money(c.budget)}</dd>
+          <dt>{t('campaigns.field.expected')}</dt>
+          <dd>{c.expectedResponses}</dd>
+          <dt>{t('campaigns.field.communities')}</dt>
+          <dd>{c.communities.map((x) => x.name).join('、')}</dd>
+        </dl>
+        {organizer && c.status === 'DRAFT' && (
+          <ActionButton
+            kind="primary"
+            action={publish}
+            label={t('campaigns.publish')}
+            pendingLabel={t('campaigns.publishing')}
+            onClick={() => void publish.run({ campaignId: c.id })}
+            success={() => t('campaigns.published')}
+          />
+        )}
+        {mine?.status === 'INVITED' && <RespondToInvite campaignId={c.id} />}
+      </section>
+      {accepted && <StatsCard campaign={c} />}
+      <section className="card">
+        <h2>{t('campaigns.participants')}</h2>
+        <ul className="items">
+          {c.participants.map((p) => (
+            <li key={p.merchant.id} className="item">
+              <span className="item-title">{p.merchant.name}</span>
+              <span className="meta"> · {p.isOrganizer ? t('campaigns.organizer') : t(`participantStatus.${p.status}`)}</span>
+            </li>
+          ))}
+        </ul>
+        {organizer && c.status === 'DRAFT' && (
+          <>
+            <InvitePartners campaign={c} />
+            <p className="hint">{t('campaigns.share')}</p>
+            <code className="share-link">{shareUrl}</code>
+          </>
+        )}
+      </section>
+      <section className="card">
+        <h2>{t('campaigns.offers')}</h2>
+        {c.offers.length ? (
+          <ul className="items">
+            {c.offers.map((o) => (
+              <li key={o.id} className="item">
+                <span className="item-title">{o.title}</span>
+                <span className="meta">
+                  {' '}
+                  · {o.merchant.name} · {t(`offerStatus.${o.status}`)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="empty">{t('campaigns.offers.none')}</p>
+        )}
+        {accepted && c.status !== 'ENDED' && c.status !== 'CANCELLED' && <AddOffer campaign={c} />}
+      </section>
+    </>
+  );
+}
+
+function RespondToInvite({ campaignId }: { campaignId: string }) {
+  const { t } = useI18n();
+  const accept = useAction(RESPOND);
+  const decline = useAction(RESPOND);
+  return (
+    <div className="button-row">
+      <Notice kind="info">{t('campaigns.invited')}</Notice>
+      <ActionButton kind="primary" action={accept} label={t('campaigns.accept')} pendingLabel={t('saving')} onClick={() => void accept.run({ campaignId, accept: true })} />
+      <ActionButton action={decline} label={t('campaigns.decline')} pendingLabel={t('saving')} onClick={() => void decline.run({ campaignId, accept: false })} />
+    </div>
+  );
+}
+
+function InvitePartners({ campaign }: { campaign: Campaign }) {
+  const { t } = useI18n();
+  const [{ data }] = useQuery({ query: MEMBERS, variables: { id: campaign.alliance.id, first: 100 } });
+  const taken = new Set(campaign.participants.map((p) => p.merchant.id));
+  const candidates = data?.alliance?.members.edges.map((e) => e.node).filter((m) => m.status === 'APPROVED' && !taken.has(m.merchant.id)) ?? [];
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [tried, setTried] = useState(false);
+  const action = useAction(INVITE);
+  if (!candidates.length) return null;
+  const submit = async () => {
+    setTried(true);
+    if (chosen.length && (await action.run({ campaignId: campaign.id, merchantIds: chosen }))) setChosen([]);
+  };
+  return (
+    <Form action={action} onSubmit={() => void submit()} submitLabel={t('campaigns.invite')} pendingLabel={t('saving')} success={() => t('campaigns.invited.done')}>
+      <Checkboxes
+        legend={t('campaigns.invite.who')}
+        options={candidates.map((m) => ({ value: m.merchant.id, label: `${m.merchant.name} · ${m.merchant.category}` }))}
+        selected={chosen}
+        onChange={setChosen}
+        problem={tried && !chosen.length ? t('campaigns.invite.none') : undefined}
+      />
+    </Form>
+  );
+}
+
+function AddOffer({ campaign }: { campaign: Campaign }) {
+  const { t } = useI18n();
+  const [{ data }] = useQuery({ query: MY_OFFERS, variables: { first: 100, after: null } });
+  const inCampaign = new Set(campaign.offers.map((o) => o.id));
+  const offers = data?.viewer?.merchant?.offers.edges.map((e) => e.node).filter((o) => !inCampaign.has(o.id) && (o.status === 'PUBLISHED' || o.status === 'DRAFT')) ?? [];
+  const [offerId, setOfferId] = useState('');
+  const action = useAction(ADD_OFFER);
+  if (!offers.length) return <p className="hint">{t('campaigns.addOffer.none')}</p>;
+  const chosen = offerId || offers[0]!.id;
+  return (
+    <Form action={action} onSubmit={() => void action.run({ campaignId: campaign.id, offerId: chosen })} submitLabel={t('campaigns.addOffer')} pendingLabel={t('saving')} success={() => t('campaigns.addOffer.done')} wording={{ CONFLICT: 'campaigns.addOffer.conflict' }}>
+      <Select label={t('campaigns.addOffer.which')} value={chosen} onChange={setOfferId} options={offers.map((o) => ({ value: o.id, label: o.title }))} />
+    </Form>
+  );
+}
+
+function StatsCard({ campaign }: { campaign: Campaign }) {
+  const { t } = useI18n();
+  const [{ data, error }, reexecute] = useQuery({ query: STATS, variables: { id: campaign.id }, context: statsContext });
+  return (
+    <section className="card">
+      <h2>{t('campaigns.stats')}</h2>
+      <Loaded value={data?.campaign?.stats} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(stats) => <CampaignChart stats={stats} budget={campaign.budget} expected={campaign.expectedResponses} />}
+      </Loaded>
+      <RecordSpend campaignId={campaign.id} />
+    </section>
+  );
+}
+
+function RecordSpend({ campaignId }: { campaignId: string }) {
+  const { t } = useI18n();
+  const form = useFormValues({ amount: '', note: '' }, { amount: rules.int(1, 1_000_000), note: rules.optional(rules.text(200)) });
+  const action = useAction(SPEND);
+  const submit = async () => {
+    if (!form.validate()) return;
+    const note = form.values.note.trim();
+    if (await action.run({ campaignId, amount: Number(form.values.amount) * 100, ...(note ? { note } : {}) })) form.reset();
+  };
+  return (
+    <details>
+      <summary>{t('campaigns.spend')}</summary>
+      <Form action={action} onSubmit={() => void submit()} submitLabel={t('campaigns.spend.submit')} pendingLabel={t('saving')} success={() => t('campaigns.spend.done')}>
+        <Field label={t('campaigns.spend.amount')} type="number" inputMode="numeric" min={1} {...form.field('amount')} />
+        <Field label={t('campaigns.spend.note')} {...form.field('note')} />
+      </Form>
+    </details>
+  );
+}

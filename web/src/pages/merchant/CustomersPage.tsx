@@ -1,0 +1,228 @@
+// The merchant's own customers: find, add (only with the customer's consent), show the invite QR
+// code, and introduce a customer to an alliance partner. Contact fields show only when the API
+// returns them (staff without contact permission see pseudonyms).
+import { useState } from 'react';
+import { gql, useQuery } from 'urql';
+import type { ConsentSource } from '../../domain';
+import { useI18n } from '../../i18n';
+import { Loaded } from '../../ui/feedback';
+import { Checkbox, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
+import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import * as rules from '../../validate';
+import { useViewer } from '../../viewer';
+import { MEMBERS } from './AlliancePage';
+import { InviteQr } from './InviteQr';
+import { useMyAlliances } from './myAlliances';
+import { ReferralForm, type ReferralInput } from './ReferralForm';
+
+interface Customer {
+  id: string;
+  pseudonym: string;
+  name: string | null;
+  phone: string | null;
+  address: string | null;
+  wechat: string | null;
+  tags: string[];
+  consentSource: ConsentSource;
+  createdAt: string;
+  claimedAt: string | null;
+  erased: boolean;
+  inviteCode: string | null;
+  inviteUrl: string | null;
+}
+
+const CUSTOMER_FIELDS = 'id pseudonym name phone address wechat tags consentSource createdAt claimedAt erased inviteCode inviteUrl';
+
+const CUSTOMERS = gql<{ viewer: { id: string; merchant: { id: string; customers: Connection<Customer> & { totalCount: number } } | null } | null }>`
+  query MyCustomers($first: Int, $after: String, $search: String) {
+    viewer { id merchant { id customers(first: $first, after: $after, search: $search) { totalCount edges { node { ${CUSTOMER_FIELDS} } } ${PAGE_INFO} } } }
+  }
+`;
+
+interface AddCustomerInput {
+  name: string;
+  phone: string;
+  address?: string;
+  wechat?: string;
+  consentSource: ConsentSource;
+  consentGiven: boolean;
+}
+
+const ADD_CUSTOMER = gql<{ addCustomer: Customer }, { input: AddCustomerInput }>`
+  mutation AddCustomer($input: AddCustomerInput!) {
+    addCustomer(input: $input) { ${CUSTOMER_FIELDS} }
+  }
+`;
+
+const PROPOSE = gql<{ proposeReferral: { id: string; status: string } }, { input: ReferralInput & { customerId: string; toMerchantId: string } }>`
+  mutation ProposeReferral($input: ProposeReferralInput!) {
+    proposeReferral(input: $input) { id status }
+  }
+`;
+
+const context = { additionalTypenames: ['Customer'] };
+const SOURCES: ConsentSource[] = ['IN_STORE', 'PHONE', 'ONLINE', 'IMPORT'];
+
+export function CustomersPage() {
+  const { t } = useI18n();
+  const [search, setSearch] = useState('');
+  const searchForm = useFormValues({ search: '' }, {});
+  return (
+    <>
+      <h1>{t('customers.title')}</h1>
+      <p className="lead">{t('customers.intro')}</p>
+      <section className="card">
+        <h2>{t('customers.add')}</h2>
+        <AddCustomer />
+      </section>
+      <section className="card">
+        <h2>{t('customers.list')}</h2>
+        <form
+          className="search"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setSearch(searchForm.values.search.trim());
+          }}
+        >
+          <Field label={t('customers.search')} type="search" {...searchForm.field('search')} />
+          <button type="submit" className="button">
+            {t('search')}
+          </button>
+        </form>
+        <Paged
+          query={CUSTOMERS}
+          variables={search ? { search } : {}}
+          context={context}
+          connection={(d) => d.viewer?.merchant?.customers}
+          keyOf={(c) => c.id}
+          empty={t(search ? 'customers.search.none' : 'customers.none')}
+        >
+          {(c) => <CustomerEntry customer={c} />}
+        </Paged>
+      </section>
+    </>
+  );
+}
+
+function AddCustomer() {
+  const { t } = useI18n();
+  const form = useFormValues(
+    { name: '', phone: '', address: '', wechat: '' },
+    { name: rules.name, phone: rules.phone, address: rules.optional(rules.text(200)), wechat: rules.optional(rules.text(60)) },
+  );
+  const [source, setSource] = useState<ConsentSource>('IN_STORE');
+  const [consent, setConsent] = useState(false);
+  const [tried, setTried] = useState(false);
+  const action = useAction(ADD_CUSTOMER);
+  const [added, setAdded] = useState<Customer | null>(null);
+  const submit = async () => {
+    setTried(true);
+    if (!form.validate() || !consent) return;
+    const { name, phone, address, wechat } = form.values;
+    const data = await action.run({
+      input: {
+        name: name.trim(),
+        phone: phone.replace(/[\s-]/g, ''),
+        ...(address.trim() ? { address: address.trim() } : {}),
+        ...(wechat.trim() ? { wechat: wechat.trim() } : {}),
+        consentSource: source,
+        consentGiven: true,
+      },
+    });
+    if (data) {
+      setAdded(data.addCustomer);
+      form.reset();
+      setConsent(false);
+      setTried(false);
+    }
+  };
+  return (
+    <>
+      <Form action={action} onSubmit={() => void submit()} submitLabel={t('customers.add.submit')} pendingLabel={t('saving')} success={(d) => t('customers.added', { name: d.addCustomer.name ?? d.addCustomer.pseudonym })}>
+        <Field label={t('field.displayName')} autoComplete="off" {...form.field('name')} />
+        <Field label={t('field.phone')} type="tel" inputMode="tel" autoComplete="off" {...form.field('phone')} />
+        <Field label={t('field.address')} autoComplete="off" {...form.field('address')} />
+        <Field label={t('field.wechat')} autoComplete="off" {...form.field('wechat')} />
+        <Select label={t('customers.consentSource')} value={source} onChange={setSource} options={SOURCES.map((s) => ({ value: s, label: t(`consentSource.${s}`) }))} />
+        <Checkbox label={t('customers.consent')} hint={t('customers.consent.hint')} checked={consent} onChange={setConsent} />
+        {tried && !consent && <p className="problem">{t('customers.consent.required')}</p>}
+      </Form>
+      {added?.inviteUrl && <InviteQr url={added.inviteUrl} code={added.inviteCode} name={added.name ?? added.pseudonym} />}
+    </>
+  );
+}
+
+function CustomerEntry({ customer: c }: { customer: Customer }) {
+  const { t, date } = useI18n();
+  const [open, setOpen] = useState<'qr' | 'propose' | null>(null);
+  const toggle = (what: 'qr' | 'propose') => setOpen(open === what ? null : what);
+  const name = c.name ?? c.pseudonym;
+  return (
+    <article aria-label={name}>
+      <p className="item-title">
+        {name}
+        {c.name && <span className="muted"> · {c.pseudonym}</span>}
+      </p>
+      <p className="meta">
+        {[c.phone, c.address, c.wechat].filter(Boolean).join(' · ')}
+        {c.phone || c.address || c.wechat ? ' · ' : ''}
+        {t(`consentSource.${c.consentSource}`)} · {date(c.createdAt)} · {c.erased ? t('customers.erased') : c.claimedAt ? t('customers.claimed') : t('customers.unclaimed')}
+      </p>
+      {!c.erased && (
+        <div className="button-row">
+          {c.inviteUrl && (
+            <button type="button" className="button" aria-expanded={open === 'qr'} onClick={() => toggle('qr')}>
+              {t('customers.qr.show')}
+            </button>
+          )}
+          <button type="button" className="button" aria-expanded={open === 'propose'} onClick={() => toggle('propose')}>
+            {t('referral.propose.open')}
+          </button>
+        </div>
+      )}
+      {open === 'qr' && c.inviteUrl && <InviteQr url={c.inviteUrl} code={c.inviteCode} name={name} />}
+      {open === 'propose' && <Propose customerId={c.id} />}
+    </article>
+  );
+}
+
+function Propose({ customerId }: { customerId: string }) {
+  const { t } = useI18n();
+  const mine = useMyAlliances();
+  const [allianceId, setAllianceId] = useState('');
+  return (
+    <Loaded value={mine.alliances} error={mine.error} retry={mine.retry}>
+      {(alliances) => {
+        const chosen = allianceId || alliances[0]?.id;
+        if (!chosen) return <p className="problem">{t('referral.propose.noPartners')}</p>;
+        return (
+          <div className="subform">
+            {alliances.length > 1 && <Select label={t('referral.propose.alliance')} value={chosen} onChange={setAllianceId} options={alliances.map((a) => ({ value: a.id, label: a.name }))} />}
+            <ProposeIn allianceId={chosen} customerId={customerId} />
+          </div>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+function ProposeIn({ allianceId, customerId }: { allianceId: string; customerId: string }) {
+  const me = useViewer().merchant?.id;
+  const [{ data, error }, reexecute] = useQuery({ query: MEMBERS, variables: { id: allianceId, first: 100 } });
+  const action = useAction(PROPOSE);
+  const partners = data?.alliance?.members.edges.map((e) => e.node).filter((m) => m.status === 'APPROVED' && m.merchant.id !== me).map((m) => m.merchant);
+  return (
+    <Loaded value={partners} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+      {(partners) => (
+        <ReferralForm
+          key={allianceId}
+          action={action}
+          fields={['NAME', 'PHONE']}
+          partners={partners}
+          onSubmit={({ toMerchantId, ...input }) => action.run({ input: { ...input, customerId, toMerchantId: toMerchantId! } })}
+        />
+      )}
+    </Loaded>
+  );
+}

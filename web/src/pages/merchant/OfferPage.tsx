@@ -1,0 +1,129 @@
+// One of the merchant's offers (/merchant/offer?id=…): edit or withdraw it, and the customers
+// interested in it, by pseudonym and originating shop, each a referral request away.
+import { useState } from 'react';
+import { gql, useQuery } from 'urql';
+import { CONTACT_FIELDS, type ContactField, type ReferralStatus } from '../../domain';
+import { useI18n } from '../../i18n';
+import { useLocation } from '../../router';
+import { Found } from '../../ui/feedback';
+import { ConfirmAction, useAction } from '../../ui/forms';
+import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { OFFER_FIELDS, OfferCard, type OfferSummary } from '../shared/OfferCard';
+import { OfferForm } from './OfferForm';
+import { ReferralForm } from './ReferralForm';
+
+const OFFER = gql<{ offer: (OfferSummary & { communities: { id: string; name: string }[] }) | null }, { id: string }>`
+  query MyOffer($id: ID!) {
+    offer(id: $id) { ${OFFER_FIELDS} communities { id name } }
+  }
+`;
+
+interface Interest {
+  id: string;
+  createdAt: string;
+  note: string | null;
+  customer: { pseudonym: string };
+  originMerchant: { id: string; name: string };
+  referral: { id: string; status: ReferralStatus } | null;
+}
+
+const INTERESTS = gql<{ offer: { id: string; interests: Connection<Interest> } | null }>`
+  query OfferInterests($id: ID!, $first: Int, $after: String) {
+    offer(id: $id) { id interests(first: $first, after: $after) { edges { node { id createdAt note customer { pseudonym } originMerchant { id name } referral { id status } } } ${PAGE_INFO} } }
+  }
+`;
+
+const WITHDRAW = gql<{ withdrawOffer: { id: string; status: string } }, { offerId: string }>`
+  mutation WithdrawOffer($offerId: ID!) {
+    withdrawOffer(offerId: $offerId) { id status }
+  }
+`;
+
+const REQUEST_REFERRAL = gql<
+  { requestReferral: { id: string; status: ReferralStatus } },
+  { input: { interestId: string; purpose: string; fields: ContactField[]; retentionDays: number; message?: string } }
+>`
+  mutation RequestReferral($input: RequestReferralInput!) {
+    requestReferral(input: $input) { id status }
+  }
+`;
+
+const interestsContext = { additionalTypenames: ['Interest', 'ReferralRequest'] };
+
+export function OfferPage() {
+  const { t } = useI18n();
+  const id = useLocation().query.get('id') ?? '';
+  const [{ data, error }, reexecute] = useQuery({ query: OFFER, variables: { id } });
+  const withdraw = useAction(WITHDRAW);
+  return (
+    <Found data={data} pick={(d) => d.offer} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+      {(offer) => (
+          <>
+            <h1>{offer.title}</h1>
+            <section className="card">
+              <OfferCard offer={offer} reportable={false} />
+              {offer.status !== 'WITHDRAWN' && (
+                <ConfirmAction
+                  action={withdraw}
+                  label={t('offer.withdraw')}
+                  question={t('offer.withdraw.question')}
+                  confirmLabel={t('offer.withdraw.confirm')}
+                  pendingLabel={t('saving')}
+                  onConfirm={() => withdraw.run({ offerId: offer.id })}
+                  success={() => t('offer.withdrawn')}
+                />
+              )}
+            </section>
+            <section className="card">
+              <h2>{t('interests.title')}</h2>
+              <p className="hint">{t('interests.intro')}</p>
+              <Paged query={INTERESTS} variables={{ id }} context={interestsContext} connection={(d) => d.offer?.interests} keyOf={(i) => i.id} empty={t('interests.none')}>
+                {(interest) => <InterestEntry interest={interest} />}
+              </Paged>
+            </section>
+            {offer.status !== 'WITHDRAWN' && (
+              <section className="card">
+                <h2>{t('offer.edit.title')}</h2>
+                <OfferForm offer={offer} />
+              </section>
+            )}
+          </>
+      )}
+    </Found>
+  );
+}
+
+function InterestEntry({ interest }: { interest: Interest }) {
+  const { t, dateTime } = useI18n();
+  const [open, setOpen] = useState(false);
+  const action = useAction(REQUEST_REFERRAL);
+  return (
+    <>
+      <p className="item-title">{interest.customer.pseudonym}</p>
+      <p className="meta">
+        {t('interests.via', { name: interest.originMerchant.name })} · {dateTime(interest.createdAt)}
+      </p>
+      {interest.note && <p>{interest.note}</p>}
+      {interest.referral ? (
+        <p className="meta">
+          {t('interests.requested')} · <span className={`status ${interest.referral.status}`}>{t(`referralStatus.${interest.referral.status}`)}</span>
+        </p>
+      ) : open ? (
+        <ReferralForm
+          action={action}
+          fields={CONTACT_FIELDS.filter((f) => f !== 'WECHAT')}
+          onSubmit={(input) => action.run({ input: { interestId: interest.id, ...input } })}
+        />
+      ) : (
+        <button type="button" className="button" onClick={() => setOpen(true)}>
+          {t('referral.request.open')}
+        </button>
+      )}
+      {interest.referral && action.outcome && 'data' in action.outcome && (
+        <p className="notice success" role="status">
+          {t('referral.request.sent')}
+        </p>
+      )}
+    </>
+  );
+}
