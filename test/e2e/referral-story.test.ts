@@ -289,6 +289,22 @@ describe('the referral story', { timeout: 90_000 }, () => {
     expect(await phone.getByRole('article', { name: curtainOffer }).count()).toBe(0);
   });
 
+  it('the customer tightens their consent, checked before sending, and sees the new version in the history', async () => {
+    await nav(phone, '授权设置');
+    await phone.getByText(/^当前为第 \d+ 版/).waitFor();
+    await phone.getByLabel('每周最多请求次数（0-7）').fill('9');
+    await phone.getByRole('button', { name: '保存设置' }).click();
+    await phone.getByText('请输入 0 到 7 之间的整数。').waitFor();
+    await phone.getByLabel('每周最多请求次数（0-7）').fill('1');
+    await phone.getByLabel('修改原因（可选）').fill('最近在装修，少打扰');
+    await phone.getByRole('button', { name: '保存设置' }).click();
+    await phone.getByRole('status').getByText(/^已保存为第 \d+ 版。$/).waitFor();
+    await phone.getByText('原因：最近在装修，少打扰').waitFor();
+    await phone.getByText(/每周 1 次/).first().waitFor();
+    expect(await scrollsSideways(phone)).toBe(false);
+    await screenshot(phone, 'customer-consent-phone');
+  });
+
   it('the customer switches to English and back on a customer page', async () => {
     await nav(phone, '我的账户');
     await phone.getByRole('button', { name: 'English' }).click();

@@ -314,7 +314,7 @@ function LogEntryView({ entry: e }: { entry: LogEntry }) {
       <p className="meta">
         {e.actor} · {dateTime(e.at)}
       </p>
-      <p>{t('admin.reportReason', { reason: e.reason })}</p>
+      {e.reason && <p>{t('admin.reportReason', { reason: e.reason })}</p>}
     </>
   );
 }
