@@ -11,6 +11,9 @@ import './community.js';
 import './offer.js';
 import './campaign.js';
 import './moderation.js';
+import './discovery.js';
 import './insights.js';
+import './notification.js';
+import './subscription.js';
 
 export const schema = builder.toSchema({ sortSchema: false });
