@@ -33,6 +33,36 @@ const envSchema = z.object({
   SIGN_IN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
   INVITE_CLAIMS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
   REFERRAL_REQUESTS_PER_DAY: z.coerce.number().int().min(1).default(100),
+  // Notifications. Without a webhook URL only in-app notifications are kept. The gateway (SMS,
+  // WeChat, email) receives signed JSON: HMAC-SHA256 of the raw body under the secret.
+  NOTIFY_WEBHOOK_URL: z.string().url().optional(),
+  NOTIFY_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // The channels the gateway serves (customers choose theirs in their consent settings).
+  NOTIFY_WEBHOOK_CHANNELS: z
+    .string()
+    .default('SMS,WECHAT,EMAIL')
+    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['SMS', 'WECHAT', 'EMAIL']))),
+  NOTIFY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  // Retries wait base·2^(n-1), capped, with jitter (between half and all of that).
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
+  NOTIFY_RETRY_MAX_MS: z.coerce.number().int().min(1).default(6 * 3_600_000),
+  // Non-urgent messages wait out these hours (HH:MM-HH:MM in NOTIFY_TIME_ZONE), or "off".
+  NOTIFY_QUIET_HOURS: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'must be HH:MM-HH:MM or off').default('21:00-09:00'),
+  NOTIFY_TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone'),
+  // How often the worker looks for new events and due messages (live updates wait at most this long).
+  NOTIFY_POLL_MS: z.coerce.number().int().min(100).default(1_000),
 });
 
 export type Config = z.infer<typeof envSchema> & { isProduction: boolean; logLevel: string };
@@ -57,6 +87,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           'See README.md, "Configuration".',
       );
     }
+  }
+  if (cfg.NOTIFY_WEBHOOK_URL && !cfg.NOTIFY_WEBHOOK_SECRET) {
+    throw new ConfigError('NOTIFY_WEBHOOK_URL is set: set NOTIFY_WEBHOOK_SECRET too, so the gateway can verify what it receives.');
+  }
+  if (isProduction && cfg.NOTIFY_WEBHOOK_URL && !cfg.NOTIFY_WEBHOOK_URL.startsWith('https:')) {
+    throw new ConfigError('In production NOTIFY_WEBHOOK_URL must be an https URL.');
   }
   const logLevel = cfg.LOG_LEVEL ?? (cfg.NODE_ENV === 'test' ? 'silent' : 'info');
   return { ...cfg, isProduction, logLevel };

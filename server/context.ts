@@ -6,6 +6,8 @@ import type { Db } from '../db/client.js';
 import { loadViewerRow, type ViewerRow } from '../db/queries/accounts.js';
 import type { Contact, ContactField, Vault } from '../db/vault.js';
 import type { KeyRing } from './auth/keys.js';
+import type { ReferralPubSub } from './notify/pubsub.js';
+import type { Notifier } from './notify/worker.js';
 import type { TokenService } from './auth/tokens.js';
 import type { RateLimits } from './rate-limits.js';
 import type { Config } from './config.js';
@@ -22,6 +24,10 @@ export interface AppDeps {
   logger: Logger;
   vault: Vault;
   limits: RateLimits;
+  /** Live referral updates for subscriptions. */
+  pubsub: ReferralPubSub;
+  /** The outbox worker (run on a timer by server/jobs). */
+  notifier: Notifier;
 }
 
 export interface Context {

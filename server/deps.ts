@@ -7,15 +7,20 @@ import { loadKeyRing } from './auth/keys.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './context.js';
+import { createReferralPubSub, type ReferralEventTarget } from './notify/pubsub.js';
+import { createNotifier } from './notify/worker.js';
+import { createWebhookAdapter } from './notify/webhook.js';
 import { createRateLimits } from './rate-limits.js';
 
 export interface DepsOptions extends OpenDbOptions {
   /** Where log lines go (stdout by default); tests read them back. */
   logDestination?: pino.DestinationStream;
+  /** Shared by several server processes for live updates (e.g. a Redis event target); in-memory by default. */
+  eventTarget?: ReferralEventTarget;
 }
 
 export async function createDeps(config: Config, options: DepsOptions = {}): Promise<AppDeps> {
-  const { logDestination, ...dbOptions } = options;
+  const { logDestination, eventTarget, ...dbOptions } = options;
   const logger = pino(
     {
       level: config.logLevel,
@@ -27,5 +32,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   const keys = await loadKeyRing(config);
   const db = openDb(config.DATABASE_PATH, dbOptions);
   const vault = new Vault(db, derivePiiKeys(keys.piiKey));
-  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault, limits: createRateLimits(config) };
+  const pubsub = createReferralPubSub(eventTarget);
+  const notifier = createNotifier({ db, config, pubsub, logger, adapter: createWebhookAdapter(config) });
+  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault, limits: createRateLimits(config), pubsub, notifier };
 }

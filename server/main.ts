@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { closeDb } from '../db/client.js';
 import { seedDemo } from '../db/seed.js';
 import { createApp } from './app.js';
-import { startExpirySweep } from './jobs/expiry.js';
+import { startJobs } from './jobs/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
 
@@ -18,7 +18,7 @@ async function main() {
       console.log('');
     }
   }
-  const jobs = [startExpirySweep(deps.db, deps.logger)];
+  const jobs = startJobs(deps);
   const server = createServer(createApp(deps));
   server.listen(config.PORT, config.HOST, () => {
     const url = `http://localhost:${config.PORT}`;
@@ -31,11 +31,15 @@ async function main() {
     if (stopping) return;
     stopping = true;
     deps.logger.info({ signal }, 'shutting down');
-    for (const job of jobs) job.stop();
-    // Stop accepting, let requests in flight finish, then close the database.
+    // Stop accepting, let requests and job runs in flight finish, then close the database.
+    const jobsStopped = jobs.stop();
+    // Open subscriptions end, so their streaming responses complete and the server can close.
+    deps.pubsub.close();
     server.close(() => {
-      closeDb(deps.db);
-      process.exit(0);
+      void jobsStopped.then(() => {
+        closeDb(deps.db);
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
     setTimeout(() => {

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { consentVersions, customers, referralRequests, type ConsentSettingsData } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
+import { enqueueReferralEvent } from './outbox.js';
 
 export const DEFAULT_CONSENT: ConsentSettingsData = {
   allowReferrals: true,
@@ -82,7 +83,8 @@ function declinePending(tx: Tx, accountId: string, fromRequesters: string[]) {
   if (fromRequesters.length === 0) return;
   const records = tx.select({ id: customers.id }).from(customers).where(eq(customers.accountId, accountId)).all().map((r) => r.id);
   if (records.length === 0) return;
-  tx.update(referralRequests)
+  const declined = tx
+    .update(referralRequests)
     .set({ status: 'DECLINED', decidedAt: nowIso() })
     .where(
       and(
@@ -91,7 +93,9 @@ function declinePending(tx: Tx, accountId: string, fromRequesters: string[]) {
         inArray(referralRequests.requesterMerchantId, fromRequesters),
       ),
     )
-    .run();
+    .returning({ id: referralRequests.id })
+    .all();
+  enqueueReferralEvent(tx, declined.map((r) => r.id), 'DECLINED');
 }
 
 /**

@@ -16,12 +16,15 @@ import {
   customers,
   interests,
   merchants,
+  notifications,
   offers,
   purchases,
+  referralEvents,
   referralRequests,
   sessions,
 } from '../tables/index.js';
 import { inTransaction } from '../tx.js';
+import { enqueueReferralEvent } from './outbox.js';
 import type { Identity, Reader, Vault } from '../vault.js';
 
 /**
@@ -41,6 +44,8 @@ export const EXPORTED_TABLES = [
   'community_members',
   'access_log',
   'accounts',
+  'referral_events',
+  'notifications',
 ] as const;
 
 /** One JSON document of everything held about this customer account, at every merchant. */
@@ -105,6 +110,8 @@ export function exportCustomerData(db: Db, vault: Vault, reader: Reader): Record
       .where(eq(communityMembers.accountId, accountId))
       .all(),
     accessLog: none ? [] : db.select().from(accessLog).where(inArray(accessLog.customerId, recordIds)).all(),
+    referralEvents: requestIds.length === 0 ? [] : db.select().from(referralEvents).where(inArray(referralEvents.referralId, requestIds)).all(),
+    notifications: db.select().from(notifications).where(eq(notifications.accountId, accountId)).all(),
   };
 }
 
@@ -144,8 +151,20 @@ export function eraseCustomerData(db: Db, vault: Vault, accountId: string, merch
       tx.update(customers).set({ erasedAt: now }).where(inArray(customers.id, ids)).run();
       tx.delete(customerInvites).where(inArray(customerInvites.customerId, ids)).run();
       tx.update(contactGrants).set({ revokedAt: now }).where(and(inArray(contactGrants.customerId, ids), isNull(contactGrants.revokedAt))).run();
-      tx.update(referralRequests).set({ status: 'REVOKED' }).where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'ACCEPTED'))).run();
-      tx.update(referralRequests).set({ status: 'DECLINED', decidedAt: now }).where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'PENDING'))).run();
+      const revoked = tx
+        .update(referralRequests)
+        .set({ status: 'REVOKED' })
+        .where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'ACCEPTED')))
+        .returning({ id: referralRequests.id })
+        .all();
+      enqueueReferralEvent(tx, revoked.map((r) => r.id), 'REVOKED');
+      const declined = tx
+        .update(referralRequests)
+        .set({ status: 'DECLINED', decidedAt: now })
+        .where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'PENDING')))
+        .returning({ id: referralRequests.id })
+        .all();
+      enqueueReferralEvent(tx, declined.map((r) => r.id), 'DECLINED');
     }
     if (!merchantId) {
       tx.update(accounts).set({ disabledAt: now }).where(eq(accounts.id, accountId)).run();

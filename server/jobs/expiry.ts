@@ -1,35 +1,44 @@
-// Background sweeps in the server process: pending referrals past their expiry become EXPIRED.
-// Reads also apply the rule, so a late sweep never shows a stale status; the sweep makes it durable.
+// Background sweeps in the server process: pending referrals past their expiry become EXPIRED, and
+// grants whose retention ran out are announced. Reads also apply both rules, so a late sweep never
+// shows a stale status or an expired contact; the sweep makes them durable and tells the parties.
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
+import { announceEndedGrants } from '../../db/commands/outbox.js';
 import { expirePendingReferrals } from '../../db/commands/referrals.js';
 
 export interface Job {
-  stop(): void;
+  /** Cancels the next run and resolves once a run in progress has finished. */
+  stop(): Promise<void>;
 }
 
-/** Runs `work` every `everyMs` (±20% jitter so several processes do not sweep in lockstep). */
-export function every(everyMs: number, work: () => void, logger: Logger, name: string): Job {
+/**
+ * Runs `work` every `everyMs` (±20% jitter so several processes do not sweep in lockstep). The
+ * next run is scheduled when the previous one has finished, so runs never overlap.
+ */
+export function every(everyMs: number, work: () => unknown, logger: Logger, name: string): Job {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let running: Promise<void> = Promise.resolve();
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(run, everyMs * (0.8 + Math.random() * 0.4));
     timer.unref();
   };
   const run = () => {
-    try {
-      work();
-    } catch (err) {
-      logger.error({ err, job: name }, 'job failed');
-    }
-    schedule();
+    running = (async () => {
+      try {
+        await work();
+      } catch (err) {
+        logger.error({ err, job: name }, 'job failed');
+      }
+    })().then(schedule);
   };
   schedule();
   return {
     stop() {
       stopped = true;
       clearTimeout(timer);
+      return running;
     },
   };
 }
@@ -38,8 +47,10 @@ export function startExpirySweep(db: Db, logger: Logger, everyMs = 60_000): Job 
   return every(
     everyMs,
     () => {
-      const n = expirePendingReferrals(db);
-      if (n > 0) logger.info({ expired: n }, 'expired pending referral requests');
+      const now = new Date();
+      const expired = expirePendingReferrals(db, now.toISOString());
+      const endedGrants = announceEndedGrants(db, now);
+      if (expired > 0 || endedGrants > 0) logger.info({ expired, endedGrants }, 'expired pending referral requests and ended grants');
     },
     logger,
     'referral-expiry',

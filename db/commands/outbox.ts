@@ -1,0 +1,240 @@
+// The notification outbox. A change to a referral request writes an event row inside the
+// transaction that made the change (enqueueReferralEvent); the worker in server/notify fans
+// events out to recipients and channels, then delivers what waits for a gateway.
+import { and, asc, eq, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { inboxOf, type Recipient } from '../queries/notifications.js';
+import { newId } from '../ids.js';
+import {
+  accounts,
+  contactGrants,
+  customers,
+  merchants,
+  notifications,
+  referralEvents,
+  referralRequests,
+  type NotificationChannel,
+  type ReferralEventKind,
+} from '../tables/index.js';
+import { inTransaction, type Tx } from '../tx.js';
+import { DEFAULT_CONSENT, latestConsent } from './consent.js';
+
+/** Records that referral requests changed. Call it inside the transaction that changed them. */
+export function enqueueReferralEvent(tx: Tx, referralIds: string | readonly string[], kind: ReferralEventKind, at = new Date().toISOString()): void {
+  const ids = typeof referralIds === 'string' ? [referralIds] : referralIds;
+  if (ids.length === 0) return;
+  tx.insert(referralEvents).values(ids.map((referralId) => ({ id: newId(), referralId, kind, createdAt: at }))).run();
+}
+
+type Party = 'CUSTOMER' | 'REQUESTER' | 'ORIGIN';
+
+/**
+ * Who gets a stored notification of each change (live subscribers see every change of requests
+ * they are party to). The customer hears of what others did, and of an acceptance as a security
+ * notice with a way to revoke (urgent: it is sent during quiet hours too); merchants hear of the
+ * customer's answers. Whoever made a CREATED or WITHDRAWN is not told of their own act.
+ */
+const AUDIENCE: Record<ReferralEventKind, { parties: Party[]; urgent: boolean }> = {
+  CREATED: { parties: ['CUSTOMER', 'REQUESTER', 'ORIGIN'], urgent: false },
+  ACCEPTED: { parties: ['CUSTOMER', 'REQUESTER', 'ORIGIN'], urgent: true },
+  DECLINED: { parties: ['REQUESTER', 'ORIGIN'], urgent: false },
+  EXPIRED: { parties: ['CUSTOMER', 'REQUESTER', 'ORIGIN'], urgent: false },
+  WITHDRAWN: { parties: ['CUSTOMER', 'REQUESTER', 'ORIGIN'], urgent: false },
+  REVOKED: { parties: ['REQUESTER', 'ORIGIN'], urgent: false },
+  GRANT_ENDED: { parties: ['CUSTOMER', 'REQUESTER'], urgent: false },
+};
+
+/** What live subscribers are told: the request and the parties who may see it. */
+export interface DispatchedEvent {
+  referralId: string;
+  kind: ReferralEventKind;
+  requesterMerchantId: string;
+  originMerchantId: string;
+  customerAccountId: string | null;
+}
+
+/**
+ * Fans undispatched events out into notification rows: IN_APP for both merchants and, for the
+ * customer, one row per channel they allow that a gateway serves. In one transaction with the
+ * dispatched stamp, so an event is fanned out once; returns the events for live subscribers.
+ */
+export function dispatchEvents(db: Db, now: Date, served: readonly NotificationChannel[], limit = 200): DispatchedEvent[] {
+  // Most polls find nothing: a read first, so an idle worker never takes the write lock.
+  if (!db.select({ id: referralEvents.id }).from(referralEvents).where(isNull(referralEvents.dispatchedAt)).limit(1).get()) return [];
+  return inTransaction(db, (tx) => {
+    const at = now.toISOString();
+    const rows = tx
+      .select({
+        id: referralEvents.id,
+        referralId: referralEvents.referralId,
+        kind: referralEvents.kind,
+        requesterMerchantId: referralRequests.requesterMerchantId,
+        originMerchantId: referralRequests.originMerchantId,
+        initiatedBy: referralRequests.initiatedBy,
+        customerAccountId: customers.accountId,
+        customerErasedAt: customers.erasedAt,
+      })
+      .from(referralEvents)
+      .innerJoin(referralRequests, eq(referralRequests.id, referralEvents.referralId))
+      .innerJoin(customers, eq(customers.id, referralRequests.customerId))
+      .where(isNull(referralEvents.dispatchedAt))
+      .orderBy(asc(referralEvents.id))
+      .limit(limit)
+      .all();
+    if (rows.length === 0) return [];
+    const messages: (typeof notifications.$inferInsert)[] = [];
+    for (const e of rows) {
+      const { parties, urgent } = AUDIENCE[e.kind];
+      const base = { eventId: e.id, referralId: e.referralId, kind: e.kind, urgent, createdAt: at };
+      const inApp = { channel: 'IN_APP' as const, status: 'DELIVERED' as const, deliveredAt: at };
+      const actor = e.kind === 'CREATED' || e.kind === 'WITHDRAWN' ? e.initiatedBy : null;
+      for (const party of ['REQUESTER', 'ORIGIN'] as const) {
+        if (parties.includes(party) && party !== actor) {
+          messages.push({ ...base, ...inApp, id: newId(), merchantId: party === 'REQUESTER' ? e.requesterMerchantId : e.originMerchantId });
+        }
+      }
+      // Only a customer with an account can open a request; an erased one is not contacted again.
+      if (parties.includes('CUSTOMER') && e.customerAccountId && !e.customerErasedAt) {
+        const allowed = (latestConsent(tx, e.customerAccountId)?.settings ?? DEFAULT_CONSENT).channels;
+        for (const channel of served.filter((c) => allowed.includes(c))) {
+          const delivery = channel === 'IN_APP' ? inApp : { channel, status: 'PENDING' as const, nextAttemptAt: at };
+          messages.push({ ...base, ...delivery, id: newId(), accountId: e.customerAccountId });
+        }
+      }
+    }
+    if (messages.length > 0) tx.insert(notifications).values(messages).run();
+    tx.update(referralEvents)
+      .set({ dispatchedAt: at })
+      .where(inArray(referralEvents.id, rows.map((e) => e.id)))
+      .run();
+    return rows.map(({ referralId, kind, requesterMerchantId, originMerchantId, customerAccountId }) => ({
+      referralId,
+      kind,
+      requesterMerchantId,
+      originMerchantId,
+      customerAccountId,
+    }));
+  });
+}
+
+/** A message waiting for a gateway, with what its payload may say (no contact details exist here). */
+export interface DueDelivery {
+  id: string;
+  channel: Exclude<NotificationChannel, 'IN_APP'>;
+  kind: ReferralEventKind;
+  urgent: boolean;
+  attempts: number;
+  referralId: string;
+  accountId: string;
+  requesterName: string;
+  createdAt: string;
+}
+
+/**
+ * Claims due gateway messages: each is leased (its next attempt moved past the lease) so another
+ * worker process does not send it at the same time; an unrecorded attempt is retried when the
+ * lease ends (at-least-once). During quiet hours only urgent messages are due. Messages to a
+ * closed account are skipped.
+ */
+export function claimDueDeliveries(db: Db, now: Date, options: { leaseMs: number; urgentOnly: boolean; limit?: number }): DueDelivery[] {
+  const at = now.toISOString();
+  const isDue = and(eq(notifications.status, 'PENDING'), lte(notifications.nextAttemptAt, at), options.urgentOnly ? eq(notifications.urgent, true) : undefined);
+  if (!db.select({ id: notifications.id }).from(notifications).where(isDue).limit(1).get()) return [];
+  return inTransaction(db, (tx) => {
+    const due = tx
+      .select({
+        id: notifications.id,
+        channel: notifications.channel,
+        kind: notifications.kind,
+        urgent: notifications.urgent,
+        attempts: notifications.attempts,
+        referralId: notifications.referralId,
+        accountId: notifications.accountId,
+        accountDisabledAt: accounts.disabledAt,
+        requesterName: merchants.name,
+        createdAt: notifications.createdAt,
+      })
+      .from(notifications)
+      .innerJoin(accounts, eq(accounts.id, notifications.accountId))
+      .innerJoin(referralRequests, eq(referralRequests.id, notifications.referralId))
+      .innerJoin(merchants, eq(merchants.id, referralRequests.requesterMerchantId))
+      .where(isDue)
+      .orderBy(asc(notifications.nextAttemptAt))
+      .limit(options.limit ?? 50)
+      .all();
+    const closed = due.filter((d) => d.accountDisabledAt).map((d) => d.id);
+    if (closed.length > 0) tx.update(notifications).set({ status: 'SKIPPED', lastError: 'account closed' }).where(inArray(notifications.id, closed)).run();
+    const open = due.filter((d) => !d.accountDisabledAt);
+    if (open.length > 0) {
+      const leasedUntil = new Date(now.getTime() + options.leaseMs).toISOString();
+      tx.update(notifications).set({ nextAttemptAt: leasedUntil }).where(inArray(notifications.id, open.map((d) => d.id))).run();
+    }
+    return open.map(({ accountDisabledAt: _closed, ...d }) => d as DueDelivery);
+  });
+}
+
+/** The gateway took the message. Idempotent: a late duplicate result changes nothing. */
+export function recordDelivered(db: Db, id: string, at: Date): void {
+  inTransaction(db, (tx) =>
+    tx
+      .update(notifications)
+      .set({ status: 'DELIVERED', deliveredAt: at.toISOString(), attempts: sql`${notifications.attempts} + 1`, nextAttemptAt: null })
+      .where(and(eq(notifications.id, id), eq(notifications.status, 'PENDING')))
+      .run(),
+  );
+}
+
+/** A failed attempt: retried at `retryAt`, or dead-lettered (kept with its error) when that is null. */
+export function recordFailed(db: Db, id: string, error: string, retryAt: Date | null): void {
+  inTransaction(db, (tx) =>
+    tx
+      .update(notifications)
+      .set({
+        status: retryAt ? 'PENDING' : 'DEAD',
+        attempts: sql`${notifications.attempts} + 1`,
+        nextAttemptAt: retryAt?.toISOString() ?? null,
+        lastError: error.slice(0, 500),
+      })
+      .where(and(eq(notifications.id, id), eq(notifications.status, 'PENDING')))
+      .run(),
+  );
+}
+
+/**
+ * Grants whose retention ran out: reads already refuse them (the vault checks validUntil); this
+ * announces the end once (the requester must delete what it noted, the customer is told).
+ */
+export function announceEndedGrants(db: Db, now: Date): number {
+  return inTransaction(db, (tx) => {
+    const ended = tx
+      .select({ referralId: contactGrants.referralId })
+      .from(contactGrants)
+      .where(
+        and(
+          lte(contactGrants.validUntil, now.toISOString()),
+          isNull(contactGrants.revokedAt),
+          notExists(
+            tx
+              .select({ one: sql`1` })
+              .from(referralEvents)
+              .where(and(eq(referralEvents.referralId, contactGrants.referralId), eq(referralEvents.kind, 'GRANT_ENDED'))),
+          ),
+        ),
+      )
+      .all()
+      .map((g) => g.referralId);
+    enqueueReferralEvent(tx, ended, 'GRANT_ENDED', now.toISOString());
+    return ended.length;
+  });
+}
+
+/** Marks the recipient's inbox notifications read (the given ones, or all); returns how many changed. */
+export function markNotificationsRead(db: Db, recipient: Recipient, ids: readonly string[] | null, at = new Date()): number {
+  return inTransaction(db, (tx) =>
+    tx
+      .update(notifications)
+      .set({ readAt: at.toISOString() })
+      .where(and(inboxOf(recipient), isNull(notifications.readAt), ids ? inArray(notifications.id, [...ids]) : undefined))
+      .run().changes,
+  );
+}

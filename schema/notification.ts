@@ -1,0 +1,80 @@
+// The notification inbox: what happened to the viewer's referral requests while they were away.
+// A customer's inbox is their account's; a merchant's is shared by its owner and staff.
+import { z } from 'zod';
+import { markNotificationsRead } from '../db/commands/outbox.js';
+import { unreadCount, type Recipient } from '../db/queries/notifications.js';
+import { REFERRAL_EVENT_KINDS } from '../db/tables/index.js';
+import type { Viewer } from '../server/context.js';
+import { builder } from './builder.js';
+import { NOTHING, type Where } from './policies/access.js';
+import { localId } from './policies/globalId.js';
+
+const recipientOf = (v: Viewer | null): Recipient | null =>
+  v?.kind === 'CUSTOMER' ? { accountId: v.accountId } : v?.merchantId ? { merchantId: v.merchantId } : null;
+
+/** Who may see a notification: its recipient. The predicate and the matching list filter. */
+const canSeeNotification = (v: Viewer | null, n: { accountId: string | null; merchantId: string | null }) => {
+  const r = recipientOf(v);
+  return !!r && ('accountId' in r ? n.accountId === r.accountId : n.merchantId === r.merchantId);
+};
+const inboxWhere = (v: Viewer | null): Where<'notifications'> => {
+  const r = recipientOf(v);
+  return r ? { channel: 'IN_APP', ...r } : NOTHING;
+};
+
+const NotificationKindEnum = builder.enumType('NotificationKind', {
+  values: REFERRAL_EVENT_KINDS,
+  description: 'What happened to the referral request. GRANT_ENDED: an accepted grant reached the end of its retention period.',
+});
+
+builder.drizzleNode('notifications', {
+  name: 'Notification',
+  id: { column: (n) => n.id },
+  select: { columns: { accountId: true, merchantId: true } },
+  authScopes: (n, ctx) => canSeeNotification(ctx.viewer, n),
+  fields: (t) => ({
+    kind: t.expose('kind', { type: NotificationKindEnum }),
+    referral: t.relation('referral'),
+    urgent: t.exposeBoolean('urgent', { description: 'A security notice (e.g. details shared), sent during quiet hours too.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  notifications: t.drizzleConnection(
+    {
+      type: 'notifications',
+      description: "The viewer's inbox, newest first (a merchant's is shared by its staff).",
+      authScopes: { authenticated: true },
+      args: { unreadOnly: t.arg.boolean() },
+      resolve: (query, _root, args, ctx) =>
+        ctx.deps.db.query.notifications.findMany(
+          query({ where: { AND: [inboxWhere(ctx.viewer), args.unreadOnly ? { readAt: { isNull: true } } : {}] }, orderBy: { id: 'desc' } }),
+        ),
+    },
+    { name: 'NotificationConnection' },
+    { name: 'NotificationEdge' },
+  ),
+  unreadNotificationCount: t.int({
+    description: 'For a badge: unread notifications in the viewer\'s inbox (0 when signed out).',
+    resolve: (_root, _args, ctx) => {
+      const r = recipientOf(ctx.viewer);
+      return r ? unreadCount(ctx.deps.db, r) : 0;
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  markNotificationsRead: t.int({
+    description: "Marks these notifications read (all of the viewer's when ids is omitted); returns how many remain unread.",
+    authScopes: { authenticated: true },
+    args: { ids: t.arg.idList({ validate: z.array(z.string()).max(100) }) },
+    resolve: (_root, args, ctx) => {
+      const r = recipientOf(ctx.viewer);
+      if (!r) return 0;
+      markNotificationsRead(ctx.deps.db, r, args.ids ? args.ids.map((id) => localId('Notification', id)) : null);
+      return unreadCount(ctx.deps.db, r);
+    },
+  }),
+}));

@@ -1,0 +1,53 @@
+// Live updates over Server-Sent Events: each party of a referral request (the customer, the
+// requester, the originating merchant) hears of its changes, nobody else. Events come from the
+// notification worker (server/notify) through the pub/sub in AppDeps.
+import type { DispatchedEvent } from '../db/commands/outbox.js';
+import { loadViewerRow } from '../db/queries/accounts.js';
+import { forbidden, unauthenticated } from '../db/errors.js';
+import { topicOf } from '../server/notify/pubsub.js';
+import { adoptViewer, type Context } from '../server/context.js';
+import { builder } from './builder.js';
+import { forgetViewerAccess } from './policies/access.js';
+import { canSeeReferral } from './policies/customers.js';
+import { ReferralRequestRef } from './referral.js';
+
+/**
+ * The events this subscriber may see, by the same rule as the ReferralRequest type. A stream
+ * lives long: before each event the session is checked again (a signed-out, removed or demoted
+ * account's stream ends) and the viewer and its loaders are renewed, so nothing read for an
+ * earlier event (a contact since revoked) is served from a cache.
+ */
+async function* visibleTo(ctx: Context, events: AsyncIterable<DispatchedEvent>): AsyncGenerator<DispatchedEvent> {
+  for await (const event of events) {
+    const viewer = ctx.viewer!;
+    const access = { requesterMerchantId: event.requesterMerchantId, originMerchantId: event.originMerchantId, customer: { accountId: event.customerAccountId } };
+    if (!canSeeReferral(viewer, access)) continue;
+    const row = loadViewerRow(ctx.deps.db, viewer.accountId, viewer.sessionId);
+    if (!row || row.tokenVersion !== viewer.tokenVersion) return;
+    adoptViewer(ctx, { ...row, sessionId: viewer.sessionId });
+    forgetViewerAccess(ctx);
+    yield event;
+  }
+}
+
+builder.subscriptionType({});
+
+builder.subscriptionField('referralUpdated', (t) =>
+  t.drizzleField({
+    type: ReferralRequestRef,
+    description: "The viewer's referral requests as they are created or change state (customers and both merchants).",
+    authScopes: { authenticated: true },
+    // authScopes guard resolve; scope-auth runs them on subscribe only with its
+    // authorizeOnSubscribe option (not set in schema/builder.ts), so subscribe checks for itself.
+    subscribe: (_root, _args, ctx) => {
+      if (!ctx.viewer) throw unauthenticated();
+      const topic = topicOf(ctx.viewer);
+      if (!topic) throw forbidden();
+      return visibleTo(ctx, ctx.deps.pubsub.subscribe(topic));
+    },
+    // Resolved through the ReferralRequest type: its scopes and field rules (the contact only
+    // for the requester, through the vault) apply to every event.
+    resolve: (query, event, _args, ctx) =>
+      ctx.deps.db.query.referralRequests.findFirst(query({ where: { id: (event as DispatchedEvent).referralId } })).then((r) => r!),
+  }),
+);

@@ -1,0 +1,45 @@
+// Live referral updates between the notification worker and subscribers. In one process the
+// default in-memory event target is enough; with several server processes pass a shared one,
+// e.g. createRedisEventTarget from @graphql-yoga/redis-event-target (events are plain JSON).
+import { createPubSub, type PubSubEventTarget } from 'graphql-yoga';
+import type { DispatchedEvent } from '../../db/commands/outbox.js';
+
+type Channels = { referralUpdated: [topic: string, event: DispatchedEvent] };
+export type ReferralEventTarget = PubSubEventTarget<Channels>;
+
+export interface ReferralPubSub {
+  /** Tells every party of the request: the customer's account and both merchants. */
+  publish(event: DispatchedEvent): void;
+  /** The events of one topic (see topicOf); the subscriber still filters by its visibility rule. */
+  subscribe(topic: string): AsyncIterableIterator<DispatchedEvent>;
+  /** Ends every open subscription (on shutdown), so streaming responses complete and connections close. */
+  close(): void;
+}
+
+/** One topic per audience: a customer account, or a merchant (all its staff). */
+export const topicOf = (viewer: { kind: 'MERCHANT' | 'CUSTOMER'; accountId: string; merchantId: string | null }): string | null =>
+  viewer.kind === 'CUSTOMER' ? `account:${viewer.accountId}` : viewer.merchantId ? `merchant:${viewer.merchantId}` : null;
+
+export function createReferralPubSub(eventTarget?: ReferralEventTarget): ReferralPubSub {
+  const pubsub = createPubSub<Channels>(eventTarget ? { eventTarget } : {});
+  const open = new Set<ReturnType<typeof pubsub.subscribe>>();
+  return {
+    publish(event) {
+      const topics = new Set([`merchant:${event.requesterMerchantId}`, `merchant:${event.originMerchantId}`]);
+      if (event.customerAccountId) topics.add(`account:${event.customerAccountId}`);
+      for (const topic of topics) pubsub.publish('referralUpdated', topic, event);
+    },
+    async *subscribe(topic) {
+      const events = pubsub.subscribe('referralUpdated', topic);
+      open.add(events);
+      try {
+        yield* events;
+      } finally {
+        open.delete(events);
+      }
+    },
+    close() {
+      for (const events of open) void events.return();
+    },
+  };
+}
