@@ -4,6 +4,7 @@ import { useEffect, useMemo, type ComponentType } from 'react';
 import { Provider, useQuery } from 'urql';
 import { createApiClient } from './client';
 import { useI18n } from './i18n';
+import { useLiveReferrals } from './live';
 import { adminPages } from './pages/admin';
 import { ClaimPage } from './pages/auth/ClaimPage';
 import { SignInPage } from './pages/auth/SignInPage';
@@ -63,6 +64,7 @@ function SignedOut({ expired }: { expired: boolean }) {
 
 function SignedIn() {
   const [{ data, error }, reexecute] = useQuery({ query: VIEWER_QUERY, context: viewerContext });
+  useLiveReferrals();
   const viewer = data?.viewer;
   // A valid token always has a viewer; if the server says otherwise, the session is over.
   useEffect(() => {
@@ -89,7 +91,7 @@ function Face({ viewer }: { viewer: Viewer }) {
   const { path } = useLocation();
   const pages = facePages.filter((p) => p.allowed(viewer));
   const page = pages.find((p) => p.path === path);
-  const tabs = pages.flatMap(({ path, nav }) => (nav ? [{ path, nav }] : []));
+  const tabs = pages.flatMap(({ path, nav, badge }) => (nav ? [{ path, nav, Badge: badge }] : []));
   const home = pages[0]?.path ?? '/';
   // A signed-in customer may claim the invite of another shop: that adds the shop to their account.
   const Content = page?.Page ?? (path === '/claim' ? ClaimPage : undefined);
@@ -99,9 +101,10 @@ function Face({ viewer }: { viewer: Viewer }) {
     <>
       {tabs.length > 1 && (
         <nav className="face-nav" aria-label={t('nav.label')}>
-          {tabs.map(({ path, nav }) => (
+          {tabs.map(({ path, nav, Badge }) => (
             <Link key={path} to={path} aria-current={path === page?.path ? 'page' : undefined}>
               {t(nav)}
+              {Badge && <Badge />}
             </Link>
           ))}
         </nav>

@@ -1,11 +1,12 @@
 // The urql client: one per signed-in (or signed-out) period, so no cached answer outlives a session.
-import { Client, cacheExchange, fetchExchange } from 'urql';
+import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
+import { forwardSubscription } from './live';
 import { authFetch } from './session';
 
 export function createApiClient(): Client {
   return new Client({
     url: '/graphql',
-    exchanges: [cacheExchange, fetchExchange],
+    exchanges: [cacheExchange, subscriptionExchange({ forwardSubscription }), fetchExchange],
     fetch: authFetch,
     // POST only: GET requests would put variables (logins, codes) into URLs and server logs.
     preferGetMethod: false,

@@ -141,6 +141,15 @@ function withToken(init: RequestInit | undefined, session: StoredSession | null)
   return { ...init, headers };
 }
 
+/**
+ * New tokens now, for a caller that learnt the access token no longer works other than by an HTTP
+ * 401 (a live stream that answered UNAUTHENTICATED). Null when signed out or the refresh was refused.
+ */
+export function renewSession(): Promise<StoredSession | null> {
+  const session = state.session;
+  return session ? refresh(session) : Promise.resolve(null);
+}
+
 export const authFetch: typeof fetch = async (input, init) => {
   let session = state.session;
   if (session && Date.now() >= session.refreshAt) session = await refresh(session);

@@ -64,8 +64,23 @@ export const int =
     return /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? null : problem('validate.range', { min, max });
   };
 
+/** An amount in yuan with at most two decimals (fen), within the server's bounds in yuan. */
+export const yuan =
+  (min: number, max: number): Rule =>
+  (value) => {
+    const v = value.trim();
+    if (!v) return problem('validate.required');
+    return /^\d+(\.\d{1,2})?$/.test(v) && Number(v) >= min && Number(v) <= max ? null : problem('validate.yuan', { min, max });
+  };
+
+/** Yuan as typed (checked by `yuan`) in fen, the unit the API counts in. */
+export const toFen = (value: string) => Math.round(Number(value.trim()) * 100);
+
 /** A calendar date from <input type="date">. */
 export const date: Rule = (value) => (!value ? problem('validate.required') : Number.isNaN(Date.parse(value)) ? problem('validate.date') : null);
 
 /** An end date before the start date (checked across two fields). */
 export const endsBeforeStartProblem: Problem = problem('validate.endsBeforeStart');
+
+/** A date after today where only the past makes sense (a purchase). */
+export const futureProblem: Problem = problem('validate.future');

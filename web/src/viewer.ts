@@ -63,10 +63,14 @@ export const isOwner = (v: Viewer) => v.roles.includes('MERCHANT_OWNER');
 export const isCustomer = (v: Viewer) => v.roles.includes('CUSTOMER');
 export const isAllianceAdmin = (v: Viewer) => v.roles.includes('ALLIANCE_ADMIN');
 
-/** A page behind sign-in: its path, the navigation label (none for detail pages opened by link), and who may open it. */
+/**
+ * A page behind sign-in: its path, the navigation label (none for detail pages opened by link)
+ * and a badge beside it (a count of things waiting), and who may open it.
+ */
 export interface FacePage {
   path: string;
   nav?: MessageKey;
+  badge?: ComponentType;
   allowed: (viewer: Viewer) => boolean;
   Page: ComponentType;
 }

@@ -1,5 +1,5 @@
 // Administering one alliance (/admin/alliance?id=…): applications, members (roles, suspension),
-// communities (create, archive), the moderation queue and its log. Admins see merchants and
+// communities (create, archive), the moderation queue and its log, and aggregate insights. Admins see merchants and
 // offers, never a customer's personal information.
 import { useState } from 'react';
 import { gql, useQuery } from 'urql';
@@ -10,6 +10,7 @@ import { Found } from '../../ui/feedback';
 import { ActionButton, ConfirmAction, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
 import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
 import * as rules from '../../validate';
+import { AllianceInsights } from './AllianceInsights';
 import { ALLIANCE, COMMUNITIES, MEMBER_FIELDS, MEMBERS, communitiesContext, type Member } from '../merchant/AlliancePage';
 
 const APPLICATIONS = gql<{ alliance: { id: string; pendingApplications: Connection<Member> } | null }>`
@@ -141,6 +142,10 @@ export function AdminAlliancePage() {
               </Paged>
               <h3>{t('admin.community.create')}</h3>
               <CreateCommunity allianceId={id} />
+            </section>
+            <section className="card">
+              <h2>{t('insights.title')}</h2>
+              <AllianceInsights allianceId={id} />
             </section>
             <section className="card">
               <h2>{t('admin.log')}</h2>

@@ -1,24 +1,29 @@
-// The communities the customer is in. The API lists only joined ones: a customer finds another
-// community of their shops' alliances through the link a shop shares (see CommunityPage).
+// The communities the customer is in, and the open ones of their shops' alliances they could join.
 import { gql, useQuery } from 'urql';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { Loaded } from '../../ui/feedback';
+import { JoinLeave } from '../shared/CommunityPage';
 
 interface Community {
   id: string;
   name: string;
   description: string;
+  status: 'OPEN' | 'ARCHIVED';
+  viewerIsMember: boolean;
   merchantCount: number;
   alliance: { id: string; name: string };
 }
 
-const MY_COMMUNITIES = gql<{ viewer: { id: string; customer: { id: string; communities: Community[] } | null } | null }>`
+const COMMUNITY_FIELDS = 'id name description status viewerIsMember merchantCount alliance { id name }';
+
+const MY_COMMUNITIES = gql<{ viewer: { id: string; customer: { id: string; communities: Community[]; joinableCommunities: Community[] } | null } | null }>`
   query MyCommunities {
-    viewer { id customer { id communities { id name description merchantCount alliance { id name } } } }
+    viewer { id customer { id communities { ${COMMUNITY_FIELDS} } joinableCommunities { ${COMMUNITY_FIELDS} } } }
   }
 `;
 
+// Joining or leaving moves a community between the two lists, even when one of them is empty.
 const context = { additionalTypenames: ['Community'] };
 
 export function MyCommunities() {
@@ -28,29 +33,44 @@ export function MyCommunities() {
     <>
       <h1>{t('customer.communities.title')}</h1>
       <p className="lead">{t('customer.communities.intro')}</p>
-      <section className="card">
-        <Loaded value={data?.viewer?.customer?.communities} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
-          {(communities) =>
-            communities.length ? (
-              <ul className="items">
-                {communities.map((c) => (
-                  <li key={c.id} className="item">
-                    <Link to={`/customer/community?id=${encodeURIComponent(c.id)}`} className="item-title">
-                      {c.name}
-                    </Link>
-                    <p className="meta">
-                      {c.alliance.name} · {t('community.merchantCount', { count: c.merchantCount })}
-                    </p>
-                    {c.description && <p>{c.description}</p>}
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p className="empty">{t('customer.communities.none')}</p>
-            )
-          }
-        </Loaded>
-      </section>
+      <Loaded value={data?.viewer?.customer} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {({ communities, joinableCommunities }) => (
+          <>
+            <section className="card">
+              <CommunityList communities={communities} empty={t('customer.communities.none')} />
+            </section>
+            <section className="card">
+              <h2>{t('customer.communities.joinable')}</h2>
+              <CommunityList communities={joinableCommunities} empty={t('customer.communities.joinable.none')} joinable />
+            </section>
+          </>
+        )}
+      </Loaded>
     </>
+  );
+}
+
+function CommunityList({ communities, empty, joinable = false }: { communities: Community[]; empty: string; joinable?: boolean }) {
+  const { t } = useI18n();
+  if (!communities.length) return <p className="empty">{empty}</p>;
+  return (
+    <ul className="items">
+      {communities.map((c) => (
+        <li key={c.id} className="item">
+          {joinable ? (
+            <p className="item-title">{c.name}</p>
+          ) : (
+            <Link to={`/customer/community?id=${encodeURIComponent(c.id)}`} className="item-title">
+              {c.name}
+            </Link>
+          )}
+          <p className="meta">
+            {c.alliance.name} · {t('community.merchantCount', { count: c.merchantCount })}
+          </p>
+          {c.description && <p>{c.description}</p>}
+          {joinable && <JoinLeave community={c} />}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -5,9 +5,10 @@ import { ConsentPage } from './ConsentPage';
 import { CustomerHome } from './CustomerHome';
 import { MyCommunities } from './MyCommunities';
 import { MyDataPage } from './MyDataPage';
+import { PendingBadge } from './PendingBadge';
 
 export const customerPages: FacePage[] = [
-  { path: '/customer', nav: 'nav.customerHome', allowed: isCustomer, Page: CustomerHome },
+  { path: '/customer', nav: 'nav.customerHome', badge: PendingBadge, allowed: isCustomer, Page: CustomerHome },
   { path: '/customer/communities', nav: 'nav.communities', allowed: isCustomer, Page: MyCommunities },
   { path: '/customer/community', allowed: isCustomer, Page: CommunityPage },
   { path: '/customer/consent', nav: 'nav.consent', allowed: isCustomer, Page: ConsentPage },

@@ -9,7 +9,7 @@ import { ConfirmAction, Field, Form, useAction, useFormValues } from '../../ui/f
 import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
 import * as rules from '../../validate';
 import { isOwner, useViewer } from '../../viewer';
-import { useMyAlliances } from './myAlliances';
+import { useMyMemberships } from './myAlliances';
 
 interface Alliance {
   id: string;
@@ -42,7 +42,7 @@ export const allianceLink = (id: string) => `/merchant/alliance?id=${encodeURICo
 export function AlliancesPage() {
   const { t } = useI18n();
   const owner = isOwner(useViewer());
-  const mine = useMyAlliances();
+  const mine = useMyMemberships();
   const [search, setSearch] = useState('');
   const searchForm = useFormValues({ search: '' }, {});
   return (
@@ -51,17 +51,22 @@ export function AlliancesPage() {
       <p className="lead">{t('alliances.intro')}</p>
       <section className="card">
         <h2>{t('alliances.mine')}</h2>
-        <Loaded value={mine.alliances} error={mine.error} retry={mine.retry}>
-          {(alliances) =>
-            alliances.length ? (
+        <Loaded value={mine.memberships} error={mine.error} retry={mine.retry}>
+          {(memberships) =>
+            memberships.length ? (
               <ul className="items">
-                {alliances.map((a) => (
+                {memberships.map(({ alliance: a, role, status }) => (
                   <li key={a.id} className="item">
-                    <Link to={allianceLink(a.id)} className="item-title">
-                      {a.name}
-                    </Link>
+                    {status === 'APPROVED' ? (
+                      <Link to={allianceLink(a.id)} className="item-title">
+                        {a.name}
+                      </Link>
+                    ) : (
+                      <p className="item-title">{a.name}</p>
+                    )}
                     <p className="meta">
-                      {a.city} · {t(`allianceRole.${a.viewerRole!}`)}
+                      {a.city} · {t(`allianceRole.${role}`)}
+                      {status !== 'APPROVED' && <> · {t(`membershipStatus.${status}`)}</>}
                     </p>
                   </li>
                 ))}

@@ -104,7 +104,6 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
   const organizer = !!mine?.isOrganizer;
   const accepted = mine?.status === 'ACCEPTED';
   const publish = useAction(PUBLISH);
-  const shareUrl = `${location.origin}/merchant/campaign?id=${encodeURIComponent(c.id)}`;
   return (
     <>
       <p className="eyebrow">{c.alliance.name}</p>
@@ -146,13 +145,7 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
             </li>
           ))}
         </ul>
-        {organizer && c.status === 'DRAFT' && (
-          <>
-            <InvitePartners campaign={c} />
-            <p className="hint">{t('campaigns.share')}</p>
-            <code className="share-link">{shareUrl}</code>
-          </>
-        )}
+        {organizer && c.status === 'DRAFT' && <InvitePartners campaign={c} />}
       </section>
       <section className="card">
         <h2>{t('campaigns.offers')}</h2>
@@ -177,7 +170,8 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
   );
 }
 
-function RespondToInvite({ campaignId }: { campaignId: string }) {
+/** Accepting or declining an invitation to a campaign (here and in the campaigns list). */
+export function RespondToInvite({ campaignId }: { campaignId: string }) {
   const { t } = useI18n();
   const accept = useAction(RESPOND);
   const decline = useAction(RESPOND);

@@ -1,26 +1,31 @@
-// Joint campaigns: the ones this merchant's offers are part of, and a new one. The API lists no
-// campaigns per merchant (nor invitations), so a new campaign's page link is shared with the
-// partners it invites, and the list below is found through this merchant's offers.
+// Joint campaigns: invitations waiting for an answer, the campaigns this merchant organises or
+// takes part in, and a new one.
 import { useState } from 'react';
 import { gql, useQuery } from 'urql';
-import { daysFromNow, endOfDay, startOfDay, type CampaignStatus } from '../../domain';
+import { daysFromNow, endOfDay, startOfDay, type CampaignStatus, type ParticipantStatus } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { Loaded } from '../../ui/feedback';
 import { Checkboxes, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
 import * as rules from '../../validate';
+import { useViewer } from '../../viewer';
 import { COMMUNITIES } from './AlliancePage';
-import { useMyAlliances } from './myAlliances';
+import { RespondToInvite } from './CampaignPage';
+import { useMyMemberships } from './myAlliances';
 
 interface CampaignRef {
   id: string;
   title: string;
   status: CampaignStatus;
+  startsAt: string;
+  endsAt: string;
+  alliance: { id: string; name: string };
+  participants: { isOrganizer: boolean; status: ParticipantStatus; merchant: { id: string; name: string } }[];
 }
 
-const CAMPAIGNS_OF_MY_OFFERS = gql<{ viewer: { id: string; merchant: { id: string; offers: { edges: { node: { id: string; campaign: CampaignRef | null } }[] } } | null } | null }>`
-  query CampaignsOfMyOffers {
-    viewer { id merchant { id offers(first: 100) { edges { node { id campaign { id title status } } } } } }
+const MY_CAMPAIGNS = gql<{ viewer: { id: string; merchant: { id: string; campaigns: CampaignRef[] } | null } | null }>`
+  query MyCampaigns {
+    viewer { id merchant { id campaigns { id title status startsAt endsAt alliance { id name } participants { isOrganizer status merchant { id name } } } } }
   }
 `;
 
@@ -42,38 +47,56 @@ const CREATE = gql<{ createCampaign: { id: string } }, { input: CreateCampaignIn
 `;
 
 export const campaignLink = (id: string) => `/merchant/campaign?id=${encodeURIComponent(id)}`;
-const context = { additionalTypenames: ['Campaign', 'Offer'] };
+// An invitation or a new campaign changes the list even while it is empty.
+const context = { additionalTypenames: ['Campaign'] };
 
 export function CampaignsPage() {
   const { t } = useI18n();
-  const [{ data, error }, reexecute] = useQuery({ query: CAMPAIGNS_OF_MY_OFFERS, context });
-  const campaigns = data?.viewer?.merchant?.offers.edges.flatMap((e) => (e.node.campaign ? [e.node.campaign] : []));
-  const unique = campaigns && [...new Map(campaigns.map((c) => [c.id, c])).values()];
+  const me = useViewer().merchant?.id;
+  const [{ data, error }, reexecute] = useQuery({ query: MY_CAMPAIGNS, context });
+  const campaigns = data?.viewer?.merchant?.campaigns;
+  const myStatus = (c: CampaignRef) => c.participants.find((p) => p.merchant.id === me)?.status;
   return (
     <>
       <h1>{t('campaigns.title')}</h1>
       <p className="lead">{t('campaigns.intro')}</p>
-      <section className="card">
-        <h2>{t('campaigns.mine')}</h2>
-        <Loaded value={unique} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
-          {(list) =>
-            list.length ? (
-              <ul className="items">
-                {list.map((c) => (
-                  <li key={c.id} className="item">
-                    <Link to={campaignLink(c.id)} className="item-title">
-                      {c.title}
-                    </Link>
-                    <p className="meta">{t(`campaignStatus.${c.status}`)}</p>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p className="empty">{t('campaigns.none')}</p>
-            )
-          }
-        </Loaded>
-      </section>
+      <Loaded value={campaigns} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(list) => {
+          const invitations = list.filter((c) => myStatus(c) === 'INVITED');
+          const mine = list.filter((c) => myStatus(c) === 'ACCEPTED');
+          return (
+            <>
+              {invitations.length > 0 && (
+                <section className="card">
+                  <h2>{t('campaigns.invitations')}</h2>
+                  <ul className="items">
+                    {invitations.map((c) => (
+                      <li key={c.id} className="item">
+                        <CampaignEntry campaign={c} />
+                        <RespondToInvite campaignId={c.id} />
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              )}
+              <section className="card">
+                <h2>{t('campaigns.mine')}</h2>
+                {mine.length ? (
+                  <ul className="items">
+                    {mine.map((c) => (
+                      <li key={c.id} className="item">
+                        <CampaignEntry campaign={c} />
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <p className="empty">{t('campaigns.none')}</p>
+                )}
+              </section>
+            </>
+          );
+        }}
+      </Loaded>
       <section className="card">
         <h2>{t('campaigns.create')}</h2>
         <CreateCampaign />
@@ -82,9 +105,25 @@ export function CampaignsPage() {
   );
 }
 
+function CampaignEntry({ campaign: c }: { campaign: CampaignRef }) {
+  const { t, date } = useI18n();
+  const organizer = c.participants.find((p) => p.isOrganizer)?.merchant.name;
+  return (
+    <>
+      <Link to={campaignLink(c.id)} className="item-title">
+        {c.title}
+      </Link>
+      <p className="meta">
+        {c.alliance.name} · {t(`campaignStatus.${c.status}`)} · {t('offer.runs', { from: date(c.startsAt), to: date(c.endsAt) })}
+        {organizer && <> · {t('campaigns.organizedBy', { name: organizer })}</>}
+      </p>
+    </>
+  );
+}
+
 function CreateCampaign() {
   const { t } = useI18n();
-  const mine = useMyAlliances();
+  const mine = useMyMemberships();
   const [allianceId, setAllianceId] = useState('');
   return (
     <Loaded value={mine.alliances} error={mine.error} retry={mine.retry}>

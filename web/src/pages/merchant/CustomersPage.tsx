@@ -3,7 +3,7 @@
 // returns them (staff without contact permission see pseudonyms).
 import { useState } from 'react';
 import { gql, useQuery } from 'urql';
-import type { ConsentSource } from '../../domain';
+import { daysFromNow, startOfDay, type ConsentSource } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Loaded } from '../../ui/feedback';
 import { Checkbox, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
@@ -12,7 +12,7 @@ import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
 import { MEMBERS } from './AlliancePage';
 import { InviteQr } from './InviteQr';
-import { useMyAlliances } from './myAlliances';
+import { useMyMemberships } from './myAlliances';
 import { ReferralForm, type ReferralInput } from './ReferralForm';
 
 interface Customer {
@@ -57,6 +57,12 @@ const ADD_CUSTOMER = gql<{ addCustomer: Customer }, { input: AddCustomerInput }>
 const PROPOSE = gql<{ proposeReferral: { id: string; status: string } }, { input: ReferralInput & { customerId: string; toMerchantId: string } }>`
   mutation ProposeReferral($input: ProposeReferralInput!) {
     proposeReferral(input: $input) { id status }
+  }
+`;
+
+const RECORD_PURCHASE = gql<{ recordPurchase: { id: string } }, { customerId: string; amount: number; at?: string }>`
+  mutation RecordPurchase($customerId: ID!, $amount: Int!, $at: DateTime) {
+    recordPurchase(customerId: $customerId, amount: $amount, at: $at) { id }
   }
 `;
 
@@ -155,8 +161,8 @@ function AddCustomer() {
 
 function CustomerEntry({ customer: c }: { customer: Customer }) {
   const { t, date } = useI18n();
-  const [open, setOpen] = useState<'qr' | 'propose' | null>(null);
-  const toggle = (what: 'qr' | 'propose') => setOpen(open === what ? null : what);
+  const [open, setOpen] = useState<'qr' | 'propose' | 'purchase' | null>(null);
+  const toggle = (what: 'qr' | 'propose' | 'purchase') => setOpen(open === what ? null : what);
   const name = c.name ?? c.pseudonym;
   return (
     <article aria-label={name}>
@@ -179,8 +185,12 @@ function CustomerEntry({ customer: c }: { customer: Customer }) {
           <button type="button" className="button" aria-expanded={open === 'propose'} onClick={() => toggle('propose')}>
             {t('referral.propose.open')}
           </button>
+          <button type="button" className="button" aria-expanded={open === 'purchase'} onClick={() => toggle('purchase')}>
+            {t('purchase.open')}
+          </button>
         </div>
       )}
+      {open === 'purchase' && <RecordPurchase customerId={c.id} />}
       {open === 'qr' && c.inviteUrl && <InviteQr url={c.inviteUrl} code={c.inviteCode} name={name} />}
       {open === 'propose' && <Propose customerId={c.id} />}
     </article>
@@ -189,7 +199,7 @@ function CustomerEntry({ customer: c }: { customer: Customer }) {
 
 function Propose({ customerId }: { customerId: string }) {
   const { t } = useI18n();
-  const mine = useMyAlliances();
+  const mine = useMyMemberships();
   const [allianceId, setAllianceId] = useState('');
   return (
     <Loaded value={mine.alliances} error={mine.error} retry={mine.retry}>
@@ -224,5 +234,27 @@ function ProposeIn({ allianceId, customerId }: { allianceId: string; customerId:
         />
       )}
     </Loaded>
+  );
+}
+
+/** A sale to this customer, for the RFM segments: typed in yuan, sent in fen; today means now. */
+function RecordPurchase({ customerId }: { customerId: string }) {
+  const { t } = useI18n();
+  const today = daysFromNow(0);
+  const form = useFormValues({ amount: '', date: today }, { amount: rules.yuan(0.01, 1_000_000), date: rules.date });
+  const action = useAction(RECORD_PURCHASE);
+  const future = form.values.date > today;
+  const submit = async () => {
+    if (!form.validate() || future) return;
+    const { amount, date } = form.values;
+    if (await action.run({ customerId, amount: rules.toFen(amount), ...(date === today ? {} : { at: startOfDay(date) }) })) form.reset();
+  };
+  return (
+    <div className="subform">
+      <Form action={action} onSubmit={() => void submit()} submitLabel={t('purchase.submit')} pendingLabel={t('saving')} success={() => t('purchase.done')}>
+        <Field label={t('purchase.amount')} type="text" inputMode="decimal" {...form.field('amount')} />
+        <Field label={t('purchase.date')} type="date" max={today} {...form.field('date')} problem={form.field('date').problem ?? (future ? rules.futureProblem : undefined)} />
+      </Form>
+    </div>
   );
 }

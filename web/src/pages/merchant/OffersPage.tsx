@@ -1,9 +1,11 @@
-// The merchant's own offers, each opening its page (edit, withdraw, interests). New offers are
-// posted from a community's page, where the merchant sees the feed they join.
-import { gql } from 'urql';
+// The communities this merchant is in, each opening its feed where new offers are posted (the
+// merchant sees what they join), and the merchant's own offers, each opening its page (edit,
+// withdraw, interests).
+import { gql, useQuery } from 'urql';
 import type { OfferStatus } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
+import { Loaded } from '../../ui/feedback';
 import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
 
 interface MyOffer {
@@ -22,6 +24,22 @@ export const MY_OFFERS = gql<{ viewer: { id: string; merchant: { id: string; off
   }
 `;
 
+interface JoinedCommunity {
+  id: string;
+  name: string;
+  merchantCount: number;
+  customerCount: number;
+  alliance: { id: string; name: string };
+}
+
+const MY_COMMUNITIES = gql<{ viewer: { id: string; merchant: { id: string; joinedCommunities: JoinedCommunity[] } | null } | null }>`
+  query MyJoinedCommunities {
+    viewer { id merchant { id joinedCommunities { id name merchantCount customerCount alliance { id name } } } }
+  }
+`;
+
+const communitiesContext = { additionalTypenames: ['Community'] };
+
 export const offersContext = { additionalTypenames: ['Offer'] };
 
 export const offerLink = (id: string) => `/merchant/offer?id=${encodeURIComponent(id)}`;
@@ -32,7 +50,9 @@ export function OffersPage() {
     <>
       <h1>{t('offers.title')}</h1>
       <p className="lead">{t('offers.intro')}</p>
+      <MyCommunities />
       <section className="card">
+        <h2>{t('offers.mine')}</h2>
         <Paged query={MY_OFFERS} context={offersContext} connection={(d) => d.viewer?.merchant?.offers} keyOf={(o) => o.id} empty={t('offers.none')}>
           {(o) => (
             <>
@@ -49,5 +69,35 @@ export function OffersPage() {
         </Paged>
       </section>
     </>
+  );
+}
+
+function MyCommunities() {
+  const { t } = useI18n();
+  const [{ data, error }, reexecute] = useQuery({ query: MY_COMMUNITIES, context: communitiesContext });
+  return (
+    <section className="card">
+      <h2>{t('offers.communities')}</h2>
+      <Loaded value={data?.viewer?.merchant?.joinedCommunities} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(communities) =>
+          communities.length ? (
+            <ul className="items">
+              {communities.map((c) => (
+                <li key={c.id} className="item">
+                  <Link to={`/merchant/community?id=${encodeURIComponent(c.id)}`} className="item-title">
+                    {c.name}
+                  </Link>
+                  <p className="meta">
+                    {c.alliance.name} · {t('community.counts', { merchants: c.merchantCount, customers: c.customerCount })}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="empty">{t('offers.communities.none')}</p>
+          )
+        }
+      </Loaded>
+    </section>
   );
 }

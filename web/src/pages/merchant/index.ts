@@ -7,6 +7,7 @@ import { AlliancesPage } from './AlliancesPage';
 import { CampaignPage } from './CampaignPage';
 import { CampaignsPage } from './CampaignsPage';
 import { CustomersPage } from './CustomersPage';
+import { InsightsPage } from './InsightsPage';
 import { MerchantHome } from './MerchantHome';
 import { OfferPage } from './OfferPage';
 import { OffersPage } from './OffersPage';
@@ -25,6 +26,7 @@ export const merchantPages: FacePage[] = [
   { path: '/merchant/campaign', allowed: isMerchant, Page: CampaignPage },
   { path: '/merchant/customers', nav: 'nav.customers', allowed: isMerchant, Page: CustomersPage },
   { path: '/merchant/referrals', nav: 'nav.referrals', allowed: isMerchant, Page: ReferralsPage },
+  { path: '/merchant/insights', nav: 'nav.insights', allowed: isMerchant, Page: InsightsPage },
   { path: '/merchant/access-log', nav: 'nav.accessLog', allowed: isMerchant, Page: AccessLogPage },
   { path: '/merchant/staff', nav: 'nav.staff', allowed: isOwner, Page: StaffPage },
   { path: '/merchant/privacy', nav: 'nav.privacy', allowed: isOwner, Page: PrivacyNoticePage },

@@ -1,28 +1,28 @@
-// The alliances this merchant belongs to. The API has no such list (adminOf holds only those it
-// administers), so this reads the public directory's first 100 entries and keeps those where the
-// merchant has a role: enough for a city's alliances, and one place to change once the API has one.
+// This merchant's alliance memberships (applications included), and the alliances it belongs to.
 import { gql, useQuery } from 'urql';
-import type { AllianceRole } from '../../domain';
+import type { AllianceRole, MembershipStatus } from '../../domain';
 
-export interface MyAlliance {
-  id: string;
-  name: string;
-  city: string;
-  viewerRole: AllianceRole | null;
+export interface Membership {
+  role: AllianceRole;
+  status: MembershipStatus;
+  alliance: { id: string; name: string; city: string };
 }
 
-const DIRECTORY = gql<{ alliances: { edges: { node: MyAlliance }[] } }>`
-  query MyAlliances {
-    alliances(first: 100) { edges { node { id name city viewerRole } } }
+const MEMBERSHIPS = gql<{ viewer: { id: string; merchant: { id: string; allianceMemberships: Membership[] } | null } | null }>`
+  query MyAllianceMemberships {
+    viewer { id merchant { id allianceMemberships { role status alliance { id name city } } } }
   }
 `;
 
 const context = { additionalTypenames: ['Alliance', 'AllianceMember'] };
 
-export function useMyAlliances() {
-  const [{ data, error }, reexecute] = useQuery({ query: DIRECTORY, context });
+export function useMyMemberships() {
+  const [{ data, error }, reexecute] = useQuery({ query: MEMBERSHIPS, context });
+  const memberships = data?.viewer?.merchant?.allianceMemberships;
   return {
-    alliances: data?.alliances.edges.map((e) => e.node).filter((a) => a.viewerRole) ?? undefined,
+    memberships,
+    /** The alliances this merchant is an approved member of: where it may campaign and refer. */
+    alliances: memberships?.filter((m) => m.status === 'APPROVED').map((m) => m.alliance),
     error,
     retry: () => reexecute({ requestPolicy: 'network-only' }),
   };

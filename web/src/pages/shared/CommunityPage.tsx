@@ -1,7 +1,6 @@
 // A community (/customer/community?id=…, /merchant/community?id=…): what it is, joining and
 // leaving, and its feed. Customers show interest in offers; member merchants post into it and
-// share the community's link with their customers (the API has no list of communities a
-// customer could join, so a link is how a customer finds one).
+// share the community's link with their customers.
 import { gql, useQuery } from 'urql';
 import { useI18n } from '../../i18n';
 import { useLocation } from '../../router';
