@@ -12,6 +12,7 @@ import { closeDb } from '../../db/client.js';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createDeps } from '../../server/deps.js';
+import { startJobs } from '../../server/jobs/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const web = join(root, 'web');
@@ -68,17 +69,21 @@ export interface RunningPlatform {
   close(): Promise<void>;
 }
 
-/** The real server, in this process, on a temporary database and a free port. */
+/** The real server, in this process, on a temporary database and a free port, with its background jobs (live updates come from the notification worker). */
 export async function startPlatform(env: Record<string, string> = {}): Promise<RunningPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'arp-e2e-'));
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'e2e.db'), PORT: '0', ...env });
   const deps = await createDeps(config);
   const server = createServer(createApp(deps));
+  const jobs = startJobs(deps);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     async close() {
+      await jobs.stop();
+      // Open live streams end, so the server can close.
+      deps.pubsub.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       closeDb(deps.db);
@@ -125,6 +130,13 @@ export const readStorage = async <T>(page: Page, key: string): Promise<T | null>
 
 export const writeStorage = (page: Page, key: string, value: unknown) =>
   page.evaluate(`localStorage.setItem(${JSON.stringify(key)}, ${JSON.stringify(JSON.stringify(value))})`);
+
+/** Opens a tab of the face's navigation by its label; a badge beside it (a count) may follow the label. */
+export const nav = (page: Page, label: string) =>
+  page
+    .getByRole('navigation')
+    .getByRole('link', { name: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`) })
+    .click();
 
 /** Whether the page is wider than the screen (a horizontal scrollbar on a phone). */
 export const scrollsSideways = async (page: Page) =>

@@ -59,7 +59,7 @@ describe('a merchant runs the console', () => {
     expect(await page.getByRole('heading', { name: '舒适沙发馆' }).isVisible()).toBe(true);
     expect(await page.getByText(`你好，${owner.name}`).isVisible()).toBe(true);
     expect(await page.getByText('尚未发布隐私政策').isVisible()).toBe(true);
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['店铺', '联盟', '优惠', '联合活动', '客户', '推荐', '访问记录', '员工', '隐私政策']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['店铺', '联盟', '优惠', '联合活动', '客户', '推荐', '洞察', '访问记录', '员工', '隐私政策']);
     await screenshot(page, 'merchant-console-zh');
   });
 
@@ -68,7 +68,7 @@ describe('a merchant runs the console', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Merchant console' }).waitFor();
     expect(await page.getByText(`Hello, ${owner.name}`).isVisible()).toBe(true);
-    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Business', 'Alliances', 'Offers', 'Campaigns', 'Customers', 'Referrals', 'Access log', 'Staff', 'Privacy notice']);
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Business', 'Alliances', 'Offers', 'Campaigns', 'Customers', 'Referrals', 'Insights', 'Access log', 'Staff', 'Privacy notice']);
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
 
     await page.reload();

@@ -3,7 +3,7 @@
 // part of its referral request, then revokes; an admin hides a reported offer.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETUP_TIMEOUT, ensureWebBuilt, launchChromium, screenshot, scrollsSideways, startPlatform, type RunningPlatform } from './harness.js';
+import { SETUP_TIMEOUT, ensureWebBuilt, launchChromium, nav, screenshot, scrollsSideways, startPlatform, type RunningPlatform } from './harness.js';
 
 let platform: RunningPlatform;
 let browser: Browser;
@@ -61,8 +61,6 @@ async function signUp(page: Page, shop: typeof sofa) {
   await page.getByRole('button', { name: '注册并进入控制台' }).click();
   await page.getByRole('heading', { name: '商户控制台' }).waitFor();
 }
-
-const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
 
 describe('the referral story', { timeout: 90_000 }, () => {
   it('a merchant signs up, founds an alliance and creates a community as its admin', async () => {
