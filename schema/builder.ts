@@ -48,6 +48,8 @@ export const builder = new SchemaBuilder<PothosTypes>({
   scopeAuth: {
     // Type-level scopes also guard node(id) lookups, which bypass root resolvers.
     runScopesOnType: true,
+    // Subscriptions are authorized when they start, not only when each event resolves.
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
       public: true,
       authenticated: !!ctx.viewer,

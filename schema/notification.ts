@@ -2,25 +2,11 @@
 // A customer's inbox is their account's; a merchant's is shared by its owner and staff.
 import { z } from 'zod';
 import { markNotificationsRead } from '../db/commands/outbox.js';
-import { unreadCount, type Recipient } from '../db/queries/notifications.js';
+import { unreadCount } from '../db/queries/notifications.js';
 import { REFERRAL_EVENT_KINDS } from '../db/tables/index.js';
-import type { Viewer } from '../server/context.js';
 import { builder } from './builder.js';
-import { NOTHING, type Where } from './policies/access.js';
+import { canSeeNotification, inboxWhere, recipientOf } from './policies/notifications.js';
 import { localId } from './policies/globalId.js';
-
-const recipientOf = (v: Viewer | null): Recipient | null =>
-  v?.kind === 'CUSTOMER' ? { accountId: v.accountId } : v?.merchantId ? { merchantId: v.merchantId } : null;
-
-/** Who may see a notification: its recipient. The predicate and the matching list filter. */
-const canSeeNotification = (v: Viewer | null, n: { accountId: string | null; merchantId: string | null }) => {
-  const r = recipientOf(v);
-  return !!r && ('accountId' in r ? n.accountId === r.accountId : n.merchantId === r.merchantId);
-};
-const inboxWhere = (v: Viewer | null): Where<'notifications'> => {
-  const r = recipientOf(v);
-  return r ? { channel: 'IN_APP', ...r } : NOTHING;
-};
 
 const NotificationKindEnum = builder.enumType('NotificationKind', {
   values: REFERRAL_EVENT_KINDS,

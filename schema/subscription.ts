@@ -3,7 +3,7 @@
 // notification worker (server/notify) through the pub/sub in AppDeps.
 import type { DispatchedEvent } from '../db/commands/outbox.js';
 import { loadViewerRow } from '../db/queries/accounts.js';
-import { forbidden, unauthenticated } from '../db/errors.js';
+import { forbidden } from '../db/errors.js';
 import { topicOf } from '../server/notify/pubsub.js';
 import { adoptViewer, type Context } from '../server/context.js';
 import { builder } from './builder.js';
@@ -36,12 +36,10 @@ builder.subscriptionField('referralUpdated', (t) =>
   t.drizzleField({
     type: ReferralRequestRef,
     description: "The viewer's referral requests as they are created or change state (customers and both merchants).",
+    // Checked when the stream starts (the builder's authorizeOnSubscribe) and again per event.
     authScopes: { authenticated: true },
-    // authScopes guard resolve; scope-auth runs them on subscribe only with its
-    // authorizeOnSubscribe option (not set in schema/builder.ts), so subscribe checks for itself.
     subscribe: (_root, _args, ctx) => {
-      if (!ctx.viewer) throw unauthenticated();
-      const topic = topicOf(ctx.viewer);
+      const topic = topicOf(ctx.viewer!);
       if (!topic) throw forbidden();
       return visibleTo(ctx, ctx.deps.pubsub.subscribe(topic));
     },

@@ -12,6 +12,8 @@ import {
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
+  type ExecutionArgs,
+  type ExecutionResult,
   type OperationDefinitionNode,
   type SelectionSetNode,
   isCompositeType,
@@ -73,18 +75,21 @@ export function operationCost(
 const limitError = () => new GraphQLError('This request asks for too much at once. Ask for fewer items or fewer fields.', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 
 function costLimit(maxCost: number): Plugin {
+  // Queries and mutations are checked before execution, subscriptions before the stream starts.
+  const check = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution: (r: ExecutionResult) => void }) => {
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    let operation: OperationDefinitionNode | undefined;
+    for (const definition of args.document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+      if (definition.kind === Kind.OPERATION_DEFINITION && (!args.operationName || definition.name?.value === args.operationName)) operation ??= definition;
+    }
+    if (!operation) return;
+    const cost = operationCost(args.schema, operation, fragments, (args.variableValues ?? {}) as Record<string, unknown>);
+    if (cost > maxCost) setResultAndStopExecution({ errors: [limitError()] });
+  };
   return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const fragments: Record<string, FragmentDefinitionNode> = {};
-      let operation: OperationDefinitionNode | undefined;
-      for (const definition of args.document.definitions) {
-        if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-        if (definition.kind === Kind.OPERATION_DEFINITION && (!args.operationName || definition.name?.value === args.operationName)) operation ??= definition;
-      }
-      if (!operation) return;
-      const cost = operationCost(args.schema, operation, fragments, (args.variableValues ?? {}) as Record<string, unknown>);
-      if (cost > maxCost) setResultAndStopExecution({ errors: [limitError()] });
-    },
+    onExecute: (payload) => check(payload as never),
+    onSubscribe: (payload) => check(payload as never),
   };
 }
 

@@ -1,6 +1,6 @@
 // Customers of an originating merchant: adding them, invites, and claiming a customer account.
 import { createHash, randomInt } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { AppError, conflict, notFound, unauthenticated } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
@@ -128,4 +128,11 @@ export function claimInvite(db: Db, target: ClaimTarget, passwordHash: string, t
     const sessionId = openSession(tx, accountId, token);
     return { accountId, sessionId, tokenVersion };
   });
+}
+
+/** Clean-up job: an unused invite past its expiry can never be claimed, so its sealed code goes. Idempotent. */
+export function deleteExpiredInvites(db: Db, now = new Date()): number {
+  return inTransaction(db, (tx) =>
+    tx.delete(customerInvites).where(and(isNull(customerInvites.usedAt), lte(customerInvites.expiresAt, now.toISOString()))).run().changes,
+  );
 }

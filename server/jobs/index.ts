@@ -1,14 +1,14 @@
 // Every background job of the server process, started and stopped together.
 import type { AppDeps } from '../context.js';
 import { startExpirySweep, type Job } from './expiry.js';
-import { startInviteCleanup } from './invites.js';
+import { startCleanup } from './cleanup.js';
 import { startNotificationWorker } from './notifications.js';
 
 export function startJobs(deps: AppDeps): Job {
   const jobs = [
     startExpirySweep(deps.db, deps.logger),
     startNotificationWorker(deps.notifier, deps.logger, deps.config.NOTIFY_POLL_MS),
-    startInviteCleanup(deps.db, deps.logger),
+    startCleanup(deps.db, deps.logger),
   ];
   return { stop: () => Promise.all(jobs.map((j) => j.stop())).then(() => undefined) };
 }

@@ -9,7 +9,7 @@ import { announceEndedGrants, enqueueReferralEvent } from '../../db/commands/out
 import { expirePendingReferrals } from '../../db/commands/referrals.js';
 import { customerInvites, notifications, referralEvents } from '../../db/tables/index.js';
 import { inTransaction } from '../../db/tx.js';
-import { deleteExpiredInvites } from '../../server/jobs/invites.js';
+import { deleteExpiredInvites } from '../../db/commands/customers.js';
 import { retryDelay } from '../../server/notify/worker.js';
 import { codeOf, createTestPlatform } from '../fixtures.js';
 import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';

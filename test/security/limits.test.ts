@@ -116,3 +116,17 @@ describe('in production', () => {
     expect(graphiql.text).not.toMatch(/graphiql/i);
   });
 });
+
+describe('subscriptions', () => {
+  it('a subscription over the cost limit is refused before the stream starts', async () => {
+    const strict = await createTestPlatform({ GRAPHQL_MAX_COST: '50' });
+    const merchant = await signUpMerchant(strict);
+    const res = await request(strict.app)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('accept', 'application/graphql-response+json')
+      .set('authorization', `Bearer ${merchant.accessToken}`)
+      .send({ query: `subscription { referralUpdated { offer { interests(first: 100) { edges { node { note } } } } } }` });
+    expect(res.text).toMatch(/asks for too much/);
+  });
+});
