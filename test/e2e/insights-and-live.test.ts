@@ -1,8 +1,9 @@
 // Insights and live updates in real browsers. The alliance, its shops and a customer are set up
 // through the API (the referral story test walks those screens); then a merchant records purchases
 // and reads its RFM segments, the admin reads the alliance's insights with a small group withheld,
-// a customer's badge and request change live as a shop sends and withdraws a request, and the
-// customer joins a community from the list of those they could join.
+// a customer's badge and request change live as a shop sends and withdraws a request, the
+// customer joins a community from the list of those they could join, and the second shop runs a
+// joint campaign with the first (create, invite, accept from the invitations list, publish).
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_TIMEOUT, ensureWebBuilt, gql, launchChromium, nav, screenshot, scrollsSideways, startPlatform, type RunningPlatform } from './harness.js';
@@ -87,6 +88,7 @@ async function signInMerchant(shop: typeof sofa): Promise<Page> {
 }
 
 let sofaPage: Page;
+let curtainsPage: Page;
 let phone: Page;
 
 beforeAll(async () => {
@@ -169,7 +171,8 @@ describe('insights and live updates', { timeout: 90_000 }, () => {
     expect(await scrollsSideways(phone)).toBe(false);
     await screenshot(phone, 'customer-live-badge-phone');
 
-    const shop = await signInMerchant(curtains);
+    curtainsPage = await signInMerchant(curtains);
+    const shop = curtainsPage;
     await nav(shop, '推荐');
     const sent = shop.getByRole('listitem').filter({ hasText: '上门测量窗户尺寸并报价' });
     await sent.getByRole('button', { name: '撤销请求' }).click();
@@ -193,5 +196,48 @@ describe('insights and live updates', { timeout: 90_000 }, () => {
     await phone.getByRole('link', { name: joinable }).waitFor();
     await phone.getByText('暂时没有其他可以加入的社群。').waitFor();
     expect(await scrollsSideways(phone)).toBe(false);
+  });
+});
+
+describe('a joint campaign', { timeout: 90_000 }, () => {
+  const campaign = '新房季窗帘沙发联合优惠';
+
+  it('one shop creates it and invites a partner, who accepts from its invitations list', async () => {
+    const page = curtainsPage;
+    await nav(page, '联合活动');
+    await page.getByText('还没有活动。').waitFor();
+    await page.getByLabel('活动名称').fill(campaign);
+    await page.getByRole('checkbox', { name: joined }).check();
+    await page.getByLabel('预算（元）').fill('2000');
+    await page.getByLabel('预期响应人数').fill('30');
+    await page.getByRole('button', { name: '创建活动' }).click();
+    await page.getByRole('heading', { name: campaign }).waitFor();
+    await page.getByRole('checkbox', { name: `${sofa.merchantName} · ${sofa.category}` }).check();
+    await page.getByRole('button', { name: '邀请伙伴' }).click();
+    await page.getByRole('status').getByText('已发出邀请。').waitFor();
+    await page.getByRole('listitem').filter({ hasText: sofa.merchantName }).getByText('已邀请').waitFor();
+
+    await nav(sofaPage, '联合活动');
+    const invitation = sofaPage.getByRole('listitem').filter({ hasText: campaign });
+    await invitation.getByText(`发起方：${curtains.merchantName}`).waitFor();
+    await screenshot(sofaPage, 'merchant-campaign-invitation');
+    await invitation.getByRole('button', { name: '接受邀请' }).click();
+    await sofaPage.getByRole('heading', { name: '待回复的邀请' }).waitFor({ state: 'detached' });
+    await sofaPage.getByRole('link', { name: campaign }).waitFor();
+  });
+
+  it('the organiser adds its offer and publishes the campaign to its communities', async () => {
+    const page = curtainsPage;
+    await page.reload();
+    await page.getByRole('listitem').filter({ hasText: sofa.merchantName }).getByText('已加入').waitFor();
+    await page.getByRole('button', { name: '发布到所有社群' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('选择我的优惠').selectOption({ label: curtainOffer });
+    await page.getByRole('button', { name: '加入活动' }).click();
+    await page.getByRole('status').getByText('优惠已加入活动。').waitFor();
+    await page.getByRole('button', { name: '发布到所有社群' }).click();
+    await page.getByRole('status').getByText('活动已发布。').waitFor();
+    await page.getByText('已发布', { exact: true }).first().waitFor();
+    await screenshot(page, 'merchant-campaign-published');
   });
 });

@@ -6,7 +6,7 @@ import type { CampaignStatus, OfferStatus, ParticipantStatus } from '../../domai
 import { useI18n } from '../../i18n';
 import { useLocation } from '../../router';
 import { Found, Loaded, Notice } from '../../ui/feedback';
-import { ActionButton, Checkboxes, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
+import { ActionButton, ActionOutcome, Checkboxes, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
 import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
 import { MEMBERS } from './AlliancePage';
@@ -122,7 +122,7 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
           <dt>{t('campaigns.field.communities')}</dt>
           <dd>{c.communities.map((x) => x.name).join('、')}</dd>
         </dl>
-        {organizer && c.status === 'DRAFT' && (
+        {organizer && c.status === 'DRAFT' ? (
           <ActionButton
             kind="primary"
             action={publish}
@@ -131,6 +131,9 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
             onClick={() => void publish.run({ campaignId: c.id })}
             success={() => t('campaigns.published')}
           />
+        ) : (
+          // The button goes once the campaign is out; the confirmation stays.
+          <ActionOutcome outcome={publish.outcome} success={() => t('campaigns.published')} />
         )}
         {mine?.status === 'INVITED' && <RespondToInvite campaignId={c.id} />}
       </section>
@@ -192,7 +195,8 @@ function InvitePartners({ campaign }: { campaign: Campaign }) {
   const [chosen, setChosen] = useState<string[]>([]);
   const [tried, setTried] = useState(false);
   const action = useAction(INVITE);
-  if (!candidates.length) return null;
+  // Once everyone is invited the form goes, but what the last invitation came to stays.
+  if (!candidates.length) return <ActionOutcome outcome={action.outcome} success={() => t('campaigns.invited.done')} />;
   const submit = async () => {
     setTried(true);
     if (chosen.length && (await action.run({ campaignId: campaign.id, merchantIds: chosen }))) setChosen([]);
@@ -217,7 +221,8 @@ function AddOffer({ campaign }: { campaign: Campaign }) {
   const offers = data?.viewer?.merchant?.offers.edges.map((e) => e.node).filter((o) => !inCampaign.has(o.id) && (o.status === 'PUBLISHED' || o.status === 'DRAFT')) ?? [];
   const [offerId, setOfferId] = useState('');
   const action = useAction(ADD_OFFER);
-  if (!offers.length) return <p className="hint">{t('campaigns.addOffer.none')}</p>;
+  // After the last one went in, say so rather than that there is none.
+  if (!offers.length) return action.outcome ? <ActionOutcome outcome={action.outcome} success={() => t('campaigns.addOffer.done')} /> : <p className="hint">{t('campaigns.addOffer.none')}</p>;
   const chosen = offerId || offers[0]!.id;
   return (
     <Form action={action} onSubmit={() => void action.run({ campaignId: campaign.id, offerId: chosen })} submitLabel={t('campaigns.addOffer')} pendingLabel={t('saving')} success={() => t('campaigns.addOffer.done')} wording={{ CONFLICT: 'campaigns.addOffer.conflict' }}>
