@@ -2,8 +2,9 @@
 // and the raw baselines, drives them with autocannon on loopback and reports medians of rounds
 // as ratios against the raw express + SQL route measured in the same run.
 // Usage: tsx bench/run.ts [--smoke] [--sizes=small,medium,large] [--duration=10] [--warmup=3]
-//        [--rounds=3] [--connections=10] [--only=feed,viewer] [--profile]
-// --profile writes a CPU profile of each server process into the temporary directory.
+//        [--rounds=3] [--connections=10] [--only=feed,viewer] [--profile] [--node-flags="--max-old-space-size=160"]
+// --profile writes a CPU profile of each server process into the temporary directory;
+// --node-flags passes flags to the server's node (to weigh deployment settings).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,10 +32,14 @@ interface Settings {
   /** Scenario names to run (the raw route always runs: it is every ratio's baseline). */
   only: string[] | null;
   profile: boolean;
+  nodeFlags: string[];
 }
 
 function parseArgs(argv: string[]): Settings {
-  const flags = new Map(argv.map((a) => a.replace(/^--/, '').split('=') as [string, string | undefined]));
+  const flags = new Map(argv.map((a) => {
+    const [name, ...value] = a.replace(/^--/, '').split('=');
+    return [name!, value.length ? value.join('=') : undefined] as const;
+  }));
   const smoke = flags.has('smoke');
   const num = (name: string, fallback: number) => (flags.get(name) ? Number(flags.get(name)) : fallback);
   const sizes = (flags.get('sizes')?.split(',') ?? (smoke ? ['small'] : Object.keys(SIZES))) as Size[];
@@ -47,6 +52,7 @@ function parseArgs(argv: string[]): Settings {
     connections: num('connections', 10),
     only: flags.get('only')?.split(',') ?? null,
     profile: flags.has('profile'),
+    nodeFlags: flags.get('node-flags')?.split(' ').filter(Boolean) ?? [],
   };
 }
 
@@ -116,13 +122,15 @@ async function stopChild(child: ChildProcess) {
   await exited;
 }
 
+/** A memory figure of a process from /proc (VmRSS now, VmHWM the peak so far), in MB. */
+const statusMb = (pid: number, field: 'VmHWM' | 'VmRSS') => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
 /** Peak resident memory of a process while a callback runs (sampled), in MB. */
 async function sampleRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
   let peak = 0;
   const sample = () => {
     try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-      peak = Math.max(peak, kb);
+      peak = Math.max(peak, statusMb(pid, 'VmRSS'));
     } catch {
       // The process is gone: keep what was sampled.
     }
@@ -131,13 +139,11 @@ async function sampleRss<T>(pid: number, work: () => Promise<T>): Promise<{ resu
   try {
     const result = await work();
     sample();
-    return { result, peakMb: peak / 1024 };
+    return { result, peakMb: peak };
   } finally {
     clearInterval(timer);
   }
 }
-
-const vmHwmMb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -157,6 +163,8 @@ interface SizeRun {
   counts: Record<string, number>;
   seedSeconds: number;
   sqlPerFeedRequest: number;
+  /** Resident memory of the server once it answers, before any load. */
+  serverStartRssMb: number;
   serverPeakRssMb: number;
   scenarios: ScenarioResult[];
 }
@@ -336,7 +344,7 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
     // One file per thread (the main one is the largest), kept after the run.
     const profileDir = settings.profile ? mkdtempSync(join(tmpdir(), `arp-bench-profile-${size}-`)) : '';
     const profileFlags = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const server = startChild(['server/main.ts'], env, profileFlags);
+    const server = startChild(['server/main.ts'], env, [...settings.nodeFlags, ...profileFlags]);
     const raw = startChild(['bench/raw-server.ts', env.DATABASE_PATH!, String(rawPort), String(helloPort)], {});
     try {
       const urls: Urls = {
@@ -347,6 +355,7 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
       await waitFor(`http://127.0.0.1:${port}/healthz`, server);
       await waitFor(urls.rawFeed, raw);
       await waitFor(urls.hello, raw);
+      const serverStartRssMb = statusMb(server.pid!, 'VmRSS');
 
       const list = scenarios(fixture, tokens, full, withHello).filter((s) => !settings.only || s.name === 'raw-feed' || settings.only.includes(s.name));
       const rounds = new Map<string, Measured[]>(list.map((s) => [s.name, []]));
@@ -386,7 +395,7 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
       });
       const rawRps = summarised.find((s) => s.name === 'raw-feed')!.rps;
       for (const s of summarised) s.ratioToRaw = s.rps / rawRps;
-      return { size, counts: fixture.counts, seedSeconds, sqlPerFeedRequest, serverPeakRssMb: vmHwmMb(server.pid!), scenarios: summarised };
+      return { size, counts: fixture.counts, seedSeconds, sqlPerFeedRequest, serverStartRssMb, serverPeakRssMb: statusMb(server.pid!, 'VmHWM'), scenarios: summarised };
     } finally {
       await Promise.all([stopChild(server), stopChild(raw)]);
       if (settings.profile) console.log(`[${size}] server CPU profiles in ${profileDir}`);
@@ -427,7 +436,7 @@ function targets(runs: SizeRun[]): Target[] {
 
 function printTable(runs: SizeRun[], checks: Target[]) {
   for (const run of runs) {
-    console.log(`\n${run.size}: seeded in ${run.seedSeconds.toFixed(1)} s, ${run.sqlPerFeedRequest} SQL statements per feed request, server peak RSS ${run.serverPeakRssMb.toFixed(0)} MB`);
+    console.log(`\n${run.size}: seeded in ${run.seedSeconds.toFixed(1)} s, ${run.sqlPerFeedRequest} SQL statements per feed request, server RSS ${run.serverStartRssMb.toFixed(0)} MB at start, ${run.serverPeakRssMb.toFixed(0)} MB peak`);
     console.log(`${'scenario'.padEnd(12)} ${'req/s'.padStart(8)} ${'x raw'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'RSS MB'.padStart(7)} ${'errors'.padStart(7)}`);
     for (const s of run.scenarios) {
       console.log(

@@ -305,6 +305,7 @@ export function seedBench(db: Db, vault: Vault, size: Size, seed = 20261122): Be
   });
   // Interleave the pool so consecutive pairs hit different customers and requesters.
   writePool.sort((a, b) => (a.interestId < b.interestId ? -1 : 1));
-  db.$client.pragma('optimize');
+  // Fresh statistics for the planner, as a long-running database would have.
+  db.$client.exec('pragma optimize');
   return { ...fixture!, counts: ins.counts, writePool };
 }
