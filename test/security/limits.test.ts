@@ -89,6 +89,33 @@ describe('HTTP', () => {
     expect(res.status).toBeLessThan(500);
   });
 
+  it('the web app is served with a strict Content-Security-Policy', async () => {
+    const { webContentSecurityPolicy } = await import('../../server/http-guards.js');
+    const express = (await import('express')).default;
+    const app = express().use(webContentSecurityPolicy()).get('/', (_req, res) => res.send('<!doctype html>'));
+    const csp = (await request(app).get('/')).headers['content-security-policy'];
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+  });
+
+  it('an execution running past the time cap is answered with an error', async () => {
+    const { graphqlLimits } = await import('../../server/graphql-limits.js');
+    const { createYoga, createSchema } = await import('graphql-yoga');
+    const slowSchema = createSchema({
+      typeDefs: 'type Query { slow: String }',
+      resolvers: { Query: { slow: () => new Promise((r) => setTimeout(() => r('late'), 2_000)) } },
+    });
+    const yoga = createYoga({ schema: slowSchema, plugins: graphqlLimits({ ...p.deps.config, GRAPHQL_EXECUTION_TIMEOUT_MS: 100 }), logging: false });
+    const started = Date.now();
+    const res = await yoga.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ slow }' }) });
+    const body = await res.json();
+    expect(body.errors[0].message).toMatch(/took too long/);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
   it('security headers are set', async () => {
     const res = await request(p.app).get('/healthz');
     expect(res.headers['x-content-type-options']).toBe('nosniff');

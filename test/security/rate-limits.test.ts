@@ -56,3 +56,19 @@ describe('invite claims', () => {
     expect(codes).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'RATE_LIMITED']);
   });
 });
+
+describe('referral requests', () => {
+  it('a merchant sending more referral requests in a day than allowed is RATE_LIMITED', async () => {
+    const { createCast, addCustomer } = await import('../story.js');
+    const p = await createTestPlatform({ REFERRAL_REQUESTS_PER_DAY: '2' });
+    const cast = await createCast(p);
+    const PROPOSE = `mutation($i: ProposeReferralInput!) { proposeReferral(input: $i) { id } }`;
+    const codes = [];
+    for (let i = 0; i < 3; i++) {
+      const c = await addCustomer(p, cast.sofa, { name: `客户${i}` });
+      const r = await p.gql(PROPOSE, { i: { customerId: c.id, toMerchantId: cast.light.merchantId, purpose: '介绍', fields: ['PHONE'], retentionDays: 7 } }, cast.sofa.accessToken);
+      codes.push(codeOf(r) ?? 'OK');
+    }
+    expect(codes).toEqual(['OK', 'OK', 'RATE_LIMITED']);
+  }, 60_000);
+});
