@@ -308,3 +308,24 @@ export function Checkbox({ label, hint, checked, onChange }: { label: string; hi
     </div>
   );
 }
+
+/** A search box that reports the trimmed term when submitted (lists search on submit, not per keystroke). */
+export function SearchForm({ label, onSearch }: { label: string; onSearch: (term: string) => void }) {
+  const { t } = useI18n();
+  const form = useFormValues({ search: '' }, {});
+  return (
+    <form
+      className="search"
+      role="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSearch(form.values.search.trim());
+      }}
+    >
+      <Field label={label} type="search" {...form.field('search')} />
+      <button type="submit" className="button">
+        {t('search')}
+      </button>
+    </form>
+  );
+}

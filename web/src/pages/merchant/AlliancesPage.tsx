@@ -5,7 +5,7 @@ import type { AllianceRole } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { Loaded } from '../../ui/feedback';
-import { ConfirmAction, Field, Form, useAction, useFormValues } from '../../ui/forms';
+import { ConfirmAction, Field, Form, useAction, useFormValues, SearchForm } from '../../ui/forms';
 import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
 import * as rules from '../../validate';
 import { isOwner, useViewer } from '../../viewer';
@@ -44,7 +44,6 @@ export function AlliancesPage() {
   const owner = isOwner(useViewer());
   const mine = useMyMemberships();
   const [search, setSearch] = useState('');
-  const searchForm = useFormValues({ search: '' }, {});
   return (
     <>
       <h1>{t('alliances.title')}</h1>
@@ -85,19 +84,7 @@ export function AlliancesPage() {
       )}
       <section className="card">
         <h2>{t('alliances.directory')}</h2>
-        <form
-          className="search"
-          role="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setSearch(searchForm.values.search.trim());
-          }}
-        >
-          <Field label={t('alliances.search')} type="search" {...searchForm.field('search')} />
-          <button type="submit" className="button">
-            {t('search')}
-          </button>
-        </form>
+        <SearchForm label={t('alliances.search')} onSearch={setSearch} />
         <Paged query={DIRECTORY} variables={search ? { search } : {}} connection={(d) => d.alliances} keyOf={(a) => a.id} empty={t('alliances.directory.none')}>
           {(a) => <DirectoryEntry alliance={a} canApply={owner} />}
         </Paged>

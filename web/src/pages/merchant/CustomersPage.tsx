@@ -6,7 +6,7 @@ import { gql, useQuery } from 'urql';
 import { daysFromNow, startOfDay, type ConsentSource } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Loaded } from '../../ui/feedback';
-import { Checkbox, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
+import { Checkbox, Field, Form, Select, useAction, useFormValues, SearchForm } from '../../ui/forms';
 import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
 import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
@@ -72,7 +72,6 @@ const SOURCES: ConsentSource[] = ['IN_STORE', 'PHONE', 'ONLINE', 'IMPORT'];
 export function CustomersPage() {
   const { t } = useI18n();
   const [search, setSearch] = useState('');
-  const searchForm = useFormValues({ search: '' }, {});
   return (
     <>
       <h1>{t('customers.title')}</h1>
@@ -83,19 +82,7 @@ export function CustomersPage() {
       </section>
       <section className="card">
         <h2>{t('customers.list')}</h2>
-        <form
-          className="search"
-          role="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setSearch(searchForm.values.search.trim());
-          }}
-        >
-          <Field label={t('customers.search')} type="search" {...searchForm.field('search')} />
-          <button type="submit" className="button">
-            {t('search')}
-          </button>
-        </form>
+        <SearchForm label={t('customers.search')} onSearch={setSearch} />
         <Paged
           query={CUSTOMERS}
           variables={search ? { search } : {}}
