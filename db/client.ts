@@ -19,13 +19,19 @@ export interface OpenDbOptions {
 export function openDb(path: string, options: OpenDbOptions = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  // Consent and grants must survive power loss: FULL syncs the WAL on every commit.
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  // Erased personal information must not linger in freed pages (even as ciphertext).
-  sqlite.pragma('secure_delete = ON');
+  // exec, not db.pragma(): better-sqlite3 12 aborts on Node >= 24.19 when pragma()'s temporary
+  // statement is garbage-collected, and this must keep working after a Node upgrade.
+  sqlite.exec(
+    [
+      'PRAGMA journal_mode = WAL',
+      // Consent and grants must survive power loss: FULL syncs the WAL on every commit.
+      'PRAGMA synchronous = FULL',
+      'PRAGMA foreign_keys = ON',
+      'PRAGMA busy_timeout = 5000',
+      // Erased personal information must not linger in freed pages (even as ciphertext).
+      'PRAGMA secure_delete = ON',
+    ].join(';\n'),
+  );
   const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
   const db = drizzle({ client: sqlite, relations, logger }) as Db;
   migrate(db, { migrationsFolder });
