@@ -12,6 +12,7 @@ import { ContactFieldEnum, CustomerRefRef, CustomerSelfRef } from './customer.js
 import {
   canSeeCustomerOwned,
   canSeeInterest,
+  canSeeReceipt,
   canSeeReferral,
   customerOwnedSelection,
   isOwnMerchant,
@@ -88,8 +89,7 @@ export const ReferralRequestRef = builder.drizzleNode('referralRequests', {
       description:
         'After acceptance, for the customer and the requester: a compact JWS signed by the platform (verifiable with the keys at /.well-known/jwks.json) recording who granted what to whom, for which purpose and until when. It holds pseudonyms, never contact details.',
       select: { columns: { consentReceipt: true, requesterMerchantId: true } },
-      // The origin sees the outcome but the receipt is the customer's and the requester's record.
-      resolve: (r, _a, ctx) => (ctx.viewer?.merchantId && ctx.viewer.merchantId !== r.requesterMerchantId ? null : r.consentReceipt),
+      resolve: (r, _a, ctx) => (canSeeReceipt(ctx.viewer, r) ? r.consentReceipt : null),
     }),
   }),
 });

@@ -28,6 +28,9 @@ export const referralWhere = (v: Viewer | null): Where<'referralRequests'> => {
   return v.merchantId ? { OR: [{ requesterMerchantId: v.merchantId }, { originMerchantId: v.merchantId }] } : NOTHING;
 };
 
+/** A consent receipt is the customer's and the requester's record; the origin sees only the outcome. */
+export const canSeeReceipt = (v: Viewer | null, r: { requesterMerchantId: string }) => !v?.merchantId || v.merchantId === r.requesterMerchantId;
+
 /** Interests: the offering merchant (pseudonymous signal) and the customer who expressed it. */
 export const canSeeInterest = (v: Viewer | null, i: { offerMerchantId: string; accountId: string }) =>
   !!v && ((!!v.merchantId && v.merchantId === i.offerMerchantId) || (v.kind === 'CUSTOMER' && v.accountId === i.accountId));
