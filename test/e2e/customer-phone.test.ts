@@ -1,29 +1,17 @@
 // A customer on a phone claims the account a shop invited them to, then signs in with their number.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETUP_TIMEOUT, ensureWebBuilt, gql, launchChromium, screenshot, scrollsSideways, startPlatform, type RunningPlatform } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, gql, screenshot, scrollsSideways } from './harness.js';
 
-let platform: RunningPlatform;
-let browser: Browser;
 let page: Page;
-
-beforeAll(async () => {
-  await ensureWebBuilt();
-  platform = await startPlatform();
-  browser = await launchChromium();
-  const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN' });
-  page = await phone.newPage();
-  page.setDefaultTimeout(10_000);
-}, SETUP_TIMEOUT);
-
-afterAll(async () => {
-  await browser?.close();
-  await platform?.close();
+const suite = browserSuite(async ({ openPage }) => {
+  page = await openPage('/', true);
 });
+
 
 describe('a customer on a 375 px wide phone', () => {
   it('sees the customer sign-in page without scrolling sideways', async () => {
-    await page.goto(platform.url + '/customer');
+    await page.goto(suite.platform.url + '/customer');
     await page.getByRole('heading', { name: '客户登录' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/customer/signin');
     expect(await page.getByLabel('手机号').getAttribute('type')).toBe('tel');
@@ -74,7 +62,7 @@ describe('a customer on a 375 px wide phone', () => {
   });
 
   it('an invite code the shop never gave is explained in plain words', async () => {
-    await page.goto(platform.url + '/claim?code=NOSUCHCODE');
+    await page.goto(suite.platform.url + '/claim?code=NOSUCHCODE');
     await page.getByRole('heading', { name: '领取客户账号' }).waitFor();
     expect(await page.getByLabel('邀请码').inputValue()).toBe('NOSUCHCODE');
     await page.getByLabel('设置密码').fill('my new password');
@@ -84,7 +72,7 @@ describe('a customer on a 375 px wide phone', () => {
 
   it('claims the account from the shop’s invite link and sees which shops keep their details', async () => {
     const inviteUrl = await shopInvitesCustomer({ name: '陈女士', phone: '13800138001' });
-    await page.goto(inviteUrl.replace(new URL(inviteUrl).origin, platform.url));
+    await page.goto(inviteUrl.replace(new URL(inviteUrl).origin, suite.platform.url));
     await page.getByRole('heading', { name: '领取客户账号' }).waitFor();
     expect(await page.getByLabel('邀请码').inputValue()).toBe(new URL(inviteUrl).searchParams.get('code'));
     expect(await scrollsSideways(page)).toBe(false);
@@ -110,7 +98,7 @@ describe('a customer on a 375 px wide phone', () => {
 
   it('opens a second shop’s invite while signed in and adds that shop with the same password', async () => {
     const inviteUrl = await shopInvitesCustomer({ name: '陈女士', phone: '+86 138 0013 8001' }, { merchantName: '明亮灯饰', category: '灯具', email: 'owner@lights.example.cn' });
-    await page.goto(inviteUrl.replace(new URL(inviteUrl).origin, platform.url));
+    await page.goto(inviteUrl.replace(new URL(inviteUrl).origin, suite.platform.url));
     await page.getByRole('heading', { name: '领取客户账号' }).waitFor();
 
     await page.getByLabel('设置密码').fill('not my password');
@@ -128,12 +116,12 @@ describe('a customer on a 375 px wide phone', () => {
 /** A shop signs up and records a customer who agreed in store; the answer is the invite link for them. */
 async function shopInvitesCustomer(customer: { name: string; phone: string }, shop = { merchantName: '舒适沙发馆', category: '沙发', email: 'owner@sofa.example.cn' }): Promise<string> {
   const { signUpMerchant } = await gql(
-    platform,
+    suite.platform,
     `mutation($input: SignUpMerchantInput!) { signUpMerchant(input: $input) { accessToken } }`,
     { input: { password: 'shop password 123', displayName: '店主', city: '温州', ...shop } },
   );
   const { addCustomer } = await gql(
-    platform,
+    suite.platform,
     `mutation($input: AddCustomerInput!) { addCustomer(input: $input) { inviteUrl } }`,
     { input: { ...customer, consentSource: 'IN_STORE', consentGiven: true } },
     signUpMerchant.accessToken,

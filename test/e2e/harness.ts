@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { closeDb } from '../../db/client.js';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -141,3 +142,52 @@ export const nav = (page: Page, label: string) =>
 /** Whether the page is wider than the screen (a horizontal scrollbar on a phone). */
 export const scrollsSideways = async (page: Page) =>
   (await page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth')) as boolean;
+
+/** Generous waits: the whole suite runs in parallel on two cores. */
+export const WAIT = 20_000;
+
+export interface BrowserSuite {
+  readonly platform: RunningPlatform;
+  /** A page in a browser context of its own (desktop, or a 375 px phone), opened at `path`. */
+  openPage(path: string, phone?: boolean): Promise<Page>;
+}
+
+/**
+ * One file of browser tests: builds the web app, starts the server and Chromium before the file
+ * (then runs `setUp` for data the tests share) and closes everything after it.
+ */
+export function browserSuite(setUp?: (suite: BrowserSuite) => Promise<void>): BrowserSuite {
+  let platform: RunningPlatform | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const suite: BrowserSuite = {
+    get platform() {
+      if (!platform) throw new Error('the platform starts in beforeAll');
+      return platform;
+    },
+    async openPage(path, phone = false) {
+      const context = await browser!.newContext(
+        phone
+          ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN' }
+          : { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' },
+      );
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(WAIT);
+      await page.goto(suite.platform.url + path);
+      return page;
+    },
+  };
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    platform = await startPlatform();
+    browser = await launchChromium();
+    await setUp?.(suite);
+  }, SETUP_TIMEOUT);
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await platform?.close();
+  });
+  return suite;
+}

@@ -4,16 +4,12 @@
 // a customer's badge and request change live as a shop sends and withdraws a request, the
 // customer joins a community from the list of those they could join, and the second shop runs a
 // joint campaign with the first (create, invite, accept from the invitations list, publish).
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETUP_TIMEOUT, ensureWebBuilt, gql, launchChromium, nav, screenshot, scrollsSideways, startPlatform, type RunningPlatform } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { WAIT, browserSuite, gql, nav, screenshot, scrollsSideways } from './harness.js';
 
-let platform: RunningPlatform;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-// Generous waits: the whole suite runs in parallel on two cores.
-const WAIT = 20_000;
+const suite = browserSuite(() => setUp());
+const { openPage } = suite;
 
 const PASSWORD = 'shop password 123';
 const sofa = { merchantName: '舒适沙发馆', category: '沙发', city: '温州', displayName: '王店长', email: 'wang@sofa.example.cn', password: PASSWORD };
@@ -28,54 +24,41 @@ const ids: { alliance: string; customer: string; interest: string } = { alliance
 const tokens: { sofa: string; curtains: string } = { sofa: '', curtains: '' };
 
 const signUp = async (input: typeof sofa) =>
-  (await gql(platform, `mutation ($input: SignUpMerchantInput!) { signUpMerchant(input: $input) { accessToken } }`, { input })).signUpMerchant.accessToken as string;
+  (await gql(suite.platform, `mutation ($input: SignUpMerchantInput!) { signUpMerchant(input: $input) { accessToken } }`, { input })).signUpMerchant.accessToken as string;
 
 /** Two shops in one alliance with two communities; the customer of the first joined one and is interested in the second shop's offer. */
 async function setUp() {
   tokens.sofa = await signUp(sofa);
   tokens.curtains = await signUp(curtains);
-  const { createAlliance } = await gql(platform, `mutation { createAlliance(input: { name: "${alliance}", city: "温州", description: "" }) { id } }`, {}, tokens.sofa);
+  const { createAlliance } = await gql(suite.platform, `mutation { createAlliance(input: { name: "${alliance}", city: "温州", description: "" }) { id } }`, {}, tokens.sofa);
   ids.alliance = createAlliance.id;
   const community = async (name: string) =>
-    (await gql(platform, `mutation ($input: CreateCommunityInput!) { createCommunity(input: $input) { id } }`, { input: { allianceId: ids.alliance, name, description: '', rules: '' } }, tokens.sofa)).createCommunity.id as string;
+    (await gql(suite.platform, `mutation ($input: CreateCommunityInput!) { createCommunity(input: $input) { id } }`, { input: { allianceId: ids.alliance, name, description: '', rules: '' } }, tokens.sofa)).createCommunity.id as string;
   const joinedId = await community(joined);
   await community(joinable);
-  const { viewer } = await gql(platform, `{ viewer { merchant { id } } }`, {}, tokens.curtains);
-  await gql(platform, `mutation ($a: ID!) { applyToAlliance(allianceId: $a) { status } }`, { a: ids.alliance }, tokens.curtains);
-  await gql(platform, `mutation ($a: ID!, $m: ID!) { decideMembership(allianceId: $a, merchantId: $m, approve: true) { status } }`, { a: ids.alliance, m: viewer.merchant.id }, tokens.sofa);
-  await gql(platform, `mutation ($c: ID!) { joinCommunity(communityId: $c) { id } }`, { c: joinedId }, tokens.curtains);
+  const { viewer } = await gql(suite.platform, `{ viewer { merchant { id } } }`, {}, tokens.curtains);
+  await gql(suite.platform, `mutation ($a: ID!) { applyToAlliance(allianceId: $a) { status } }`, { a: ids.alliance }, tokens.curtains);
+  await gql(suite.platform, `mutation ($a: ID!, $m: ID!) { decideMembership(allianceId: $a, merchantId: $m, approve: true) { status } }`, { a: ids.alliance, m: viewer.merchant.id }, tokens.sofa);
+  await gql(suite.platform, `mutation ($c: ID!) { joinCommunity(communityId: $c) { id } }`, { c: joinedId }, tokens.curtains);
   const day = 86_400_000;
   const { postOffer } = await gql(
-    platform,
+    suite.platform,
     `mutation ($input: PostOfferInput!) { postOffer(input: $input) { id } }`,
     { input: { title: curtainOffer, body: '', category: curtains.category, communityIds: [joinedId], startsAt: new Date(Date.now() - day).toISOString(), endsAt: new Date(Date.now() + 30 * day).toISOString() } },
     tokens.curtains,
   );
   const { addCustomer } = await gql(
-    platform,
+    suite.platform,
     `mutation ($input: AddCustomerInput!) { addCustomer(input: $input) { id inviteCode } }`,
     { input: { name: customer.name, phone: customer.phone, consentSource: 'IN_STORE', consentGiven: true } },
     tokens.sofa,
   );
   ids.customer = addCustomer.id;
-  const { claimCustomerInvite } = await gql(platform, `mutation ($input: ClaimCustomerInviteInput!) { claimCustomerInvite(input: $input) { accessToken } }`, {
+  const { claimCustomerInvite } = await gql(suite.platform, `mutation ($input: ClaimCustomerInviteInput!) { claimCustomerInvite(input: $input) { accessToken } }`, {
     input: { code: addCustomer.inviteCode, password: customer.password },
   });
-  await gql(platform, `mutation ($c: ID!) { joinCommunity(communityId: $c) { id } }`, { c: joinedId }, claimCustomerInvite.accessToken);
-  ids.interest = (await gql(platform, `mutation ($o: ID!) { expressInterest(offerId: $o) { id } }`, { o: postOffer.id }, claimCustomerInvite.accessToken)).expressInterest.id;
-}
-
-async function openPage(path: string, phone = false): Promise<Page> {
-  const context = await browser.newContext(
-    phone
-      ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN' }
-      : { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' },
-  );
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
-  await page.goto(platform.url + path);
-  return page;
+  await gql(suite.platform, `mutation ($c: ID!) { joinCommunity(communityId: $c) { id } }`, { c: joinedId }, claimCustomerInvite.accessToken);
+  ids.interest = (await gql(suite.platform, `mutation ($o: ID!) { expressInterest(offerId: $o) { id } }`, { o: postOffer.id }, claimCustomerInvite.accessToken)).expressInterest.id;
 }
 
 async function signInMerchant(shop: typeof sofa): Promise<Page> {
@@ -91,18 +74,6 @@ let sofaPage: Page;
 let curtainsPage: Page;
 let phone: Page;
 
-beforeAll(async () => {
-  await ensureWebBuilt();
-  platform = await startPlatform();
-  browser = await launchChromium();
-  await setUp();
-}, SETUP_TIMEOUT);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await platform?.close();
-});
 
 describe('insights and live updates', { timeout: 90_000 }, () => {
   it('a merchant records purchases in yuan and sees its RFM segments', async () => {
@@ -159,7 +130,7 @@ describe('insights and live updates', { timeout: 90_000 }, () => {
     expect(await account.textContent()).toBe('我的账户');
 
     await gql(
-      platform,
+      suite.platform,
       `mutation ($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`,
       { input: { interestId: ids.interest, purpose: '上门测量窗户尺寸并报价', fields: ['PHONE'], retentionDays: 30 } },
       tokens.curtains,

@@ -1,42 +1,21 @@
 // A merchant opens the console, works in both languages, adds staff and publishes a privacy
 // notice; the staff member gets the console without the owner's forms.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SETUP_TIMEOUT, ensureWebBuilt, gql, launchChromium, readStorage, screenshot, scrollsSideways, startPlatform, writeStorage, type RunningPlatform } from './harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, gql, readStorage, screenshot, scrollsSideways, writeStorage } from './harness.js';
 
 interface StoredSession {
   accessToken: string;
   refreshToken: string;
 }
 
-let platform: RunningPlatform;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function openPage(path: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(platform.url + path);
-  return page;
-}
+const suite = browserSuite();
+const { openPage } = suite;
 
 const owner = { name: '王店长', email: 'wang@sofa.example.cn', password: 'correct horse battery' };
 const staff = { name: '李导购', email: 'li@sofa.example.cn', password: 'staff password 123' };
 let ownerPage: Page;
 
-beforeAll(async () => {
-  await ensureWebBuilt();
-  platform = await startPlatform();
-  browser = await launchChromium();
-}, SETUP_TIMEOUT);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await platform?.close();
-});
 
 describe('a merchant runs the console', () => {
   it('signs up and lands on the console in Chinese', async () => {
@@ -135,7 +114,7 @@ describe('a merchant runs the console', () => {
     const page = ownerPage;
     const { accessToken } = (await readStorage<StoredSession>(page, 'arp.session'))!;
     // Founding alliances has no page yet: the owner does it through the API.
-    await gql(platform, `mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { id } }`, { input: { name: '温州家居联盟', city: '温州', description: '沙发、瓷砖、窗帘、灯具商户互相推荐' } }, accessToken);
+    await gql(suite.platform, `mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { id } }`, { input: { name: '温州家居联盟', city: '温州', description: '沙发、瓷砖、窗帘、灯具商户互相推荐' } }, accessToken);
     await page.reload();
     await page.getByRole('navigation').getByRole('link', { name: 'Alliance admin' }).click();
     await page.getByRole('heading', { name: 'Alliance admin' }).waitFor();
@@ -184,7 +163,7 @@ describe('a staff member uses the console', () => {
   });
 
   it('opening an owner page by its address leads back to the console home', async () => {
-    await page.goto(platform.url + '/merchant/staff');
+    await page.goto(suite.platform.url + '/merchant/staff');
     await page.getByRole('heading', { name: '商户控制台' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/merchant');
     expect(await page.getByRole('button', { name: '添加员工' }).count()).toBe(0);
