@@ -93,6 +93,7 @@ export const relations = defineRelations(tables, (r) => ({
   customers: {
     merchant: r.one.merchants({ from: r.customers.merchantId, to: r.merchants.id, optional: false }),
     account: r.one.accounts({ from: r.customers.accountId, to: r.accounts.id }),
+    invites: r.many.customerInvites({ from: r.customers.id, to: r.customerInvites.customerId }),
   },
   interests: {
     offer: r.one.offers({ from: r.interests.offerId, to: r.offers.id, optional: false }),

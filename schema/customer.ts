@@ -27,6 +27,9 @@ export const pseudonymOf = (ctx: Context, customerId: string) => ctx.deps.vault.
 /** One contact field of the viewer's own customer, through the vault (null without the right). */
 const contactField = (field: ContactField) => (c: { id: string }, _args: object, ctx: Context) => ctx.contacts.own.load(`${c.id}:${field}`);
 
+/** The newest unused invite, loaded with the customer (one query for a whole list). */
+const unusedInvite = { with: { invites: { where: { usedAt: { isNull: true } }, orderBy: { createdAt: 'desc' }, limit: 1 } } } as const;
+
 export const CustomerRef = builder.drizzleNode('customers', {
   name: 'Customer',
   description:
@@ -51,15 +54,15 @@ export const CustomerRef = builder.drizzleNode('customers', {
     inviteCode: t.string({
       nullable: true,
       description: 'A one-time code (and URL for a QR code) the customer uses to claim their account.',
-      select: { columns: { id: true } },
-      resolve: (c, _a, ctx) => customerCommands.activeInvite(ctx.deps.db, ctx.deps.vault, c.id)?.code ?? null,
+      select: unusedInvite,
+      resolve: (c, _a, ctx) => customerCommands.inviteCodeOf(ctx.deps.vault, c.invites[0]),
     }),
     inviteUrl: t.string({
       nullable: true,
-      select: { columns: { id: true } },
+      select: unusedInvite,
       resolve: (c, _a, ctx) => {
-        const invite = customerCommands.activeInvite(ctx.deps.db, ctx.deps.vault, c.id);
-        return invite ? `${ctx.deps.config.PUBLIC_URL}/claim?code=${invite.code}` : null;
+        const code = customerCommands.inviteCodeOf(ctx.deps.vault, c.invites[0]);
+        return code ? `${ctx.deps.config.PUBLIC_URL}/claim?code=${code}` : null;
       },
     }),
   }),

@@ -54,15 +54,10 @@ export function addCustomer(db: Db, vault: Vault, merchantId: string, data: AddC
   });
 }
 
-/** The invite a merchant may still show (unused, unexpired), with its code. */
-export function activeInvite(db: Db, vault: Vault, customerId: string): { code: string; expiresAt: string } | null {
-  const row = db
-    .select()
-    .from(customerInvites)
-    .where(and(eq(customerInvites.customerId, customerId), isNull(customerInvites.usedAt)))
-    .all()
-    .find((i) => i.expiresAt > nowIso());
-  return row ? { code: vault.openSecret(row.codeSealed, `invite:${row.id}`), expiresAt: row.expiresAt } : null;
+/** The code of an invite a merchant may still show (unused, unexpired), or null. */
+export function inviteCodeOf(vault: Vault, invite: { id: string; codeSealed: string; usedAt: string | null; expiresAt: string } | undefined): string | null {
+  if (!invite || invite.usedAt || invite.expiresAt <= nowIso()) return null;
+  return vault.openSecret(invite.codeSealed, `invite:${invite.id}`);
 }
 
 export interface ClaimTarget {

@@ -40,6 +40,18 @@ describe('adding customers', () => {
     expect(r.errors).toBeUndefined();
   });
 
+  it('a customer list with invite codes costs the same statements for 1 row as for many', async () => {
+    const LIST = `query($n: Int) { viewer { merchant { customers(first: $n) { edges { node { pseudonym inviteCode inviteUrl } } } } } }`;
+    const count = async (n: number) => {
+      p.statements.length = 0;
+      const d = await ok(p, LIST, { n }, cast.light.accessToken);
+      expect(d.viewer.merchant.customers.edges.length).toBe(n);
+      return p.statements.length;
+    };
+    for (let i = 0; i < 4; i++) await addCustomer(p, cast.light, { name: `清单客户${i}` });
+    expect(await count(5)).toBe(await count(1));
+  });
+
   it('without the customer\'s agreement nothing is stored', async () => {
     const r = await p.gql(ADD, { i: { name: '郑先生', phone: '13800138002', consentSource: 'IN_STORE', consentGiven: false } }, cast.sofa.accessToken);
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
