@@ -15,6 +15,7 @@ import {
   canSeeReceipt,
   canSeeReferral,
   customerOwnedSelection,
+  interestWhere,
   isOwnMerchant,
   referralAccessSelection,
   referralWhere,
@@ -178,8 +179,8 @@ builder.drizzleObjectFields('offers', (t) => ({
   interests: t.relatedConnection('interests', {
     description: 'The offering merchant only: pseudonymous interest signals, no personal information.',
     authScopes: { merchantStaff: true },
-    // Another merchant's offer lists nothing: the same rule as Interest's own scope.
-    query: (_args, ctx) => ({ where: { offerMerchantId: ctx.viewer!.merchantId! }, orderBy: { id: 'desc' } }),
+    // Another merchant's offer lists nothing: the list form of Interest's own scope.
+    query: (_args, ctx) => ({ where: interestWhere(ctx.viewer), orderBy: { id: 'desc' } }),
   }, InterestConnection),
 }));
 

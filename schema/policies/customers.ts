@@ -35,6 +35,8 @@ export const canSeeReceipt = (v: Viewer | null, r: { requesterMerchantId: string
 export const canSeeInterest = (v: Viewer | null, i: { offerMerchantId: string; accountId: string }) =>
   !!v && ((!!v.merchantId && v.merchantId === i.offerMerchantId) || (v.kind === 'CUSTOMER' && v.accountId === i.accountId));
 
+export const interestWhere = (v: Viewer | null): Where<'interests'> => (v?.merchantId ? { offerMerchantId: v.merchantId } : NOTHING);
+
 /** Access-log entries and grants: the merchant they concern, and the customer whose data it is. */
 export const customerOwnedSelection = { columns: { merchantId: true }, with: { customer: { columns: { accountId: true } } } } as const;
 export const canSeeCustomerOwned = (v: Viewer | null, row: { merchantId: string | null; customer: { accountId: string | null } | null }) =>
