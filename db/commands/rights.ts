@@ -60,9 +60,8 @@ export function exportCustomerData(db: Db, vault: Vault, reader: Reader): Record
   const recordIds = records.map((r) => r.record.id);
   // The identity read is logged (kind SELF) like any other read of personal information.
   const identities = vault.readSelf(reader);
-  const none = recordIds.length === 0;
   const account = db.select({ id: accounts.id, createdAt: accounts.createdAt }).from(accounts).where(eq(accounts.id, accountId)).get();
-  const requests = none ? [] : db.select().from(referralRequests).where(inArray(referralRequests.customerId, recordIds)).all();
+  const requests = db.select().from(referralRequests).where(inArray(referralRequests.customerId, recordIds)).all();
   const requestIds = requests.map((r) => r.id);
   return {
     exportedAt: nowIso(),
@@ -77,13 +76,11 @@ export function exportCustomerData(db: Db, vault: Vault, reader: Reader): Record
       claimedAt: record.claimedAt,
       erasedAt: record.erasedAt,
     })),
-    invites: none
-      ? []
-      : db
-          .select({ customerId: customerInvites.customerId, createdAt: customerInvites.createdAt, expiresAt: customerInvites.expiresAt, usedAt: customerInvites.usedAt })
-          .from(customerInvites)
-          .where(inArray(customerInvites.customerId, recordIds))
-          .all(),
+    invites: db
+      .select({ customerId: customerInvites.customerId, createdAt: customerInvites.createdAt, expiresAt: customerInvites.expiresAt, usedAt: customerInvites.usedAt })
+      .from(customerInvites)
+      .where(inArray(customerInvites.customerId, recordIds))
+      .all(),
     consentVersions: db.select().from(consentVersions).where(inArray(consentVersions.subjectId, [accountId, ...recordIds])).all(),
     interests: db
       .select({ offer: offers.title, note: interests.note, createdAt: interests.createdAt })
@@ -92,25 +89,23 @@ export function exportCustomerData(db: Db, vault: Vault, reader: Reader): Record
       .where(eq(interests.accountId, accountId))
       .all(),
     referralRequests: requests.map(({ consentReceipt: _receipt, ...r }) => r),
-    grants: none ? [] : db.select().from(contactGrants).where(inArray(contactGrants.customerId, recordIds)).all(),
-    conversions: requestIds.length === 0 ? [] : db.select().from(conversions).where(inArray(conversions.referralId, requestIds)).all(),
-    purchases: none
-      ? []
-      : db
-          .select({ merchant: merchants.name, amount: purchases.amount, at: purchases.at })
-          .from(purchases)
-          .innerJoin(merchants, eq(merchants.id, purchases.merchantId))
-          .where(inArray(purchases.customerId, recordIds))
-          .orderBy(purchases.at)
-          .all(),
+    grants: db.select().from(contactGrants).where(inArray(contactGrants.customerId, recordIds)).all(),
+    conversions: db.select().from(conversions).where(inArray(conversions.referralId, requestIds)).all(),
+    purchases: db
+      .select({ merchant: merchants.name, amount: purchases.amount, at: purchases.at })
+      .from(purchases)
+      .innerJoin(merchants, eq(merchants.id, purchases.merchantId))
+      .where(inArray(purchases.customerId, recordIds))
+      .orderBy(purchases.at)
+      .all(),
     communities: db
       .select({ community: communities.name, joinedAt: communityMembers.joinedAt, leftAt: communityMembers.leftAt })
       .from(communityMembers)
       .innerJoin(communities, eq(communities.id, communityMembers.communityId))
       .where(eq(communityMembers.accountId, accountId))
       .all(),
-    accessLog: none ? [] : db.select().from(accessLog).where(inArray(accessLog.customerId, recordIds)).all(),
-    referralEvents: requestIds.length === 0 ? [] : db.select().from(referralEvents).where(inArray(referralEvents.referralId, requestIds)).all(),
+    accessLog: db.select().from(accessLog).where(inArray(accessLog.customerId, recordIds)).all(),
+    referralEvents: db.select().from(referralEvents).where(inArray(referralEvents.referralId, requestIds)).all(),
     notifications: db.select().from(notifications).where(eq(notifications.accountId, accountId)).all(),
   };
 }
