@@ -1,5 +1,5 @@
 // Consent: append-only versions per customer, and the checks made before anyone may ask for contact.
-import { and, asc, count, desc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, min } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { AppError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
@@ -123,9 +123,8 @@ export function assertMayRequest(
   const window = (days: number, extra?: ReturnType<typeof eq>) => {
     const since = new Date(now.getTime() - days * DAY_MS).toISOString();
     const where = and(inArray(referralRequests.customerId, records), gte(referralRequests.createdAt, since), extra);
-    const n = tx.select({ n: count() }).from(referralRequests).where(where).get()!.n;
-    const oldest = tx.select({ at: referralRequests.createdAt }).from(referralRequests).where(where).orderBy(asc(referralRequests.createdAt)).limit(1).get();
-    const retryAfter = oldest ? Math.max(1, Math.ceil((Date.parse(oldest.at) + days * DAY_MS - now.getTime()) / 1000)) : 0;
+    const { n, oldest } = tx.select({ n: count(), oldest: min(referralRequests.createdAt) }).from(referralRequests).where(where).get()!;
+    const retryAfter = oldest ? Math.max(1, Math.ceil((Date.parse(oldest) + days * DAY_MS - now.getTime()) / 1000)) : 0;
     return { n, retryAfter };
   };
   const caps: [number, number, ReturnType<typeof eq> | undefined, string][] = [
