@@ -110,8 +110,10 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/** A node process: `args` starts with a built .mjs file, or a .ts file run through tsx. */
 function startChild(args: string[], env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const loader = args[0]?.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeFlags, ...loader, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return child;
 }
 
@@ -344,7 +346,8 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
     // One file per thread (the main one is the largest), kept after the run.
     const profileDir = settings.profile ? mkdtempSync(join(tmpdir(), `arp-bench-profile-${size}-`)) : '';
     const profileFlags = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const server = startChild(['server/main.ts'], env, [...settings.nodeFlags, ...profileFlags]);
+    // The server runs as `npm start` runs it: the built bundle, without a TypeScript loader.
+    const server = startChild(['dist/server.mjs'], env, [...settings.nodeFlags, ...profileFlags]);
     const raw = startChild(['bench/raw-server.ts', env.DATABASE_PATH!, String(rawPort), String(helloPort)], {});
     try {
       const urls: Urls = {

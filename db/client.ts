@@ -9,7 +9,8 @@ import { relations } from './relations.js';
 
 export type Db = BetterSQLite3Database<Record<string, never>, typeof relations> & { $client: Database.Database };
 
-const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
+// Relative to the project root's child folder, so it holds both here and in the server bundle (dist/).
+const migrationsFolder = fileURLToPath(new URL('../db/migrations/', import.meta.url));
 
 export interface OpenDbOptions {
   /** Called with every SQL statement drizzle runs (tests count statements with it). */
