@@ -44,6 +44,8 @@ const CampaignStatsRef = builder.objectRef<CampaignStats>('CampaignStats').imple
 export const CampaignRef = builder.drizzleNode('campaigns', {
   name: 'Campaign',
   id: { column: (c) => c.id },
+  // What canSeeCampaign reads; other columns load only when a query selects their fields.
+  select: { columns: { id: true, allianceId: true } },
   authScopes: (c, ctx) => canSeeCampaign(viewerAccess(ctx), c),
   fields: (t) => ({
     alliance: t.relation('alliance'),

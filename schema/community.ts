@@ -17,6 +17,8 @@ const currentMembers = (kind: 'MERCHANT' | 'CUSTOMER') => and(eq(communityMember
 export const CommunityRef = builder.drizzleNode('communities', {
   name: 'Community',
   id: { column: (c) => c.id },
+  // What canSeeCommunity reads; other columns load only when a query selects their fields.
+  select: { columns: { id: true, allianceId: true } },
   authScopes: (c, ctx) => canSeeCommunity(viewerAccess(ctx), c),
   fields: (t) => ({
     alliance: t.relation('alliance'),

@@ -20,6 +20,8 @@ export const PrivacyNoticeRef = builder.drizzleObject('privacyNotices', {
 export const MerchantRef = builder.drizzleNode('merchants', {
   name: 'Merchant',
   id: { column: (m) => m.id },
+  // Columns load only when a query selects their fields (a feed asks for the name alone).
+  select: { columns: { id: true } },
   authScopes: { public: true },
   fields: (t) => ({
     name: t.exposeString('name'),
