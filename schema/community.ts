@@ -4,6 +4,7 @@ import * as commands from '../db/commands/communities.js';
 import { communityMembers } from '../db/tables/index.js';
 import { actorOf, AllianceRef, allianceIdOf, reason } from './alliance.js';
 import { builder } from './builder.js';
+import { communityWithFeedPage } from './feed.js';
 import { forgetViewerAccess, viewerAccess } from './policies/access.js';
 import { canSeeCommunity, communityVisibleWhere } from './policies/communities.js';
 import { localId, localIdOrNull } from './policies/globalId.js';
@@ -50,10 +51,13 @@ builder.queryField('community', (t) =>
     type: CommunityRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => {
+    resolve: (query, _root, args, ctx, info) => {
       const id = localIdOrNull('Community', args.id);
       if (!id) return null;
-      return ctx.deps.db.query.communities.findFirst(query({ where: { AND: [{ id }, communityVisibleWhere(viewerAccess(ctx))] } }));
+      const planned = query({ where: { AND: [{ id }, communityVisibleWhere(viewerAccess(ctx))] } });
+      // A community with its feed page, as most of these are, runs the statements prepared for it.
+      const fast = communityWithFeedPage(ctx, info, id, planned);
+      return fast !== undefined ? (fast as typeof CommunityRef.$inferType | null) : ctx.deps.db.query.communities.findFirst(planned);
     },
   }),
 );

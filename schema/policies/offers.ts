@@ -1,4 +1,5 @@
 // Who may see an offer, and which placements a community feed lists.
+import type { Placeholder } from 'drizzle-orm';
 import { anyOf, ids, type ViewerAccess, type Where } from './access.js';
 
 /** The columns and relations canSeeOffer reads: the Offer type selects them on every load. */
@@ -48,9 +49,10 @@ export function offerVisibleWhere(a: ViewerAccess): Where<'offers'> {
 
 /**
  * A feed lists a placement while its offer is published and unexpired and its merchant is not
- * suspended in the alliance: a subset of what canSeeOffer lets the feed's readers see.
+ * suspended in the alliance: a subset of what canSeeOffer lets the feed's readers see. `now` and
+ * `category` may be placeholders of a prepared statement.
  */
-export function listedPlacementWhere(now: string, category?: string | null): Where<'offerPlacements'> {
+export function listedPlacementWhere(now: string | Placeholder, category?: string | Placeholder | null): Where<'offerPlacements'> {
   return {
     merchantMembership: { status: 'APPROVED' },
     offer: { status: 'PUBLISHED', endsAt: { gt: now }, ...(category ? { category } : {}) },

@@ -1,0 +1,173 @@
+// The community feed page, the request the platform serves most, answered by relational queries
+// prepared once per database. Building the planned query (a ~5 KB statement with JSON aggregation)
+// and compiling it costs several times running it, so when a document asks for a community and its
+// feed page and nothing more than these statements load, the resolver runs them with placeholders
+// instead. Anything else (another relation, counts, paging backwards, fragments) takes the planned
+// query. Both paths apply the same rules: the page filter is listedPlacementWhere itself, nested
+// communities and campaigns pass the predicates their planned filters are written beside, and
+// every object still runs its type's scopes when it resolves.
+import { decodeBase64, decodeCursorChunk } from '@pothos/core';
+import { sql } from 'drizzle-orm';
+import { getArgumentValues, getNamedType, isObjectType, Kind, type FieldNode, type GraphQLResolveInfo } from 'graphql';
+import type { Db } from '../db/client.js';
+import { preparedPer } from '../db/queries/prepared.js';
+import { nowIso } from '../db/ids.js';
+import type { Context } from '../server/context.js';
+import { viewerAccess, type ViewerAccess } from './policies/access.js';
+import { canSeeCampaign } from './policies/campaigns.js';
+import { canSeeCommunity } from './policies/communities.js';
+import { listedPlacementWhere } from './policies/offers.js';
+
+const p = sql.placeholder;
+
+const columns = <K extends string>(...names: K[]) => Object.fromEntries(names.map((n) => [n, true])) as Record<K, true>;
+
+/**
+ * What the prepared page loads beneath each placement: the columns the types' scopes read and
+ * those a feed card shows, not long texts (a document asking for one takes the planned query).
+ */
+const pageWith = {
+  offer: {
+    columns: columns('id', 'merchantId', 'campaignId', 'status', 'title', 'category', 'startsAt', 'endsAt'),
+    with: {
+      placements: { columns: columns('id', 'communityId', 'allianceId'), with: { merchantMembership: { columns: columns('id', 'status') } } },
+      merchant: { columns: columns('id', 'name', 'category', 'city', 'publicContact') },
+      communities: { columns: columns('id', 'allianceId', 'name', 'status'), orderBy: { id: 'asc' } },
+      campaign: { columns: columns('id', 'allianceId', 'title', 'status') },
+    },
+  },
+} as const;
+
+/** A feed page for each combination of the optional filters, newest placement first. */
+function preparePage(db: Db, category: boolean, after: boolean) {
+  const keyset = { OR: [{ postedAt: { lt: p('postedAt') } }, { AND: [{ postedAt: { eq: p('postedAt') } }, { id: { lt: p('id') } }] }] };
+  return db.query.offerPlacements
+    .findMany({
+      where: { AND: [{ communityId: p('community') }, listedPlacementWhere(p('now'), category ? p('category') : null), ...(after ? [keyset] : [])] },
+      columns: columns('id', 'postedAt'),
+      orderBy: { postedAt: 'desc', id: 'desc' },
+      limit: p('limit'),
+      with: pageWith,
+    })
+    .prepare();
+}
+
+const statements = preparedPer((db) => ({
+  community: db.query.communities.findFirst({ where: { id: p('id') } }).prepare(),
+  pages: [preparePage(db, false, false), preparePage(db, false, true), preparePage(db, true, false), preparePage(db, true, true)],
+}));
+
+type Page = ReturnType<typeof preparePage>;
+type PlacementRow = Awaited<ReturnType<Page['execute']>>[number];
+
+/**
+ * The parts of a relational query config this module compares: what a plan asks for, and what
+ * the prepared page loads.
+ */
+interface Planned {
+  columns?: Record<string, unknown>;
+  where?: unknown;
+  orderBy?: unknown;
+  limit?: unknown;
+  offset?: unknown;
+  extras?: Record<string, unknown>;
+  with?: Record<string, Planned | true>;
+}
+interface Loads {
+  columns?: Record<string, unknown>;
+  orderBy?: Record<string, string>;
+  with?: Record<string, Loads>;
+}
+
+const OFFER_LOADS = pageWith.offer as Loads;
+/** A placement of the page: the page itself is filtered, ordered and sized as its statement is. */
+const PLACEMENT_LOADS: Loads = { columns: columns('id', 'postedAt'), with: { offer: OFFER_LOADS } };
+/** The relations whose planned queries carry a visibility filter, applied here as predicates (visibleTo). */
+const FILTERED = new Set([OFFER_LOADS.with!.communities, OFFER_LOADS.with!.campaign]);
+
+const sameOrder = (a: unknown, b: Record<string, string> | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** Whether the prepared statements load every relation and extra `planned` asks for on a row (they load every column). */
+function coversRow(loads: Loads, planned: Planned): boolean {
+  if (Object.keys(planned.columns ?? {}).some((c) => !loads.columns?.[c])) return false;
+  if (planned.extras && Object.keys(planned.extras).length > 0) return false;
+  return Object.entries(planned.with ?? {}).every(([key, nested]) => !!loads.with?.[key] && covers(loads.with[key]!, nested));
+}
+
+/** coversRow for a nested relation, which must also be filtered, ordered and limited as the statement does. */
+function covers(loads: Loads, planned: Planned | true): boolean {
+  if (planned === true) return true;
+  if (planned.limit !== undefined || planned.offset !== undefined) return false;
+  if (planned.where !== undefined && !FILTERED.has(loads)) return false;
+  if (planned.orderBy !== undefined && !sameOrder(planned.orderBy, loads.orderBy)) return false;
+  return coversRow(loads, planned);
+}
+
+interface FeedArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  category?: string | null;
+}
+
+/** The arguments of the one `offers` selection beneath the community field, or null when there is not exactly one plain one. */
+function offersArgs(info: GraphQLResolveInfo): FeedArgs | null {
+  const communityType = getNamedType(info.returnType);
+  if (!isObjectType(communityType)) return null;
+  const nodes: FieldNode[] = [];
+  for (const node of info.fieldNodes) {
+    for (const selection of node.selectionSet?.selections ?? []) {
+      if (selection.kind !== Kind.FIELD) return null;
+      if (selection.name.value === 'offers') nodes.push(selection);
+    }
+  }
+  if (nodes.length !== 1 || nodes[0]!.directives?.length) return null;
+  return getArgumentValues(communityType.getFields().offers!, nodes[0]!, info.variableValues) as FeedArgs;
+}
+
+/** The position an `after` cursor of this feed encodes (posted at, placement id), or null for any other cursor. */
+function afterPosition(cursor: string): { postedAt: string; id: string } | null {
+  try {
+    const decoded = decodeBase64(cursor);
+    if (!decoded.startsWith('DC:')) return null;
+    const position = decodeCursorChunk(decoded.slice(3));
+    if (!Array.isArray(position) || position.length !== 2 || !position.every((v) => typeof v === 'string')) return null;
+    return { postedAt: position[0] as string, id: position[1] as string };
+  } catch {
+    return null;
+  }
+}
+
+/** Nested communities and campaigns as the viewer may see them, which the planned query filters in SQL. */
+function visibleTo(access: ViewerAccess, rows: PlacementRow[]): PlacementRow[] {
+  for (const { offer } of rows) {
+    offer.communities = offer.communities.filter((c) => canSeeCommunity(access, c));
+    if (offer.campaign && !canSeeCampaign(access, offer.campaign)) offer.campaign = null;
+  }
+  return rows;
+}
+
+/**
+ * The community `id` with its feed page loaded as `planned` (the community field's planned query)
+ * would load it, or undefined when the planned query asks for more than the prepared statements
+ * load (the caller runs it then). Null when the viewer may not see the community.
+ */
+export function communityWithFeedPage(ctx: Context, info: GraphQLResolveInfo, id: string, planned: Planned) {
+  const page = planned.with?.placements;
+  const onlyThePage = Object.keys(planned.with!).length === 1 && !Object.keys(planned.extras ?? {}).length;
+  if (!page || page === true || !onlyThePage || !coversRow(PLACEMENT_LOADS, page)) return undefined;
+  if (!sameOrder(page.orderBy, { postedAt: 'desc', id: 'desc' }) || typeof page.limit !== 'number' || page.offset !== undefined) return undefined;
+  const args = offersArgs(info);
+  if (!args || args.last != null || args.before != null) return undefined;
+  const after = args.after == null ? null : afterPosition(args.after);
+  if (args.after != null && !after) return undefined;
+
+  const prepared = statements(ctx.deps.db);
+  const access = viewerAccess(ctx);
+  const community = prepared.community.execute({ id }).sync();
+  if (!community || !canSeeCommunity(access, community)) return null;
+  const statement = prepared.pages[(args.category ? 2 : 0) + (after ? 1 : 0)]!;
+  const placements = statement.execute({ community: id, now: nowIso(), category: args.category, limit: page.limit, ...after }).sync();
+  return { ...community, placements: visibleTo(access, placements) };
+}

@@ -1,0 +1,124 @@
+// A community with its feed page is answered by statements prepared once (schema/feed.ts); any
+// other document by the planned query. Both must show every viewer exactly the same page.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addAllianceMember, allianceWithCommunity, createCommunity, inDays, joinCommunity, postOffer, signUpMerchant, type MerchantSession } from '../factories.js';
+import { createTestPlatform } from '../fixtures.js';
+
+const p = await createTestPlatform();
+
+const NODE = 'id title category status endsAt merchant { id name } communities { id name } campaign { id title }';
+const page = (extra = '') => `query($c: ID!, $first: Int, $after: String, $category: String) {
+  community(id: $c) { name ${extra} offers(first: $first, after: $after, category: $category) {
+    edges { cursor node { ${NODE} } } pageInfo { hasNextPage endCursor } } } }`;
+/** What the prepared statements load. */
+const PREPARED = page();
+/** The same page beside a count the prepared statements do not load: the planned query answers it. */
+const PLANNED = page('merchantCount');
+
+/** The page statement selects placements first; the planned query selects the community first. */
+const ranPreparedPage = () => p.statements.some((s) => s.startsWith('select "d0"."id" as "id", "d0"."posted_at" as "postedAt"'));
+
+async function both(token: string, variables: Record<string, unknown>) {
+  p.statements.length = 0;
+  const prepared = await p.gql(PREPARED, variables, token);
+  expect(prepared.errors).toBeUndefined();
+  expect(ranPreparedPage()).toBe(true);
+  p.statements.length = 0;
+  const planned = await p.gql(PLANNED, variables, token);
+  expect(planned.errors).toBeUndefined();
+  expect(ranPreparedPage()).toBe(false);
+  expect(prepared.data.community.offers).toEqual(planned.data.community.offers);
+  return prepared.data.community.offers;
+}
+
+let sofa: MerchantSession, curtains: MerchantSession, lamps: MerchantSession, reader: MerchantSession;
+let x1: string, y1: string, y2: string, campaignId: string, joint: string;
+
+beforeAll(async () => {
+  // The sofa shop belongs to alliances X and Y; its joint campaign runs in X. The reader belongs to Y only.
+  sofa = await signUpMerchant(p, { merchantName: '舒适沙发馆' });
+  curtains = await signUpMerchant(p, { merchantName: '雅居窗帘', category: 'curtains' });
+  lamps = await signUpMerchant(p, { merchantName: '明亮灯饰', category: 'lighting' });
+  reader = await signUpMerchant(p, { merchantName: '好地板', category: 'flooring' });
+  const x = await allianceWithCommunity(p, sofa, [], { postLimitPerDay: 50 });
+  x1 = x.communityId;
+  const y = await allianceWithCommunity(p, curtains, [sofa, lamps, reader], { postLimitPerDay: 50 });
+  y1 = y.communityId;
+  y2 = await createCommunity(p, curtains, y.allianceId);
+  for (const m of [sofa, curtains]) await joinCommunity(p, m, y2);
+
+  const created = await p.gql(
+    `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`,
+    { input: { allianceId: x.allianceId, title: '新房季联合优惠', description: '一起买更优惠。', startsAt: inDays(0), endsAt: inDays(30), budget: 100_000, expectedResponses: 10, communityIds: [x1] } },
+    sofa.accessToken,
+  );
+  campaignId = created.data.createCampaign.id;
+  joint = await postOffer(p, sofa, [x1, y1, y2], { title: '联合沙发优惠' });
+  const added = await p.gql(`mutation($c: ID!, $o: ID!) { addOfferToCampaign(campaignId: $c, offerId: $o) { id } }`, { c: campaignId, o: joint }, sofa.accessToken);
+  expect(added.errors).toBeUndefined();
+  for (let i = 0; i < 5; i++) await postOffer(p, i % 2 ? curtains : sofa, [y1], { category: i % 2 ? 'curtains' : 'sofa' });
+  await postOffer(p, curtains, [y1], { startsAt: inDays(-10), endsAt: inDays(-1) });
+  await postOffer(p, lamps, [y1], { category: 'lighting' });
+  const suspended = await p.gql(
+    `mutation($a: ID!, $m: ID!) { suspendMerchant(allianceId: $a, merchantId: $m, reason: "违规发广告", suspend: true) { status } }`,
+    { a: y.allianceId, m: lamps.merchantId },
+    curtains.accessToken,
+  );
+  expect(suspended.errors).toBeUndefined();
+});
+
+describe('the feed page answered by prepared statements', () => {
+  it('shows a reader outside the campaign\'s alliance neither the campaign nor communities it may not see', async () => {
+    const offers = await both(reader.accessToken, { c: y1 });
+    const shared = offers.edges.find((e: any) => e.node.id === joint).node;
+    expect(shared.campaign).toBeNull();
+    expect(shared.communities.map((c: any) => c.id).sort()).toEqual([y1, y2].sort());
+    // 6 live offers of approved members: the expired one and the suspended lamp shop's are not listed.
+    expect(offers.edges).toHaveLength(6);
+  });
+
+  it('shows the offering merchant its campaign and every community carrying the offer', async () => {
+    const offers = await both(sofa.accessToken, { c: y1 });
+    const shared = offers.edges.find((e: any) => e.node.id === joint).node;
+    expect(shared.campaign).toEqual({ id: campaignId, title: '新房季联合优惠' });
+    expect(shared.communities.map((c: any) => c.id).sort()).toEqual([x1, y1, y2].sort());
+  });
+
+  it('pages with cursors and filters by category like the planned query', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const offers: any = await both(reader.accessToken, { c: y1, first: 4, after });
+      seen.push(...offers.edges.map((e: any) => e.node.id));
+      after = offers.pageInfo.hasNextPage ? offers.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen).size).toBe(6);
+    const sofas = await both(reader.accessToken, { c: y1, category: 'sofa' });
+    expect(sofas.edges.map((e: any) => e.node.category)).toEqual(['sofa', 'sofa', 'sofa', 'sofa']);
+  });
+
+  it('answers a community the viewer may not see with null, and a feed it may not read with FORBIDDEN', async () => {
+    const stranger = await signUpMerchant(p);
+    p.statements.length = 0;
+    const hidden = await p.gql(PREPARED, { c: x1 }, stranger.accessToken);
+    expect(hidden.data.community).toBeNull();
+    expect(ranPreparedPage()).toBe(false);
+    // The reader knows Y's second community (same alliance) but has not joined it.
+    const closed = await p.gql(PREPARED, { c: y2 }, reader.accessToken);
+    expect(closed.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(closed.errors?.[0]?.path).toEqual(['community', 'offers']);
+  });
+
+  it('leaves a cursor it did not write, and paging backwards, to the planned query', async () => {
+    p.statements.length = 0;
+    const bad = await p.gql(PREPARED, { c: y1, after: 'bm90LWEtY3Vyc29y' }, reader.accessToken);
+    expect(bad.errors?.[0]?.extensions?.code).toBeDefined();
+    expect(ranPreparedPage()).toBe(false);
+    p.statements.length = 0;
+    const last = await p.gql(`query($c: ID!) { community(id: $c) { offers(last: 2) { edges { node { id } } } } }`, { c: y1 }, reader.accessToken);
+    expect(last.errors).toBeUndefined();
+    expect(last.data.community.offers.edges).toHaveLength(2);
+    expect(ranPreparedPage()).toBe(false);
+  });
+});
