@@ -19,6 +19,13 @@ import {
 import { inTransaction, type Tx } from '../tx.js';
 import { DEFAULT_CONSENT, latestConsent } from './consent.js';
 
+/**
+ * Rows one sweep transaction handles: a backlog (a server that was down, a first start on old data)
+ * is worked off in short transactions that writes and reads interleave with, in bounded memory and
+ * well under SQLite's limit on bound parameters.
+ */
+export const SWEEP_BATCH = 500;
+
 /** Records that referral requests changed. Call it inside the transaction that changed them. */
 export function enqueueReferralEvent(tx: Tx, referralIds: string | readonly string[], kind: ReferralEventKind, at = new Date().toISOString()): void {
   const ids = typeof referralIds === 'string' ? [referralIds] : referralIds;
@@ -202,9 +209,10 @@ export function recordFailed(db: Db, id: string, error: string, retryAt: Date | 
 
 /**
  * Grants whose retention ran out: reads already refuse them (the vault checks validUntil); this
- * announces the end once (the requester must delete what it noted, the customer is told).
+ * announces the end once (the requester must delete what it noted, the customer is told), at most
+ * `limit` per call.
  */
-export function announceEndedGrants(db: Db, now: Date): number {
+export function announceEndedGrants(db: Db, now: Date, limit = SWEEP_BATCH): number {
   return inTransaction(db, (tx) => {
     const ended = tx
       .select({ referralId: contactGrants.referralId })
@@ -221,6 +229,7 @@ export function announceEndedGrants(db: Db, now: Date): number {
           ),
         ),
       )
+      .limit(limit)
       .all()
       .map((g) => g.referralId);
     enqueueReferralEvent(tx, ended, 'GRANT_ENDED', now.toISOString());

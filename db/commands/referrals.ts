@@ -20,7 +20,7 @@ import {
 } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
 import { appendConsent, assertMayRequest, consentSubject, DEFAULT_CONSENT, latestConsent } from './consent.js';
-import { enqueueReferralEvent } from './outbox.js';
+import { enqueueReferralEvent, SWEEP_BATCH } from './outbox.js';
 
 export const REQUEST_TTL_DAYS = 7;
 export const MAX_RETENTION_DAYS = 365;
@@ -326,13 +326,21 @@ export function recordConversion(db: Db, merchantId: string, referralId: string,
   });
 }
 
-/** The sweep job: pending requests past their expiry become EXPIRED. Idempotent. */
-export function expirePendingReferrals(db: Db, now = nowIso()): number {
+/**
+ * The sweep job: pending requests past their expiry become EXPIRED, at most `limit` per call (one
+ * short transaction each; the job calls again while a batch comes back full). Idempotent.
+ */
+export function expirePendingReferrals(db: Db, now = nowIso(), limit = SWEEP_BATCH): number {
   return inTransaction(db, (tx) => {
+    const due = tx
+      .select({ id: referralRequests.id })
+      .from(referralRequests)
+      .where(and(eq(referralRequests.status, 'PENDING'), lte(referralRequests.expiresAt, now)))
+      .limit(limit);
     const expired = tx
       .update(referralRequests)
       .set({ status: 'EXPIRED' })
-      .where(and(eq(referralRequests.status, 'PENDING'), lte(referralRequests.expiresAt, now)))
+      .where(inArray(referralRequests.id, due))
       .returning({ id: referralRequests.id })
       .all();
     enqueueReferralEvent(tx, expired.map((r) => r.id), 'EXPIRED');

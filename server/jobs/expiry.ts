@@ -3,7 +3,7 @@
 // shows a stale status or an expired contact; the sweep makes them durable and tells the parties.
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
-import { announceEndedGrants } from '../../db/commands/outbox.js';
+import { announceEndedGrants, SWEEP_BATCH } from '../../db/commands/outbox.js';
 import { expirePendingReferrals } from '../../db/commands/referrals.js';
 
 export interface Job {
@@ -43,13 +43,32 @@ export function every(everyMs: number, work: () => unknown, logger: Logger, name
   };
 }
 
+/**
+ * Calls `batch` until it handles fewer than a full batch, yielding to the event loop between
+ * calls so requests are served while a backlog is worked off. Returns how many rows it handled.
+ */
+export async function drain(batch: () => number, size = SWEEP_BATCH): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const handled = batch();
+    total += handled;
+    if (handled < size) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** One run of the expiry sweep (the job's timer calls it; tests call it directly). */
+export async function sweepExpired(db: Db, now = new Date()) {
+  const expired = await drain(() => expirePendingReferrals(db, now.toISOString()));
+  const endedGrants = await drain(() => announceEndedGrants(db, now));
+  return { expired, endedGrants };
+}
+
 export function startExpirySweep(db: Db, logger: Logger, everyMs = 60_000): Job {
   return every(
     everyMs,
-    () => {
-      const now = new Date();
-      const expired = expirePendingReferrals(db, now.toISOString());
-      const endedGrants = announceEndedGrants(db, now);
+    async () => {
+      const { expired, endedGrants } = await sweepExpired(db);
       if (expired > 0 || endedGrants > 0) logger.info({ expired, endedGrants }, 'expired pending referral requests and ended grants');
     },
     logger,

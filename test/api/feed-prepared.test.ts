@@ -107,7 +107,7 @@ describe('the feed page answered by prepared statements', () => {
     // The reader knows Y's second community (same alliance) but has not joined it.
     const closed = await p.gql(PREPARED, { c: y2 }, reader.accessToken);
     expect(closed.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(closed.errors?.[0]?.path).toEqual(['community', 'offers']);
+    expect(closed.body.errors[0].path).toEqual(['community', 'offers']);
   });
 
   it('leaves a cursor it did not write, and paging backwards, to the planned query', async () => {

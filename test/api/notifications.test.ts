@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { announceEndedGrants, enqueueReferralEvent } from '../../db/commands/outbox.js';
 import { expirePendingReferrals } from '../../db/commands/referrals.js';
+import { drain, sweepExpired } from '../../server/jobs/expiry.js';
 import { customerInvites, notifications, referralEvents } from '../../db/tables/index.js';
 import { inTransaction } from '../../db/tx.js';
 import { deleteExpiredInvites } from '../../db/commands/customers.js';
@@ -118,6 +119,32 @@ describe('the outbox is written with the change', () => {
     expect(announceEndedGrants(db, later)).toBeGreaterThanOrEqual(1);
     expect(announceEndedGrants(db, later)).toBe(0);
     expect(eventsOf(accepted).map((e) => e.kind)).toEqual(['CREATED', 'ACCEPTED', 'GRANT_ENDED']);
+  });
+
+  it('a backlog is worked off in short batches, each request and grant announced once', async () => {
+    // Two customers, each with a request left pending and one accepted (the weekly cap is two).
+    const pending: string[] = [];
+    const accepted: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const c = await smsCustomer();
+      pending.push(await propose(c.id));
+      accepted.push(await propose(c.id, cast.curtain));
+      await ok(p, RESPOND, { i: { referralId: accepted.at(-1), accept: true } }, c.token);
+    }
+    const later = new Date(Date.now() + 400 * 86_400_000);
+    const batches: number[] = [];
+    const inOnes = (sweep: () => number) => () => {
+      const n = sweep();
+      batches.push(n);
+      return n;
+    };
+    expect(await drain(inOnes(() => expirePendingReferrals(db, later.toISOString(), 1)), 1)).toBeGreaterThanOrEqual(2);
+    expect(batches.at(-1)).toBe(0);
+    expect(batches.slice(0, -1).every((n) => n === 1)).toBe(true);
+    expect(await drain(inOnes(() => announceEndedGrants(db, later, 1)), 1)).toBeGreaterThanOrEqual(2);
+    for (const id of pending) expect(eventsOf(id).map((e) => e.kind)).toEqual(['CREATED', 'EXPIRED']);
+    for (const id of accepted) expect(eventsOf(id).map((e) => e.kind)).toEqual(['CREATED', 'ACCEPTED', 'GRANT_ENDED']);
+    expect(await sweepExpired(db, later)).toEqual({ expired: 0, endedGrants: 0 });
   });
 
   it('erasure and blocking announce the requests they end', async () => {
