@@ -246,6 +246,10 @@ export function seedBench(db: Db, vault: Vault, size: Size, seed = 20261122): Be
             id: id(decided), referral_id: referralId, merchant_id: row.requester.merchantId, customer_id: row.customerId, fields: JSON.stringify(fields),
             granted_at: at(decided), valid_until: at(decided + 90 * DAY), revoked_at: row.status === 'REVOKED' ? at(decided + DAY) : null,
           });
+          // A running platform announced each ended grant when it ended: the data is a steady state, not a backlog.
+          if (row.status === 'ACCEPTED' && decided + 90 * DAY <= today) {
+            ins.row('referral_events', { id: id(decided + 90 * DAY), referral_id: referralId, kind: 'GRANT_ENDED', created_at: at(decided + 90 * DAY), dispatched_at: at(decided + 90 * DAY) });
+          }
           for (let r = 0; r < 2; r++) {
             const readAt = decided + rng.int(30 * DAY);
             ins.row('access_log', {
