@@ -12,7 +12,7 @@ import { schema } from '../schema/index.js';
 import { createContext, viewerFromAuthorization, type AppDeps, type Context } from './context.js';
 import { graphqlLimits } from './graphql-limits.js';
 import { idempotencyPlugin } from './idempotency.js';
-import { graphqlHttpGuards, securityHeaders, webContentSecurityPolicy } from './http-guards.js';
+import { graphqlHttpGuards, graphqlJsonBody, securityHeaders, webContentSecurityPolicy } from './http-guards.js';
 
 const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -65,7 +65,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
-  app.use(
+  // Request lines are logged at info: an operator who chose a quieter level pays nothing for them.
+  if (deps.logger.isLevelEnabled('info')) app.use(
     pinoHttp({
       logger: deps.logger,
       // Paths only: query strings and bodies may carry personal information or tokens.
@@ -95,7 +96,9 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const yoga = createYogaServer(deps);
-  app.use(yoga.graphqlEndpoint, graphqlHttpGuards(deps.config), yoga as unknown as express.RequestHandler);
+  // Node's own body parser: Yoga reads an already parsed body directly, without the web-stream
+  // plumbing it otherwise pipes every request body through.
+  app.use(yoga.graphqlEndpoint, graphqlHttpGuards(deps.config), graphqlJsonBody(deps.config), yoga as unknown as express.RequestHandler);
 
   if (existsSync(webDist)) {
     app.use(webContentSecurityPolicy());

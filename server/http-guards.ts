@@ -1,6 +1,6 @@
 // HTTP-level protections in front of /graphql and the web app: security headers, body size,
 // content types, and CSRF protection for GET.
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config.js';
 
@@ -48,4 +48,21 @@ export function graphqlHttpGuards(config: Config): RequestHandler {
     }
     next();
   };
+}
+
+/**
+ * Parses a POST body as JSON (the guards above already refused other types and oversized bodies);
+ * a body that is not JSON is a 400 in the shape of every other GraphQL error, never a stack.
+ */
+export function graphqlJsonBody(config: Config): (RequestHandler | ErrorRequestHandler)[] {
+  const parse = express.json({ limit: config.BODY_LIMIT_BYTES });
+  const refuse: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, next) => {
+    if (err.type === 'entity.too.large') return problem(res, 413, 'The request body is too large.');
+    if (err.status && err.status >= 400 && err.status < 500) return problem(res, 400, 'The request body is not valid JSON.');
+    next(err);
+  };
+  // An empty object or list parses, but Yoga would then look for a body stream already read.
+  const nonEmpty: RequestHandler = (req, res, next) =>
+    req.method === 'POST' && Object.keys(req.body ?? {}).length === 0 ? problem(res, 400, 'Send a GraphQL query in the request body.') : next();
+  return [parse, refuse, nonEmpty];
 }

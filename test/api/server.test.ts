@@ -39,6 +39,14 @@ describe('requests that are not GraphQL', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
   });
 
+  it('an empty object or list, or JSON that is not an object, is a 400 without parser internals', async () => {
+    for (const body of ['{}', '[]', '"query"', '42']) {
+      const res = await request(p.app).post('/graphql').set('content-type', 'application/json').send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].extensions).toEqual({ code: 'BAD_REQUEST' });
+    }
+  });
+
   it('a body without a query is a 400', async () => {
     const res = await request(p.app).post('/graphql').set('content-type', 'application/json').send({ nothing: true });
     expect(res.status).toBe(400);
