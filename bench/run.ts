@@ -4,7 +4,7 @@
 // Usage: tsx bench/run.ts [--smoke] [--sizes=small,medium,large] [--duration=10] [--warmup=3]
 //        [--rounds=3] [--connections=10] [--only=feed,viewer] [--profile] [--node-flags="--max-old-space-size=160"]
 // --profile writes a CPU profile of each server process into the temporary directory;
-// --node-flags passes flags to the server's node (to weigh deployment settings).
+// --node-flags passes flags to the server's node instead of npm start's (to weigh deployment settings).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,8 @@ import { FEED, PENDING, RESPOND, REQUEST, VIEWER, gqlBody } from './documents.js
 import { SIZES, seedBench, type BenchFixture, type Login, type Size } from './seed.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The flags `npm start` gives the server's node (package.json config.serverNodeFlags). */
+const startFlags: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).config.serverNodeFlags;
 
 interface Settings {
   sizes: Size[];
@@ -52,7 +54,7 @@ function parseArgs(argv: string[]): Settings {
     connections: num('connections', 10),
     only: flags.get('only')?.split(',') ?? null,
     profile: flags.has('profile'),
-    nodeFlags: flags.get('node-flags')?.split(' ').filter(Boolean) ?? [],
+    nodeFlags: (flags.get('node-flags') ?? startFlags).split(' ').filter(Boolean),
   };
 }
 

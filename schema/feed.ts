@@ -87,7 +87,7 @@ const FILTERED = new Set([OFFER_LOADS.with!.communities, OFFER_LOADS.with!.campa
 
 const sameOrder = (a: unknown, b: Record<string, string> | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-/** Whether the prepared statements load every relation and extra `planned` asks for on a row (they load every column). */
+/** Whether the prepared statements load every column, relation and extra `planned` asks for on a row. */
 function coversRow(loads: Loads, planned: Planned): boolean {
   if (Object.keys(planned.columns ?? {}).some((c) => !loads.columns?.[c])) return false;
   if (planned.extras && Object.keys(planned.extras).length > 0) return false;
@@ -110,6 +110,8 @@ interface FeedArgs {
   before?: string | null;
   category?: string | null;
 }
+/** The arguments the prepared statements apply; a feed argument added later takes the planned query until they do. */
+const PREPARED_ARGS = new Set(['first', 'after', 'last', 'before', 'category']);
 
 /** The arguments of the one `offers` selection beneath the community field, or null when there is not exactly one plain one. */
 function offersArgs(info: GraphQLResolveInfo): FeedArgs | null {
@@ -160,6 +162,7 @@ export function communityWithFeedPage(ctx: Context, info: GraphQLResolveInfo, id
   if (!sameOrder(page.orderBy, { postedAt: 'desc', id: 'desc' }) || typeof page.limit !== 'number' || page.offset !== undefined) return undefined;
   const args = offersArgs(info);
   if (!args || args.last != null || args.before != null) return undefined;
+  if (Object.entries(args).some(([name, value]) => value != null && !PREPARED_ARGS.has(name))) return undefined;
   const after = args.after == null ? null : afterPosition(args.after);
   if (args.after != null && !after) return undefined;
 
