@@ -10,6 +10,7 @@ import { decodeBase64, decodeCursorChunk } from '@pothos/core';
 import { sql } from 'drizzle-orm';
 import { getArgumentValues, getNamedType, isObjectType, Kind, type FieldNode, type GraphQLResolveInfo } from 'graphql';
 import type { Db } from '../db/client.js';
+import { FEED_CARD_SELECTION, feedCards, type FeedCard } from '../db/queries/feed.js';
 import { preparedPer } from '../db/queries/prepared.js';
 import { nowIso } from '../db/ids.js';
 import type { Context } from '../server/context.js';
@@ -22,32 +23,15 @@ const p = sql.placeholder;
 
 const columns = <K extends string>(...names: K[]) => Object.fromEntries(names.map((n) => [n, true])) as Record<K, true>;
 
-/**
- * What the prepared page loads beneath each placement: the columns the types' scopes read and
- * those a feed card shows, not long texts (a document asking for one takes the planned query).
- */
-const pageWith = {
-  offer: {
-    columns: columns('id', 'merchantId', 'campaignId', 'status', 'title', 'category', 'startsAt', 'endsAt'),
-    with: {
-      placements: { columns: columns('id', 'communityId', 'allianceId'), with: { merchantMembership: { columns: columns('id', 'status') } } },
-      merchant: { columns: columns('id', 'name', 'category', 'city', 'publicContact') },
-      communities: { columns: columns('id', 'allianceId', 'name', 'status'), orderBy: { id: 'asc' } },
-      campaign: { columns: columns('id', 'allianceId', 'title', 'status') },
-    },
-  },
-} as const;
-
-/** A feed page for each combination of the optional filters, newest placement first. */
+/** A feed page's placements for each combination of the optional filters, newest first; their offers load as cards. */
 function preparePage(db: Db, category: boolean, after: boolean) {
   const keyset = { OR: [{ postedAt: { lt: p('postedAt') } }, { AND: [{ postedAt: { eq: p('postedAt') } }, { id: { lt: p('id') } }] }] };
   return db.query.offerPlacements
     .findMany({
       where: { AND: [{ communityId: p('community') }, listedPlacementWhere(p('now'), category ? p('category') : null), ...(after ? [keyset] : [])] },
-      columns: columns('id', 'postedAt'),
+      columns: columns('id', 'postedAt', 'offerId'),
       orderBy: { postedAt: 'desc', id: 'desc' },
       limit: p('limit'),
-      with: pageWith,
     })
     .prepare();
 }
@@ -56,9 +40,6 @@ const statements = preparedPer((db) => ({
   community: db.query.communities.findFirst({ where: { id: p('id') } }).prepare(),
   pages: [preparePage(db, false, false), preparePage(db, false, true), preparePage(db, true, false), preparePage(db, true, true)],
 }));
-
-type Page = ReturnType<typeof preparePage>;
-type PlacementRow = Awaited<ReturnType<Page['execute']>>[number];
 
 /**
  * The parts of a relational query config this module compares: what a plan asks for, and what
@@ -79,9 +60,9 @@ interface Loads {
   with?: Record<string, Loads>;
 }
 
-const OFFER_LOADS = pageWith.offer as Loads;
+const OFFER_LOADS = FEED_CARD_SELECTION as Loads;
 /** A placement of the page: the page itself is filtered, ordered and sized as its statement is. */
-const PLACEMENT_LOADS: Loads = { columns: columns('id', 'postedAt'), with: { offer: OFFER_LOADS } };
+const PLACEMENT_LOADS: Loads = { columns: columns('id', 'postedAt', 'offerId'), with: { offer: OFFER_LOADS } };
 /** The relations whose planned queries carry a visibility filter, applied here as predicates (visibleTo). */
 const FILTERED = new Set([OFFER_LOADS.with!.communities, OFFER_LOADS.with!.campaign]);
 
@@ -141,13 +122,11 @@ function afterPosition(cursor: string): { postedAt: string; id: string } | null 
   }
 }
 
-/** Nested communities and campaigns as the viewer may see them, which the planned query filters in SQL. */
-function visibleTo(access: ViewerAccess, rows: PlacementRow[]): PlacementRow[] {
-  for (const { offer } of rows) {
-    offer.communities = offer.communities.filter((c) => canSeeCommunity(access, c));
-    if (offer.campaign && !canSeeCampaign(access, offer.campaign)) offer.campaign = null;
-  }
-  return rows;
+/** The offer's card with its communities and campaign as the viewer may see them (the planned query filters them in SQL). */
+function visibleTo(access: ViewerAccess, card: FeedCard): FeedCard {
+  card.communities = card.communities.filter((c) => canSeeCommunity(access, c));
+  if (card.campaign && !canSeeCampaign(access, card.campaign)) card.campaign = null;
+  return card;
 }
 
 /**
@@ -172,5 +151,7 @@ export function communityWithFeedPage(ctx: Context, info: GraphQLResolveInfo, id
   if (!community || !canSeeCommunity(access, community)) return null;
   const statement = prepared.pages[(args.category ? 2 : 0) + (after ? 1 : 0)]!;
   const placements = statement.execute({ community: id, now: nowIso(), category: args.category, limit: page.limit, ...after }).sync();
-  return { ...community, placements: visibleTo(access, placements) };
+  const cards = feedCards(ctx.deps.db, placements.map((placement) => placement.offerId));
+  // Both statements run synchronously on one connection, so every listed offer has its card.
+  return { ...community, placements: placements.map((placement) => ({ ...placement, offer: visibleTo(access, cards.get(placement.offerId)!) })) };
 }

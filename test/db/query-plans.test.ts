@@ -30,9 +30,14 @@ async function plansOf(query: string, variables: Record<string, unknown>, login:
   return { data: result.data, plans };
 }
 
-/** Full scans of a table or of a whole index; a scan of a derived table (drizzle's "t") reads rows already found by index. */
+/**
+ * Full scans of a table or of a whole index; a scan of a derived table (drizzle's "t") reads rows
+ * already found by index, and one of json_each reads the list of ids the statement was given.
+ */
 const fullScans = (plans: { sql: string; steps: string[] }[]) =>
-  plans.flatMap(({ sql, steps }) => steps.filter((s) => /^SCAN /.test(s) && !/^SCAN (t|CONSTANT ROW)$/.test(s)).map((s) => `${s} in: ${sql.slice(0, 200)}`));
+  plans.flatMap(({ sql, steps }) =>
+    steps.filter((s) => /^SCAN /.test(s) && !/^SCAN (t|CONSTANT ROW|json_each VIRTUAL TABLE INDEX \d+:)$/.test(s)).map((s) => `${s} in: ${sql.slice(0, 200)}`),
+  );
 
 describe('query plans of the hot queries', () => {
   it('a community feed page, and the next page by its cursor', async () => {

@@ -1,0 +1,85 @@
+// What a feed card shows of each offer on a page, loaded by offer id in two flat prepared
+// statements and shaped as the relational query would return it. No visibility rule applies here:
+// the page's ids come from a filtered query, and the caller filters what it nests (see
+// schema/feed.ts). Flat joins cost SQLite a fraction of the relational query's nested JSON.
+import { eq, and, getColumns, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { allianceMembers, campaigns, communities, merchants, offerPlacements, offers } from '../tables/index.js';
+import { preparedPer } from './prepared.js';
+
+const pick = <T extends Record<string, unknown>, K extends keyof T>(table: T, ...keys: K[]) => Object.fromEntries(keys.map((k) => [k, table[k]])) as Pick<T, K>;
+
+const offerColumns = ['id', 'merchantId', 'campaignId', 'status', 'title', 'category', 'startsAt', 'endsAt'] as const;
+const merchantColumns = ['id', 'name', 'category', 'city', 'publicContact'] as const;
+const campaignColumns = ['id', 'allianceId', 'title', 'status'] as const;
+const placementColumns = ['id', 'communityId', 'allianceId'] as const;
+const membershipColumns = ['id', 'status'] as const;
+const communityColumns = ['id', 'allianceId', 'name', 'status'] as const;
+
+const flag = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, true]));
+
+/**
+ * The relational-query selection a card answers, beneath an offer: the columns the types' scopes
+ * read and those a feed card shows (no long texts). A plan asking for more takes the planned query.
+ */
+export const FEED_CARD_SELECTION = {
+  columns: flag(offerColumns),
+  with: {
+    placements: { columns: flag(placementColumns), with: { merchantMembership: { columns: flag(membershipColumns) } } },
+    merchant: { columns: flag(merchantColumns) },
+    communities: { columns: flag(communityColumns), orderBy: { id: 'asc' } },
+    campaign: { columns: flag(campaignColumns) },
+  },
+};
+
+const idsIn = sql`(select value from json_each(${sql.placeholder('ids')}))`;
+
+const statements = preparedPer((db) => ({
+  offers: db
+    .select({ offer: pick(getColumns(offers), ...offerColumns), merchant: pick(getColumns(merchants), ...merchantColumns), campaign: pick(getColumns(campaigns), ...campaignColumns) })
+    .from(offers)
+    .innerJoin(merchants, eq(merchants.id, offers.merchantId))
+    .leftJoin(campaigns, eq(campaigns.id, offers.campaignId))
+    .where(inArray(offers.id, idsIn))
+    .prepare(),
+  placements: db
+    .select({
+      offerId: offerPlacements.offerId,
+      placement: pick(getColumns(offerPlacements), ...placementColumns),
+      membership: pick(getColumns(allianceMembers), ...membershipColumns),
+      community: pick(getColumns(communities), ...communityColumns),
+    })
+    .from(offerPlacements)
+    .innerJoin(communities, eq(communities.id, offerPlacements.communityId))
+    .leftJoin(allianceMembers, and(eq(allianceMembers.allianceId, offerPlacements.allianceId), eq(allianceMembers.merchantId, offerPlacements.merchantId)))
+    .where(inArray(offerPlacements.offerId, idsIn))
+    .orderBy(communities.id)
+    .prepare(),
+}));
+
+type OfferRow = Awaited<ReturnType<ReturnType<typeof statements>['offers']['execute']>>[number];
+type PlacementRow = Awaited<ReturnType<ReturnType<typeof statements>['placements']['execute']>>[number];
+
+export type FeedCard = OfferRow['offer'] & {
+  merchant: OfferRow['merchant'];
+  campaign: OfferRow['campaign'];
+  placements: (PlacementRow['placement'] & { merchantMembership: PlacementRow['membership'] })[];
+  communities: PlacementRow['community'][];
+};
+
+/** The cards of these offers by id (an id with no offer has no card). */
+export function feedCards(db: Db, offerIds: readonly string[]): Map<string, FeedCard> {
+  const q = statements(db);
+  const ids = JSON.stringify(offerIds);
+  const cards = new Map<string, FeedCard>();
+  for (const { offer, merchant, campaign } of q.offers.all({ ids })) {
+    cards.set(offer.id, { ...offer, merchant, campaign, placements: [], communities: [] });
+  }
+  for (const { offerId, placement, membership, community } of q.placements.all({ ids })) {
+    const card = cards.get(offerId);
+    if (!card) continue;
+    card.placements.push({ ...placement, merchantMembership: membership });
+    card.communities.push(community);
+  }
+  return cards;
+}
