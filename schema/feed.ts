@@ -1,9 +1,10 @@
-// The community feed page, the request the platform serves most, answered by relational queries
-// prepared once per database. Building the planned query (a ~5 KB statement with JSON aggregation)
-// and compiling it costs several times running it, so when a document asks for a community and its
-// feed page and nothing more than these statements load, the resolver runs them with placeholders
-// instead. Anything else (another relation, counts, paging backwards, fragments) takes the planned
-// query. Both paths apply the same rules: the page filter is listedPlacementWhere itself, nested
+// The community feed page, the request the platform serves most, answered by statements prepared
+// once per database. Building the planned query (a ~5 KB statement with JSON aggregation) and
+// compiling it costs several times running it, so when a document asks for a community and its
+// feed page and nothing more than the prepared statements load, the resolver runs them instead:
+// the page of placements (a relational query filtered by listedPlacementWhere itself), then the
+// cards of its offers by id (db/queries/feed.ts). Anything else (another relation, counts, paging
+// backwards, fragments) takes the planned query. Both paths apply the same rules: nested
 // communities and campaigns pass the predicates their planned filters are written beside, and
 // every object still runs its type's scopes when it resolves.
 import { decodeBase64, decodeCursorChunk } from '@pothos/core';
