@@ -34,8 +34,7 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
     ].join(';\n'),
   );
   const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
-  // Row mappers compiled once per query shape: mapping a feed page's nested JSON costs a third of what the generic mapper does.
-  const db = drizzle({ client: sqlite, relations, logger, jit: true }) as Db;
+  const db = drizzle({ client: sqlite, relations, logger }) as Db;
   migrate(db, { migrationsFolder });
   return db;
 }
