@@ -18,6 +18,7 @@ import type { Context } from '../server/context.js';
 import { viewerAccess, type ViewerAccess } from './policies/access.js';
 import { canSeeCampaign } from './policies/campaigns.js';
 import { canSeeCommunity } from './policies/communities.js';
+import { ownInterestWhere } from './policies/customers.js';
 import { listedPlacementWhere } from './policies/offers.js';
 
 const p = sql.placeholder;
@@ -59,30 +60,42 @@ interface Loads {
   columns?: Record<string, unknown>;
   orderBy?: Record<string, string>;
   with?: Record<string, Loads>;
+  /** A relation loaded for the viewer alone: covered when the planned filter and limit are exactly these. */
+  forViewer?: (ctx: Context) => { where: unknown; limit: number };
 }
 
-const OFFER_LOADS = FEED_CARD_SELECTION as Loads;
+const cardLoads = FEED_CARD_SELECTION as Loads;
+const OFFER_LOADS: Loads = {
+  ...cardLoads,
+  with: { ...cardLoads.with, interests: { ...cardLoads.with!.interests, forViewer: (ctx) => ({ where: ownInterestWhere(ctx.viewer), limit: 1 }) } },
+};
 /** A placement of the page: the page itself is filtered, ordered and sized as its statement is. */
 const PLACEMENT_LOADS: Loads = { columns: columns('id', 'postedAt', 'offerId'), with: { offer: OFFER_LOADS } };
 /** The relations whose planned queries carry a visibility filter, applied here as predicates (visibleTo). */
 const FILTERED = new Set([OFFER_LOADS.with!.communities, OFFER_LOADS.with!.campaign]);
 
-const sameOrder = (a: unknown, b: Record<string, string> | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Whether the prepared statements load every column, relation and extra `planned` asks for on a row. */
-function coversRow(loads: Loads, planned: Planned): boolean {
+function coversRow(ctx: Context, loads: Loads, planned: Planned): boolean {
   if (Object.keys(planned.columns ?? {}).some((c) => !loads.columns?.[c])) return false;
   if (planned.extras && Object.keys(planned.extras).length > 0) return false;
-  return Object.entries(planned.with ?? {}).every(([key, nested]) => !!loads.with?.[key] && covers(loads.with[key]!, nested));
+  return Object.entries(planned.with ?? {}).every(([key, nested]) => !!loads.with?.[key] && covers(ctx, loads.with[key]!, nested));
 }
 
 /** coversRow for a nested relation, which must also be filtered, ordered and limited as the statement does. */
-function covers(loads: Loads, planned: Planned | true): boolean {
-  if (planned === true) return true;
-  if (planned.limit !== undefined || planned.offset !== undefined) return false;
-  if (planned.where !== undefined && !FILTERED.has(loads)) return false;
-  if (planned.orderBy !== undefined && !sameOrder(planned.orderBy, loads.orderBy)) return false;
-  return coversRow(loads, planned);
+function covers(ctx: Context, loads: Loads, planned: Planned | true): boolean {
+  if (planned === true) return !loads.forViewer;
+  if (planned.offset !== undefined) return false;
+  if (loads.forViewer) {
+    const own = loads.forViewer(ctx);
+    if (planned.limit !== own.limit || !sameJson(planned.where, own.where)) return false;
+  } else {
+    if (planned.limit !== undefined) return false;
+    if (planned.where !== undefined && !FILTERED.has(loads)) return false;
+  }
+  if (planned.orderBy !== undefined && !sameJson(planned.orderBy, loads.orderBy)) return false;
+  return coversRow(ctx, loads, planned);
 }
 
 interface FeedArgs {
@@ -138,8 +151,8 @@ function visibleTo(access: ViewerAccess, card: FeedCard): FeedCard {
 export function communityWithFeedPage(ctx: Context, info: GraphQLResolveInfo, id: string, planned: Planned) {
   const page = planned.with?.placements;
   const onlyThePage = Object.keys(planned.with!).length === 1 && !Object.keys(planned.extras ?? {}).length;
-  if (!page || page === true || !onlyThePage || !coversRow(PLACEMENT_LOADS, page)) return undefined;
-  if (!sameOrder(page.orderBy, { postedAt: 'desc', id: 'desc' }) || typeof page.limit !== 'number' || page.offset !== undefined) return undefined;
+  if (!page || page === true || !onlyThePage || !coversRow(ctx, PLACEMENT_LOADS, page)) return undefined;
+  if (!sameJson(page.orderBy, { postedAt: 'desc', id: 'desc' }) || typeof page.limit !== 'number' || page.offset !== undefined) return undefined;
   const args = offersArgs(info);
   if (!args || args.last != null || args.before != null) return undefined;
   if (Object.entries(args).some(([name, value]) => value != null && !PREPARED_ARGS.has(name))) return undefined;
@@ -152,7 +165,10 @@ export function communityWithFeedPage(ctx: Context, info: GraphQLResolveInfo, id
   if (!community || !canSeeCommunity(access, community)) return null;
   const statement = prepared.pages[(args.category ? 2 : 0) + (after ? 1 : 0)]!;
   const placements = statement.execute({ community: id, now: nowIso(), category: args.category, limit: page.limit, ...after }).sync();
-  const cards = feedCards(ctx.deps.db, placements.map((placement) => placement.offerId));
+  // The reader's interests load only when the document asks whether they are interested.
+  const offerPlan = page.with?.offer;
+  const reader = offerPlan && offerPlan !== true && offerPlan.with?.interests ? (ctx.viewer?.accountId ?? null) : null;
+  const cards = feedCards(ctx.deps.db, placements.map((placement) => placement.offerId), reader);
   // Both statements run synchronously on one connection, so every listed offer has its card.
   return { ...community, placements: placements.map((placement) => ({ ...placement, offer: visibleTo(access, cards.get(placement.offerId)!) })) };
 }

@@ -16,6 +16,7 @@ import {
   canSeeReferral,
   customerOwnedSelection,
   interestWhere,
+  ownInterestWhere,
   isOwnMerchant,
   referralAccessSelection,
   referralWhere,
@@ -173,7 +174,7 @@ builder.drizzleObjectFields('merchants', (t) => ({
 builder.drizzleObjectFields('offers', (t) => ({
   viewerInterested: t.boolean({
     description: 'Customers: whether the viewer has expressed interest.',
-    select: (_args, ctx) => ({ with: { interests: { columns: { id: true }, where: { accountId: ctx.viewer?.accountId ?? '' }, limit: 1 } } }),
+    select: (_args, ctx) => ({ with: { interests: { columns: { id: true }, where: ownInterestWhere(ctx.viewer), limit: 1 } } }),
     resolve: (o) => o.interests.length > 0,
   }),
   interests: t.relatedConnection('interests', {

@@ -4,12 +4,12 @@
 // schema/feed.ts). Flat joins cost SQLite a fraction of the relational query's nested JSON.
 import { eq, and, getColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { allianceMembers, campaigns, communities, merchants, offerPlacements, offers } from '../tables/index.js';
+import { allianceMembers, campaigns, communities, interests, merchants, offerPlacements, offers } from '../tables/index.js';
 import { preparedPer } from './prepared.js';
 
 const pick = <T extends Record<string, unknown>, K extends keyof T>(table: T, ...keys: K[]) => Object.fromEntries(keys.map((k) => [k, table[k]])) as Pick<T, K>;
 
-const offerColumns = ['id', 'merchantId', 'campaignId', 'status', 'title', 'category', 'startsAt', 'endsAt'] as const;
+const offerColumns = ['id', 'merchantId', 'campaignId', 'status', 'title', 'body', 'category', 'startsAt', 'endsAt'] as const;
 const merchantColumns = ['id', 'name', 'category', 'city', 'publicContact'] as const;
 const campaignColumns = ['id', 'allianceId', 'title', 'status'] as const;
 const placementColumns = ['id', 'communityId', 'allianceId'] as const;
@@ -20,7 +20,8 @@ const flag = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k,
 
 /**
  * The relational-query selection a card answers, beneath an offer: the columns the types' scopes
- * read and those a feed card shows (no long texts). A plan asking for more takes the planned query.
+ * read and those a feed card shows, and the reader's own interest in the offer (the ids of at most
+ * one). A plan asking for more takes the planned query.
  */
 export const FEED_CARD_SELECTION = {
   columns: flag(offerColumns),
@@ -29,6 +30,7 @@ export const FEED_CARD_SELECTION = {
     merchant: { columns: flag(merchantColumns) },
     communities: { columns: flag(communityColumns), orderBy: { id: 'asc' } },
     campaign: { columns: flag(campaignColumns) },
+    interests: { columns: flag(['id']) },
   },
 };
 
@@ -55,6 +57,11 @@ const statements = preparedPer((db) => ({
     .where(inArray(offerPlacements.offerId, idsIn))
     .orderBy(communities.id)
     .prepare(),
+  interests: db
+    .select({ offerId: interests.offerId, id: interests.id })
+    .from(interests)
+    .where(and(eq(interests.accountId, sql.placeholder('account')), inArray(interests.offerId, idsIn)))
+    .prepare(),
 }));
 
 type OfferRow = Awaited<ReturnType<ReturnType<typeof statements>['offers']['execute']>>[number];
@@ -65,16 +72,19 @@ export type FeedCard = OfferRow['offer'] & {
   campaign: OfferRow['campaign'];
   placements: (PlacementRow['placement'] & { merchantMembership: PlacementRow['membership'] })[];
   communities: PlacementRow['community'][];
+  interests: { id: string }[];
 };
 
-/** The cards of these offers by id (an id with no offer has no card). */
-export function feedCards(db: Db, offerIds: readonly string[]): Map<string, FeedCard> {
+/** The cards of these offers by id (an id with no offer has no card), with `reader`'s interests in them (none without a reader). */
+export function feedCards(db: Db, offerIds: readonly string[], reader: string | null): Map<string, FeedCard> {
   const q = statements(db);
   const ids = JSON.stringify(offerIds);
   const cards = new Map<string, FeedCard>();
   for (const { offer, merchant, campaign } of q.offers.all({ ids })) {
-    cards.set(offer.id, { ...offer, merchant, campaign, placements: [], communities: [] });
+    cards.set(offer.id, { ...offer, merchant, campaign, placements: [], communities: [], interests: [] });
   }
+  // An account has at most one interest in an offer (a unique index).
+  for (const { offerId, id } of reader ? q.interests.all({ ids, account: reader }) : []) cards.get(offerId)?.interests.push({ id });
   for (const { offerId, placement, membership, community } of q.placements.all({ ids })) {
     const card = cards.get(offerId);
     if (!card) continue;

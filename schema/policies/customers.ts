@@ -37,6 +37,9 @@ export const canSeeInterest = (v: Viewer | null, i: { offerMerchantId: string; a
 
 export const interestWhere = (v: Viewer | null): Where<'interests'> => (v?.merchantId ? { offerMerchantId: v.merchantId } : NOTHING);
 
+/** The viewer's own interest in an offer (whether they said "I'm interested"). */
+export const ownInterestWhere = (v: Viewer | null): Where<'interests'> => ({ accountId: v?.accountId ?? '' });
+
 /** Access-log entries and grants: the merchant they concern, and the customer whose data it is. */
 export const customerOwnedSelection = { columns: { merchantId: true }, with: { customer: { columns: { accountId: true } } } } as const;
 export const canSeeCustomerOwned = (v: Viewer | null, row: { merchantId: string | null; customer: { accountId: string | null } | null }) =>

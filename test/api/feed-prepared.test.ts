@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addAllianceMember, allianceWithCommunity, createCommunity, inDays, joinCommunity, postOffer, signUpMerchant, type MerchantSession } from '../factories.js';
 import { createTestPlatform } from '../fixtures.js';
+import { createCast, ok } from '../story.js';
 
 const p = await createTestPlatform();
 
@@ -108,6 +109,26 @@ describe('the feed page answered by prepared statements', () => {
     const closed = await p.gql(PREPARED, { c: y2 }, reader.accessToken);
     expect(closed.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(closed.body.errors[0].path).toEqual(['community', 'offers']);
+  });
+
+  it("answers the web app's feed, with whether the reader said they are interested", async () => {
+    const cast = await createCast(p);
+    await postOffer(p, cast.light, [cast.communityId], { category: 'lighting' });
+    // CommunityPage's query: OfferCard's fields and the reader's interest.
+    const card = 'id title body category startsAt endsAt status merchant { id name category publicContact } viewerInterested';
+    const app = (extra = '') => `query($c: ID!, $first: Int, $after: String) {
+      community(id: $c) { id ${extra} offers(first: $first, after: $after) { edges { node { ${card} } } pageInfo { hasNextPage endCursor } } } }`;
+    const interested = async (token: string) => {
+      p.statements.length = 0;
+      const prepared = await ok(p, app(), { c: cast.communityId }, token);
+      expect(ranPreparedPage()).toBe(true);
+      const planned = await ok(p, app('merchantCount'), { c: cast.communityId }, token);
+      expect(prepared.community.offers).toEqual(planned.community.offers);
+      return prepared.community.offers.edges.filter((e: any) => e.node.viewerInterested).map((e: any) => e.node.id);
+    };
+    expect(await interested(cast.customerToken)).toEqual([cast.offerId]);
+    expect(await interested(cast.otherCustomerToken)).toEqual([]);
+    expect(await interested(cast.curtain.accessToken)).toEqual([]);
   });
 
   it('leaves a cursor it did not write, and paging backwards, to the planned query', async () => {

@@ -49,6 +49,10 @@ describe('query plans of the hot queries', () => {
     const next = await plansOf(FEED.replace('offers(first: 20)', 'offers(first: 20, after: $after)').replace('($community: ID!)', '($community: ID!, $after: String)'), { community, after }, fixture.merchant);
     expect(next.data.community.offers.edges).toHaveLength(20);
     expect(fullScans(next.plans)).toEqual([]);
+    // The web app's card also shows the body and whether the reader is interested.
+    const app = await plansOf(FEED.replace('status merchant', 'status body viewerInterested merchant'), { community }, fixture.merchant);
+    expect(app.plans.some((plan) => plan.sql.includes('from "interests"'))).toBe(true);
+    expect(fullScans(app.plans)).toEqual([]);
   });
 
   it("a customer's pending referral requests", async () => {
