@@ -23,15 +23,12 @@ import { listedPlacementWhere } from './policies/offers.js';
 
 const p = sql.placeholder;
 
-const columns = <K extends string>(...names: K[]) => Object.fromEntries(names.map((n) => [n, true])) as Record<K, true>;
-
 /** A feed page's placements for each combination of the optional filters, newest first; their offers load as cards. */
 function preparePage(db: Db, category: boolean, after: boolean) {
   const keyset = { OR: [{ postedAt: { lt: p('postedAt') } }, { AND: [{ postedAt: { eq: p('postedAt') } }, { id: { lt: p('id') } }] }] };
   return db.query.offerPlacements
     .findMany({
       where: { AND: [{ communityId: p('community') }, listedPlacementWhere(p('now'), category ? p('category') : null), ...(after ? [keyset] : [])] },
-      columns: columns('id', 'postedAt', 'offerId'),
       orderBy: { postedAt: 'desc', id: 'desc' },
       limit: p('limit'),
     })
@@ -69,8 +66,8 @@ const OFFER_LOADS: Loads = {
   ...cardLoads,
   with: { ...cardLoads.with, interests: { ...cardLoads.with!.interests, forViewer: (ctx) => ({ where: ownInterestWhere(ctx.viewer), limit: 1 }) } },
 };
-/** A placement of the page: the page itself is filtered, ordered and sized as its statement is. */
-const PLACEMENT_LOADS: Loads = { columns: columns('id', 'postedAt', 'offerId'), with: { offer: OFFER_LOADS } };
+/** A placement of the page, every column: the page itself is filtered, ordered and sized as its statement is. */
+const PLACEMENT_LOADS: Loads = { with: { offer: OFFER_LOADS } };
 /** The relations whose planned queries carry a visibility filter, applied here as predicates (visibleTo). */
 const FILTERED = new Set([OFFER_LOADS.with!.communities, OFFER_LOADS.with!.campaign]);
 
@@ -78,14 +75,16 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.
 
 /** Whether the prepared statements load every column, relation and extra `planned` asks for on a row. */
 function coversRow(ctx: Context, loads: Loads, planned: Planned): boolean {
-  if (Object.keys(planned.columns ?? {}).some((c) => !loads.columns?.[c])) return false;
+  // A plan without columns asks for every column.
+  if (!planned.columns) return !loads.columns;
+  if (Object.keys(planned.columns).some((c) => !loads.columns?.[c])) return false;
   if (planned.extras && Object.keys(planned.extras).length > 0) return false;
   return Object.entries(planned.with ?? {}).every(([key, nested]) => !!loads.with?.[key] && covers(ctx, loads.with[key]!, nested));
 }
 
 /** coversRow for a nested relation, which must also be filtered, ordered and limited as the statement does. */
 function covers(ctx: Context, loads: Loads, planned: Planned | true): boolean {
-  if (planned === true) return !loads.forViewer;
+  if (planned === true) return !loads.forViewer && !loads.columns;
   if (planned.offset !== undefined) return false;
   if (loads.forViewer) {
     const own = loads.forViewer(ctx);

@@ -16,8 +16,8 @@ const PREPARED = page();
 /** The same page beside a count the prepared statements do not load: the planned query answers it. */
 const PLANNED = page('merchantCount');
 
-/** The page statement selects placements first; the planned query selects the community first. */
-const ranPreparedPage = () => p.statements.some((s) => s.startsWith('select "d0"."id" as "id", "d0"."posted_at" as "postedAt"'));
+/** Only the prepared path loads the page's offers by id in a flat join with their merchants. */
+const ranPreparedPage = () => p.statements.some((s) => s.includes('from "offers" inner join "merchants"'));
 
 async function both(token: string, variables: Record<string, unknown>) {
   p.statements.length = 0;
