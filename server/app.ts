@@ -66,17 +66,19 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.use(securityHeaders());
   // Request lines are logged at info: an operator who chose a quieter level pays nothing for them.
-  if (deps.logger.isLevelEnabled('info')) app.use(
-    pinoHttp({
-      logger: deps.logger,
-      // Paths only: query strings and bodies may carry personal information or tokens.
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-    }),
-  );
+  if (deps.logger.isLevelEnabled('info')) {
+    app.use(
+      pinoHttp({
+        logger: deps.logger,
+        // Paths only: query strings and bodies may carry personal information or tokens.
+        serializers: {
+          req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+          res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+        },
+        autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      }),
+    );
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
