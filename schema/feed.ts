@@ -16,8 +16,8 @@ import { preparedPer } from '../db/queries/prepared.js';
 import { nowIso } from '../db/ids.js';
 import type { Context } from '../server/context.js';
 import { viewerAccess, type ViewerAccess } from './policies/access.js';
-import { canSeeCampaign } from './policies/campaigns.js';
-import { canSeeCommunity } from './policies/communities.js';
+import { campaignVisibleWhere, canSeeCampaign } from './policies/campaigns.js';
+import { canSeeCommunity, communityVisibleWhere } from './policies/communities.js';
 import { ownInterestWhere } from './policies/customers.js';
 import { listedPlacementWhere } from './policies/offers.js';
 
@@ -57,21 +57,34 @@ interface Loads {
   columns?: Record<string, unknown>;
   orderBy?: Record<string, string>;
   with?: Record<string, Loads>;
-  /** A relation loaded for the viewer alone: covered when the planned filter and limit are exactly these. */
-  forViewer?: (ctx: Context) => { where: unknown; limit: number };
+  /** The filter the planned query puts on this relation, which the prepared path applies itself. */
+  filter?: (ctx: Context) => unknown;
+  limit?: number;
 }
 
 const cardLoads = FEED_CARD_SELECTION as Loads;
+const { communities: communityLoads, campaign: campaignLoads, interests: interestLoads } = cardLoads.with!;
+/** The offer's card. Communities and campaigns pass visibleTo; interests load for the reader alone. */
 const OFFER_LOADS: Loads = {
   ...cardLoads,
-  with: { ...cardLoads.with, interests: { ...cardLoads.with!.interests, forViewer: (ctx) => ({ where: ownInterestWhere(ctx.viewer), limit: 1 }) } },
+  with: {
+    ...cardLoads.with,
+    communities: { ...communityLoads, filter: (ctx) => communityVisibleWhere(viewerAccess(ctx)) },
+    campaign: { ...campaignLoads, filter: (ctx) => campaignVisibleWhere(viewerAccess(ctx)) },
+    interests: { ...interestLoads, filter: (ctx) => ownInterestWhere(ctx.viewer), limit: 1 },
+  },
 };
 /** A placement of the page, every column: the page itself is filtered, ordered and sized as its statement is. */
 const PLACEMENT_LOADS: Loads = { with: { offer: OFFER_LOADS } };
-/** The relations whose planned queries carry a visibility filter, applied here as predicates (visibleTo). */
-const FILTERED = new Set([OFFER_LOADS.with!.communities, OFFER_LOADS.with!.campaign]);
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** Equal as JSON; a value that does not serialise is never equal. */
+function sameJson(a: unknown, b: unknown): boolean {
+  try {
+    return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  } catch {
+    return false;
+  }
+}
 
 /** Whether the prepared statements load every column, relation and extra `planned` asks for on a row. */
 function coversRow(ctx: Context, loads: Loads, planned: Planned): boolean {
@@ -82,17 +95,11 @@ function coversRow(ctx: Context, loads: Loads, planned: Planned): boolean {
   return Object.entries(planned.with ?? {}).every(([key, nested]) => !!loads.with?.[key] && covers(ctx, loads.with[key]!, nested));
 }
 
-/** coversRow for a nested relation, which must also be filtered, ordered and limited as the statement does. */
+/** coversRow for a nested relation, which must also be filtered, ordered and limited exactly as the prepared path does. */
 function covers(ctx: Context, loads: Loads, planned: Planned | true): boolean {
-  if (planned === true) return !loads.forViewer && !loads.columns;
-  if (planned.offset !== undefined) return false;
-  if (loads.forViewer) {
-    const own = loads.forViewer(ctx);
-    if (planned.limit !== own.limit || !sameJson(planned.where, own.where)) return false;
-  } else {
-    if (planned.limit !== undefined) return false;
-    if (planned.where !== undefined && !FILTERED.has(loads)) return false;
-  }
+  if (planned === true) return !loads.columns && !loads.filter && loads.limit === undefined;
+  if (planned.offset !== undefined || planned.limit !== loads.limit) return false;
+  if (!sameJson(planned.where, loads.filter?.(ctx))) return false;
   if (planned.orderBy !== undefined && !sameJson(planned.orderBy, loads.orderBy)) return false;
   return coversRow(ctx, loads, planned);
 }
