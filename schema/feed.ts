@@ -89,8 +89,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 /** Whether the prepared statements load every column, relation and extra `planned` asks for on a row. */
 function coversRow(ctx: Context, loads: Loads, planned: Planned): boolean {
   // A plan without columns asks for every column.
-  if (!planned.columns) return !loads.columns;
-  if (Object.keys(planned.columns).some((c) => !loads.columns?.[c])) return false;
+  if (planned.columns ? Object.keys(planned.columns).some((c) => !loads.columns?.[c]) : !!loads.columns) return false;
   if (planned.extras && Object.keys(planned.extras).length > 0) return false;
   return Object.entries(planned.with ?? {}).every(([key, nested]) => !!loads.with?.[key] && covers(ctx, loads.with[key]!, nested));
 }

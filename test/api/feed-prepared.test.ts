@@ -131,6 +131,21 @@ describe('the feed page answered by prepared statements', () => {
     expect(await interested(cast.curtain.accessToken)).toEqual([]);
   });
 
+  it('leaves anything nested that the statements do not load to the planned query', async () => {
+    const nested = [
+      'body merchant { id privacyNotice { version } }',
+      'communities { id merchantCount }',
+      'campaign { id description }',
+    ];
+    for (const selection of nested) {
+      p.statements.length = 0;
+      const r = await p.gql(`query($c: ID!) { community(id: $c) { offers(first: 3) { edges { node { id ${selection} } } } } }`, { c: y1 }, sofa.accessToken);
+      expect(r.errors).toBeUndefined();
+      expect(r.data.community.offers.edges).toHaveLength(3);
+      expect(ranPreparedPage()).toBe(false);
+    }
+  });
+
   it('leaves a cursor it did not write, and paging backwards, to the planned query', async () => {
     p.statements.length = 0;
     const bad = await p.gql(PREPARED, { c: y1, after: 'bm90LWEtY3Vyc29y' }, reader.accessToken);
