@@ -57,21 +57,24 @@ interface Loads {
   columns?: Record<string, unknown>;
   orderBy?: Record<string, string>;
   with?: Record<string, Loads>;
-  /** The filter the planned query puts on this relation, which the prepared path applies itself. */
-  filter?: (ctx: Context) => unknown;
   limit?: number;
+  /**
+   * The filter the planned query puts on this relation, and the same rule as the predicate the
+   * prepared path applies to what it loaded (none where the statement applies it itself).
+   */
+  filter?: { where: (ctx: Context) => unknown; keep?: (access: ViewerAccess, row: never) => boolean };
 }
 
 const cardLoads = FEED_CARD_SELECTION as Loads;
 const { communities: communityLoads, campaign: campaignLoads, interests: interestLoads } = cardLoads.with!;
-/** The offer's card. Communities and campaigns pass visibleTo; interests load for the reader alone. */
+/** The offer's card: communities and campaigns the viewer may see, and the reader's own interest (loaded for them alone). */
 const OFFER_LOADS: Loads = {
   ...cardLoads,
   with: {
     ...cardLoads.with,
-    communities: { ...communityLoads, filter: (ctx) => communityVisibleWhere(viewerAccess(ctx)) },
-    campaign: { ...campaignLoads, filter: (ctx) => campaignVisibleWhere(viewerAccess(ctx)) },
-    interests: { ...interestLoads, filter: (ctx) => ownInterestWhere(ctx.viewer), limit: 1 },
+    communities: { ...communityLoads, filter: { where: (ctx) => communityVisibleWhere(viewerAccess(ctx)), keep: canSeeCommunity } },
+    campaign: { ...campaignLoads, filter: { where: (ctx) => campaignVisibleWhere(viewerAccess(ctx)), keep: canSeeCampaign } },
+    interests: { ...interestLoads, filter: { where: (ctx) => ownInterestWhere(ctx.viewer) }, limit: 1 },
   },
 };
 /** A placement of the page, every column: the page itself is filtered, ordered and sized as its statement is. */
@@ -98,22 +101,16 @@ function coversRow(ctx: Context, loads: Loads, planned: Planned): boolean {
 function covers(ctx: Context, loads: Loads, planned: Planned | true): boolean {
   if (planned === true) return !loads.columns && !loads.filter && loads.limit === undefined;
   if (planned.offset !== undefined || planned.limit !== loads.limit) return false;
-  if (!sameJson(planned.where, loads.filter?.(ctx))) return false;
+  if (!sameJson(planned.where, loads.filter?.where(ctx))) return false;
   if (planned.orderBy !== undefined && !sameJson(planned.orderBy, loads.orderBy)) return false;
   return coversRow(ctx, loads, planned);
 }
 
-interface FeedArgs {
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-  category?: string | null;
-}
-/** The arguments the prepared statements apply; a feed argument added later takes the planned query until they do. */
-const PREPARED_ARGS = new Set(['first', 'after', 'last', 'before', 'category']);
+/** The feed arguments the prepared statements apply; any other (paging backwards, one added later) takes the planned query. */
+const PREPARED_ARGS = new Set(['first', 'after', 'category']);
+type FeedArgs = { first?: number | null; after?: string | null; category?: string | null };
 
-/** The arguments of the one `offers` selection beneath the community field, or null when there is not exactly one plain one. */
+/** The arguments of the one plain `offers` selection beneath the community field, or null when there is none or they are not all PREPARED_ARGS. */
 function offersArgs(info: GraphQLResolveInfo): FeedArgs | null {
   const communityType = getNamedType(info.returnType);
   if (!isObjectType(communityType)) return null;
@@ -125,7 +122,8 @@ function offersArgs(info: GraphQLResolveInfo): FeedArgs | null {
     }
   }
   if (nodes.length !== 1 || nodes[0]!.directives?.length) return null;
-  return getArgumentValues(communityType.getFields().offers!, nodes[0]!, info.variableValues) as FeedArgs;
+  const args = getArgumentValues(communityType.getFields().offers!, nodes[0]!, info.variableValues);
+  return Object.entries(args).every(([name, value]) => value == null || PREPARED_ARGS.has(name)) ? (args as FeedArgs) : null;
 }
 
 /** The position an `after` cursor of this feed encodes (posted at, placement id), or null for any other cursor. */
@@ -141,10 +139,16 @@ function afterPosition(cursor: string): { postedAt: string; id: string } | null 
   }
 }
 
-/** The offer's card with its communities and campaign as the viewer may see them (the planned query filters them in SQL). */
+/** The card with the rows of its filtered relations that the viewer may see, as the planned query filters them in SQL. */
 function visibleTo(access: ViewerAccess, card: FeedCard): FeedCard {
-  card.communities = card.communities.filter((c) => canSeeCommunity(access, c));
-  if (card.campaign && !canSeeCampaign(access, card.campaign)) card.campaign = null;
+  const row = card as unknown as Record<string, unknown>;
+  for (const [key, loads] of Object.entries(OFFER_LOADS.with!)) {
+    const keep = loads.filter?.keep;
+    const value = row[key];
+    if (!keep || value == null) continue;
+    const visible = (r: unknown) => keep(access, r as never);
+    row[key] = Array.isArray(value) ? value.filter(visible) : visible(value) ? value : null;
+  }
   return card;
 }
 
@@ -155,12 +159,11 @@ function visibleTo(access: ViewerAccess, card: FeedCard): FeedCard {
  */
 export function communityWithFeedPage(ctx: Context, info: GraphQLResolveInfo, id: string, planned: Planned) {
   const page = planned.with?.placements;
-  const onlyThePage = Object.keys(planned.with!).length === 1 && !Object.keys(planned.extras ?? {}).length;
-  if (!page || page === true || !onlyThePage || !coversRow(ctx, PLACEMENT_LOADS, page)) return undefined;
+  if (!page || page === true || Object.keys(planned.with!).length !== 1 || Object.keys(planned.extras ?? {}).length) return undefined;
+  if (!coversRow(ctx, PLACEMENT_LOADS, page)) return undefined;
   if (!sameJson(page.orderBy, { postedAt: 'desc', id: 'desc' }) || typeof page.limit !== 'number' || page.offset !== undefined) return undefined;
   const args = offersArgs(info);
-  if (!args || args.last != null || args.before != null) return undefined;
-  if (Object.entries(args).some(([name, value]) => value != null && !PREPARED_ARGS.has(name))) return undefined;
+  if (!args) return undefined;
   const after = args.after == null ? null : afterPosition(args.after);
   if (args.after != null && !after) return undefined;
 

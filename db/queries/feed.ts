@@ -1,7 +1,8 @@
-// What a feed card shows of each offer on a page, loaded by offer id in two flat prepared
-// statements and shaped as the relational query would return it. No visibility rule applies here:
-// the page's ids come from a filtered query, and the caller filters what it nests (see
-// schema/feed.ts). Flat joins cost SQLite a fraction of the relational query's nested JSON.
+// What a feed card shows of each offer on a page, loaded by offer id in flat prepared joins (the
+// offers with merchant and campaign, their placements with community and membership, and the
+// reader's interests) and shaped as the relational query would return it. No visibility rule
+// applies here: the page's ids come from a filtered query, and the caller filters what it nests
+// (see schema/feed.ts). Flat joins cost SQLite a fraction of the relational query's nested JSON.
 import { eq, and, getColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { allianceMembers, campaigns, communities, interests, merchants, offerPlacements, offers } from '../tables/index.js';

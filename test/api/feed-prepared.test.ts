@@ -1,7 +1,7 @@
 // A community with its feed page is answered by statements prepared once (schema/feed.ts); any
 // other document by the planned query. Both must show every viewer exactly the same page.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addAllianceMember, allianceWithCommunity, createCommunity, inDays, joinCommunity, postOffer, signUpMerchant, type MerchantSession } from '../factories.js';
+import { allianceWithCommunity, createCommunity, inDays, joinCommunity, postOffer, signUpMerchant, type MerchantSession } from '../factories.js';
 import { createTestPlatform } from '../fixtures.js';
 import { createCast, ok } from '../story.js';
 
