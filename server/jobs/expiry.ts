@@ -1,6 +1,7 @@
 // Background sweeps in the server process: pending referrals past their expiry become EXPIRED, and
 // grants whose retention ran out are announced. Reads also apply both rules, so a late sweep never
 // shows a stale status or an expired contact; the sweep makes them durable and tells the parties.
+import { setImmediate } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
 import { announceEndedGrants, SWEEP_BATCH } from '../../db/commands/outbox.js';
@@ -44,23 +45,23 @@ export function every(everyMs: number, work: () => unknown, logger: Logger, name
 }
 
 /**
- * Calls `batch` until it handles fewer than a full batch, yielding to the event loop between
+ * Calls `batch` with `limit` until it handles fewer than that, yielding to the event loop between
  * calls so requests are served while a backlog is worked off. Returns how many rows it handled.
  */
-export async function drain(batch: () => number, size = SWEEP_BATCH): Promise<number> {
+export async function drain(batch: (limit: number) => number, limit = SWEEP_BATCH): Promise<number> {
   let total = 0;
   for (;;) {
-    const handled = batch();
+    const handled = batch(limit);
     total += handled;
-    if (handled < size) return total;
-    await new Promise((resolve) => setImmediate(resolve));
+    if (handled < limit) return total;
+    await setImmediate();
   }
 }
 
 /** One run of the expiry sweep (the job's timer calls it; tests call it directly). */
 export async function sweepExpired(db: Db, now = new Date()) {
-  const expired = await drain(() => expirePendingReferrals(db, now.toISOString()));
-  const endedGrants = await drain(() => announceEndedGrants(db, now));
+  const expired = await drain((limit) => expirePendingReferrals(db, now.toISOString(), limit));
+  const endedGrants = await drain((limit) => announceEndedGrants(db, now, limit));
   return { expired, endedGrants };
 }
 

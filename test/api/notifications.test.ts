@@ -133,15 +133,15 @@ describe('the outbox is written with the change', () => {
     }
     const later = new Date(Date.now() + 400 * 86_400_000);
     const batches: number[] = [];
-    const inOnes = (sweep: () => number) => () => {
-      const n = sweep();
+    const counted = (sweep: (limit: number) => number) => (limit: number) => {
+      const n = sweep(limit);
       batches.push(n);
       return n;
     };
-    expect(await drain(inOnes(() => expirePendingReferrals(db, later.toISOString(), 1)), 1)).toBeGreaterThanOrEqual(2);
+    expect(await drain(counted((limit) => expirePendingReferrals(db, later.toISOString(), limit)), 1)).toBeGreaterThanOrEqual(2);
     expect(batches.at(-1)).toBe(0);
     expect(batches.slice(0, -1).every((n) => n === 1)).toBe(true);
-    expect(await drain(inOnes(() => announceEndedGrants(db, later, 1)), 1)).toBeGreaterThanOrEqual(2);
+    expect(await drain(counted((limit) => announceEndedGrants(db, later, limit)), 1)).toBeGreaterThanOrEqual(2);
     for (const id of pending) expect(eventsOf(id).map((e) => e.kind)).toEqual(['CREATED', 'EXPIRED']);
     for (const id of accepted) expect(eventsOf(id).map((e) => e.kind)).toEqual(['CREATED', 'ACCEPTED', 'GRANT_ENDED']);
     expect(await sweepExpired(db, later)).toEqual({ expired: 0, endedGrants: 0 });
