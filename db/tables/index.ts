@@ -8,3 +8,4 @@ export * from './referrals.js';
 export * from './purchases.js';
 export * from './idempotency.js';
 export * from './notifications.js';
+export * from './codes.js';
