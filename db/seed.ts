@@ -1,5 +1,6 @@
 // Demo data for a first local start: only into an empty database.
 import { hashPassword } from '../server/auth/passwords.js';
+import * as codes from './commands/codes.js';
 import type { Db } from './client.js';
 import * as accounts from './commands/accounts.js';
 import type { Actor } from './commands/allianceGuards.js';
@@ -35,7 +36,11 @@ export async function seedDemo(db: Db, vault: Vault): Promise<DemoLogin[] | null
     { email: 'curtain@demo.cn', displayName: '李老板', merchantName: '雅居窗帘', category: 'curtains', city: '温州' },
     { email: 'light@demo.cn', displayName: '陈经理', merchantName: '明亮灯饰', category: 'lighting', city: '温州' },
   ];
-  const created = merchants.map((m) => ({ ...m, ...accounts.signUpMerchant(db, { ...m, passwordHash }, token()) }));
+  // The demo's addresses are the operator's own: it issues and uses their sign-up codes itself.
+  const created = merchants.map((m) => {
+    const { id } = codes.issueCode(db, vault, codes.signUpCodeTarget(vault, m.email));
+    return { ...m, ...accounts.signUpMerchant(db, { ...m, passwordHash }, id, token()) };
+  });
   const actors: Actor[] = created.map((m) => {
     const merchantId = db.$client.prepare('select merchant_id as id from merchant_staff where account_id = ?').get(m.accountId) as { id: string };
     accounts.publishPrivacyNotice(db, merchantId.id, `${m.merchantName}只在您同意的范围内使用您的联系方式，用于上门测量和售后服务；您可以随时撤回同意。`);
@@ -108,11 +113,13 @@ function seedCustomers(db: Db, vault: Vault, [sofa, curtain]: [Actor, Actor, Act
   ];
   const [first] = people.map((p, i) => customerCommands.addCustomer(db, vault, sofa.merchantId, { ...p, tags: i === 0 ? ['新房', 'VIP'] : ['新房'], consentSource: 'IN_STORE' }));
   const target = customerCommands.findClaimTargetByCustomer(db, vault, first!.customerId);
+  // The demo customer holds a verified phone: the seed stands in for her reading the SMS code.
+  const { id: codeId } = codes.issueCode(db, vault, customerCommands.claimCode(target));
   const token = newRefreshToken();
-  const { accountId } = customerCommands.claimInvite(db, target, passwordHash, { refreshToken: token, refreshTokenHash: hashRefreshToken(token), refreshExpiresAt: daysFromNow(1) });
+  const { accountId } = customerCommands.claimInvite(db, target, codeId, passwordHash, { refreshToken: token, refreshTokenHash: hashRefreshToken(token), refreshExpiresAt: daysFromNow(1) });
   communities.joinCommunity(db, { accountId }, demo.estateId);
   const interest = referrals.expressInterest(db, accountId, demo.curtainOfferId, '想看看遮光窗帘的样品');
-  referrals.requestReferral(db, curtain.merchantId, interest.id, {
+  referrals.requestReferral(db, vault, curtain.merchantId, interest.id, {
     purpose: '上门测量窗帘尺寸并报价',
     fields: ['NAME', 'PHONE', 'ADDRESS'],
     retentionDays: 30,

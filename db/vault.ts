@@ -114,10 +114,35 @@ export class Vault {
     return this.recordsWithIndex(q, this.phoneIndex(phone), merchantId);
   }
 
+  /** The blind index of a record's phone (null once erased). */
+  phoneIndexOf(q: Db | Tx, customerId: string): string | null {
+    return q.select({ phoneIndex: customerIdentities.phoneIndex }).from(customerIdentities).where(eq(customerIdentities.customerId, customerId)).get()?.phoneIndex ?? null;
+  }
+
   /** Other merchants' records of the same person (same phone), found through the blind index only. */
   samePhoneRecords(q: Db | Tx, customerId: string) {
-    const own = q.select({ phoneIndex: customerIdentities.phoneIndex }).from(customerIdentities).where(eq(customerIdentities.customerId, customerId)).get();
-    return own?.phoneIndex ? this.recordsWithIndex(q, own.phoneIndex).filter((r) => r.customerId !== customerId) : [];
+    const index = this.phoneIndexOf(q, customerId);
+    return index ? this.recordsWithIndex(q, index).filter((r) => r.customerId !== customerId) : [];
+  }
+
+  /** A keyed hash of a short secret (one-time codes): useless to whoever copies the database. */
+  keyedHash(value: string, context: string): string {
+    return blindIndex(this.keys, `${context}\u0000${value}`);
+  }
+
+  /**
+   * The phone on a record, to send that person a one-time code through the gateway. It goes to
+   * no reader, so it is not an access: the code proves the person holds the phone on the record.
+   */
+  phoneToVerify(customerId: string): { phone: string; phoneIndex: string } | null {
+    const row = this.db
+      .select({ identity: customerIdentities })
+      .from(customerIdentities)
+      .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
+      .where(and(eq(customerIdentities.customerId, customerId), isNull(customers.erasedAt)))
+      .get();
+    const phone = row ? this.opened(row.identity, 'PHONE') : null;
+    return phone && row?.identity.phoneIndex ? { phone, phoneIndex: row.identity.phoneIndex } : null;
   }
 
   /** Secrets that are not personal information but must not sit in clear text (invite codes). */

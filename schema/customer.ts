@@ -3,19 +3,18 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { AppError } from '../db/errors.js';
+import { badInput, unauthenticated } from '../db/errors.js';
 import { customers } from '../db/tables/index.js';
 import * as customerCommands from '../db/commands/customers.js';
 import type { ContactField } from '../db/vault.js';
-import { hashPassword, verifyPassword } from '../server/auth/passwords.js';
-import { issueSession } from '../server/auth/sessions.js';
-import { assertNotBlocked, consume } from '../server/rate-limits.js';
+import { sendChangePhoneCode, sendClaimCode } from '../server/auth/codes.js';
+import { claimCustomerInvite } from '../server/auth/sessions.js';
 import type { Context, Viewer } from '../server/context.js';
 import { builder } from './builder.js';
-import { canSeeCustomer, customerWhere, isOwnMerchant } from './policies/customers.js';
+import { canHandOverInvite, canSeeCustomer, customerWhere, isOwnMerchant } from './policies/customers.js';
 import { localId } from './policies/globalId.js';
-import { name, password, phone, text } from './validators.js';
-import { SessionRef, toSession, ViewerRef } from './viewer.js';
+import { name, oneTimeCode, password, phone, text } from './validators.js';
+import { PhoneCodeSentRef, SessionRef, toSession, ViewerRef } from './viewer.js';
 
 export const ContactFieldEnum = builder.enumType('ContactField', { values: ['NAME', 'PHONE', 'ADDRESS', 'WECHAT'] as const });
 export const ConsentSourceEnum = builder.enumType('ConsentSource', { values: ['IN_STORE', 'ONLINE', 'PHONE', 'IMPORT'] as const });
@@ -26,6 +25,10 @@ export const pseudonymOf = (ctx: Context, customerId: string) => ctx.deps.vault.
 
 /** One contact field of the viewer's own customer, through the vault (null without the right). */
 const contactField = (field: ContactField) => (c: { id: string }, _args: object, ctx: Context) => ctx.contacts.own.load(`${c.id}:${field}`);
+
+type InviteRow = Parameters<typeof customerCommands.inviteCodeOf>[1];
+const inviteCodeFor = (ctx: Context, c: { merchantId: string; invites: InviteRow[] }) =>
+  canHandOverInvite(ctx.viewer, c) ? customerCommands.inviteCodeOf(ctx.deps.vault, c.invites[0]) : null;
 
 /** The newest unused invite, loaded with the customer (one query for a whole list). */
 const unusedInvite = { with: { invites: { where: { usedAt: { isNull: true } }, orderBy: { createdAt: 'desc' }, limit: 1 } } } as const;
@@ -53,15 +56,16 @@ export const CustomerRef = builder.drizzleNode('customers', {
     claimedAt: t.expose('claimedAt', { type: 'DateTime', nullable: true, description: 'Set once the customer has claimed an account.' }),
     inviteCode: t.string({
       nullable: true,
-      description: 'A one-time code (and URL for a QR code) the customer uses to claim their account.',
-      select: unusedInvite,
-      resolve: (c, _a, ctx) => customerCommands.inviteCodeOf(ctx.deps.vault, c.invites[0]),
+      description:
+        'A one-time code (and URL for a QR code) the customer uses to claim their account, with a code sent to their phone. Null for staff without contact permission.',
+      select: { columns: { merchantId: true }, ...unusedInvite },
+      resolve: (c, _a, ctx) => inviteCodeFor(ctx, c),
     }),
     inviteUrl: t.string({
       nullable: true,
-      select: unusedInvite,
+      select: { columns: { merchantId: true }, ...unusedInvite },
       resolve: (c, _a, ctx) => {
-        const code = customerCommands.inviteCodeOf(ctx.deps.vault, c.invites[0]);
+        const code = inviteCodeFor(ctx, c);
         return code ? `${ctx.deps.config.PUBLIC_URL}/claim?code=${code}` : null;
       },
     }),
@@ -127,6 +131,21 @@ const ClaimCustomerInviteInput = builder.inputType('ClaimCustomerInviteInput', {
   fields: (t) => ({
     code: t.string({ required: true, validate: text(20) }),
     password: t.string({ required: true, validate: password }),
+    phoneCode: t.string({
+      required: true,
+      description: 'The one-time code sent by SMS to the phone on the customer record (sendPhoneCode with CLAIM_INVITE).',
+      validate: oneTimeCode,
+    }),
+  }),
+});
+
+const PhoneCodePurposeEnum = builder.enumType('PhoneCodePurpose', { values: ['CLAIM_INVITE', 'CHANGE_PHONE'] as const });
+
+const SendPhoneCodeInput = builder.inputType('SendPhoneCodeInput', {
+  fields: (t) => ({
+    purpose: t.field({ type: PhoneCodePurposeEnum, required: true }),
+    inviteCode: t.string({ description: 'With CLAIM_INVITE: the invite; the code goes to the phone on that customer record.', validate: text(20).optional() }),
+    phone: t.string({ description: 'With CHANGE_PHONE (signed in as the customer): the new phone.', validate: phone.optional() }),
   }),
 });
 
@@ -157,26 +176,23 @@ builder.mutationFields((t) => ({
       return ctx.deps.db.query.customers.findFirst(query({ where: { id: customerId } })).then((c) => c!);
     },
   }),
+  sendPhoneCode: t.field({
+    type: PhoneCodeSentRef,
+    args: { input: t.arg({ type: SendPhoneCodeInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      if (input.purpose === 'CLAIM_INVITE') {
+        if (!input.inviteCode) throw badInput('inviteCode', 'Enter the invite code from the shop.');
+        return sendClaimCode(ctx.deps, ctx.ip, input.inviteCode);
+      }
+      if (ctx.viewer?.kind !== 'CUSTOMER') throw unauthenticated('Sign in to change your phone number.');
+      if (!input.phone) throw badInput('phone', 'Enter the new phone number.');
+      return sendChangePhoneCode(ctx.deps, ctx.ip, ctx.viewer.accountId, input.phone);
+    },
+  }),
   claimCustomerInvite: t.field({
     type: SessionRef,
     args: { input: t.arg({ type: ClaimCustomerInviteInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      // Only failed claims count: an address guessing codes is stopped, a shop's customers are not.
-      const limiter = ctx.deps.limits.inviteClaimsPerIp;
-      await assertNotBlocked(limiter, ctx.ip);
-      try {
-        const target = customerCommands.findClaimTarget(ctx.deps.db, ctx.deps.vault, input.code.trim().toUpperCase());
-        // The same person already has an account (claimed at another merchant): it must be them.
-        if (target.existing && !(await verifyPassword(target.existing.passwordHash, input.password))) {
-          throw new AppError('UNAUTHENTICATED', 'You already have an account: enter its password to add this shop.');
-        }
-        const passwordHash = target.existing ? target.existing.passwordHash : await hashPassword(input.password);
-        return toSession(ctx, await issueSession(ctx.deps, (tm) => customerCommands.claimInvite(ctx.deps.db, target, passwordHash, tm)));
-      } catch (err) {
-        if (err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'UNAUTHENTICATED')) await consume(limiter, ctx.ip).catch(() => undefined);
-        throw err;
-      }
-    },
+    resolve: async (_root, { input }, ctx) => toSession(ctx, await claimCustomerInvite(ctx.deps, { ...input, ip: ctx.ip })),
   }),
 }));
 

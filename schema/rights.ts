@@ -1,14 +1,21 @@
 // Customer self-service rights: export, correction, erasure.
 import { correctCustomerData, eraseCustomerData, exportCustomerData } from '../db/commands/rights.js';
+import { WRONG_CODE } from '../db/commands/accounts.js';
+import { changePhoneCodeTarget, checkCode } from '../db/commands/codes.js';
+import { badInput } from '../db/errors.js';
 import { builder } from './builder.js';
 import { CustomerSelfRef } from './customer.js';
 import { localId } from './policies/globalId.js';
-import { name, phone, text } from './validators.js';
+import { name, oneTimeCode, phone, text } from './validators.js';
 
 const CorrectMyDataInput = builder.inputType('CorrectMyDataInput', {
   fields: (t) => ({
     name: t.string({ validate: name.optional() }),
     phone: t.string({ validate: phone.optional() }),
+    phoneCode: t.string({
+      description: 'Required when phone changes: the code sent to the new phone (sendPhoneCode with CHANGE_PHONE).',
+      validate: oneTimeCode.optional(),
+    }),
     address: t.string({ validate: text(200).optional() }),
     wechat: t.string({ validate: text(60).optional() }),
   }),
@@ -25,12 +32,20 @@ builder.mutationFields((t) => ({
     authScopes: { customer: true },
     args: { input: t.arg({ type: CorrectMyDataInput, required: true }) },
     resolve: (query, _root, { input }, ctx) => {
-      correctCustomerData(ctx.deps.db, ctx.deps.vault, ctx.viewer!.accountId, {
+      const accountId = ctx.viewer!.accountId;
+      let phoneChange: { phone: string; codeId: string } | undefined;
+      if (input.phone != null) {
+        // A new phone is where sign-in and future records go: only its holder may set it.
+        if (!input.phoneCode) throw badInput('phoneCode', 'Enter the code sent to the new phone (ask for one first).');
+        const codeId = checkCode(ctx.deps.db, ctx.deps.vault, changePhoneCodeTarget(ctx.deps.vault, accountId, input.phone), input.phoneCode);
+        if (!codeId) throw badInput('phoneCode', WRONG_CODE);
+        phoneChange = { phone: input.phone, codeId };
+      }
+      correctCustomerData(ctx.deps.db, ctx.deps.vault, accountId, {
         ...(input.name != null ? { name: input.name } : {}),
-        ...(input.phone != null ? { phone: input.phone } : {}),
         ...(input.address !== undefined ? { address: input.address } : {}),
         ...(input.wechat !== undefined ? { wechat: input.wechat } : {}),
-      });
+      }, phoneChange);
       return ctx.deps.db.query.accounts.findFirst(query({ where: { id: ctx.viewer!.accountId } })).then((a) => a!);
     },
   }),

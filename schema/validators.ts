@@ -18,10 +18,19 @@ export const text = (max: number, min = 1) =>
 
 export const name = text(100);
 export const email = z.string().trim().toLowerCase().max(254, 'must be at most 254 characters').pipe(z.email('must be a valid email address'));
+/** A new password. Passwords are compared after NFC normalisation (server/auth/passwords.ts), never trimmed. */
 export const password = z
   .string()
   .min(8, 'must be at least 8 characters')
   .max(128, 'must be at most 128 characters');
+/** A password typed to sign in: checked by the same rule as a new one, without the length floor. */
+export const passwordAttempt = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+/** A one-time code as typed (spaces and full-width digits tolerated). */
+export const oneTimeCode = z
+  .string()
+  .max(20, 'must be the 6-digit code')
+  .transform((s) => s.normalize('NFKC').replace(/\s/g, ''))
+  .pipe(z.string().regex(/^\d{6}$/, 'must be the 6-digit code'));
 /** Free text for notices and descriptions. */
 export const longText = (max: number) => text(max);
 

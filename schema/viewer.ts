@@ -1,13 +1,14 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { findAccountLogin, findMerchantLogin } from '../db/commands/accounts.js';
 import { loadViewerRow } from '../db/queries/accounts.js';
-import { unauthenticated } from '../db/errors.js';
+import { badInput, unauthenticated } from '../db/errors.js';
+import { emailLoginKey, phoneLoginKey, sendSignUpCode, type CodeSent } from '../server/auth/codes.js';
 import * as sessions from '../server/auth/sessions.js';
 import { adoptViewer, type Context, type Viewer } from '../server/context.js';
 import { builder } from './builder.js';
 import './merchant.js';
 import { accessOf } from './policies/access.js';
-import { email, name, password, phoneOrNull, text } from './validators.js';
+import { email, name, oneTimeCode, password, passwordAttempt, phoneOrNull, text } from './validators.js';
 
 export const RoleEnum = builder.enumType('Role', {
   values: ['MERCHANT_OWNER', 'MERCHANT_STAFF', 'CUSTOMER', 'ALLIANCE_ADMIN'] as const,
@@ -62,6 +63,14 @@ export const SessionRef = builder.objectRef<SessionShape>('Session').implement({
   }),
 });
 
+export const PhoneCodeSentRef = builder.objectRef<CodeSent>('PhoneCodeSent').implement({
+  description: 'Answered the same whether or not the invite or phone is known.',
+  fields: (t) => ({
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+    resendAfter: t.exposeInt('resendAfter', { description: 'Seconds before another code may be sent.' }),
+  }),
+});
+
 export function toSession(ctx: Context, issued: sessions.IssuedSession): SessionShape {
   const row = loadViewerRow(ctx.deps.db, issued.accountId, issued.sessionId);
   if (!row) throw unauthenticated();
@@ -85,6 +94,10 @@ const SignUpMerchantInput = builder.inputType('SignUpMerchantInput', {
     password: t.string({ required: true, validate: password }),
     displayName: t.string({ required: true, validate: name }),
     merchantName: t.string({ required: true, validate: name }),
+    emailCode: t.string({
+      description: 'Required: the code sent to the email (sendSignUpCode). An address that already has an account gets a sign-in link instead.',
+      validate: oneTimeCode.optional(),
+    }),
     category: t.string({ required: true, validate: text(40) }),
     city: t.string({ required: true, validate: text(60) }),
   }),
@@ -97,7 +110,7 @@ const SignInInput = builder.inputType('SignInInput', {
       description: 'Email for merchant staff, or phone (E.164 or Chinese mobile) for customers.',
       validate: text(254),
     }),
-    password: t.string({ required: true, validate: text(128) }),
+    password: t.string({ required: true, validate: passwordAttempt }),
   }),
 });
 
@@ -117,7 +130,17 @@ builder.mutationFields((t) => ({
   signUpMerchant: t.field({
     type: SessionRef,
     args: { input: t.arg({ type: SignUpMerchantInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => toSession(ctx, await sessions.signUpMerchant(ctx.deps, input)),
+    resolve: async (_root, { input }, ctx) => {
+      const { emailCode, ...rest } = input;
+      if (!emailCode) throw badInput('emailCode', 'Enter the code sent to your email (ask for one first).');
+      return toSession(ctx, await sessions.signUpMerchant(ctx.deps, { ...rest, emailCode }));
+    },
+  }),
+  sendSignUpCode: t.field({
+    type: PhoneCodeSentRef,
+    description: 'Sends a sign-up code to the email. Answered the same whether or not the address has an account (that one gets a sign-in link).',
+    args: { email: t.arg.string({ required: true, validate: email }) },
+    resolve: (_root, args, ctx) => sendSignUpCode(ctx.deps, ctx.ip, args.email),
   }),
   signIn: t.field({
     type: SessionRef,
@@ -125,11 +148,12 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       // Customers sign in with their phone (found through the vault's blind index), staff with email.
       const phoneLogin = phoneOrNull(input.login);
-      const login = phoneLogin ?? input.login.toLowerCase();
+      const emailLogin = input.login.trim().toLowerCase();
+      const loginKey = phoneLogin ? phoneLoginKey(ctx.deps.vault.phoneIndex(phoneLogin)) : emailLoginKey(emailLogin);
       const find = phoneLogin
         ? () => findAccountLogin(ctx.deps.db, ctx.deps.vault.accountForPhone(phoneLogin))
-        : () => findMerchantLogin(ctx.deps.db, login);
-      return toSession(ctx, await sessions.signIn(ctx.deps, { login, ip: ctx.ip, password: input.password }, find));
+        : () => findMerchantLogin(ctx.deps.db, emailLogin);
+      return toSession(ctx, await sessions.signIn(ctx.deps, { loginKey, ip: ctx.ip, password: input.password }, find));
     },
   }),
   refreshSession: t.field({

@@ -63,6 +63,11 @@ const envSchema = z.object({
     }, 'must be an IANA time zone'),
   // How often the worker looks for new events and due messages (live updates wait at most this long).
   NOTIFY_POLL_MS: z.coerce.number().int().min(100).default(1_000),
+  // One-time codes (SMS to a phone, email at sign-up): how often one target may get a new one,
+  // how many per hour, and how many one address may ask for per hour.
+  CODE_RESEND_SECONDS: z.coerce.number().int().min(1).default(60),
+  CODES_PER_TARGET_PER_HOUR: z.coerce.number().int().min(1).default(5),
+  CODES_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
 });
 
 export type Config = z.infer<typeof envSchema> & { isProduction: boolean; logLevel: string };
@@ -87,6 +92,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           'See README.md, "Configuration".',
       );
     }
+  }
+  if (isProduction && !cfg.NOTIFY_WEBHOOK_URL) {
+    // One-time codes are how a customer proves their phone: without a gateway nobody could claim
+    // an account, and printing codes to a production console would hand them to the operator.
+    throw new ConfigError('In production NOTIFY_WEBHOOK_URL and NOTIFY_WEBHOOK_SECRET must be set: one-time codes reach customers by SMS through the gateway.');
   }
   if (cfg.NOTIFY_WEBHOOK_URL && !cfg.NOTIFY_WEBHOOK_SECRET) {
     throw new ConfigError('NOTIFY_WEBHOOK_URL is set: set NOTIFY_WEBHOOK_SECRET too, so the gateway can verify what it receives.');

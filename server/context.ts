@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import { loadViewerRow, type ViewerRow } from '../db/queries/accounts.js';
 import type { Contact, ContactField, Vault } from '../db/vault.js';
 import type { KeyRing } from './auth/keys.js';
+import type { CodeSender } from './notify/codes.js';
 import type { ReferralPubSub } from './notify/pubsub.js';
 import type { Notifier } from './notify/worker.js';
 import type { TokenService } from './auth/tokens.js';
@@ -28,6 +29,8 @@ export interface AppDeps {
   pubsub: ReferralPubSub;
   /** The outbox worker (run on a timer by server/jobs). */
   notifier: Notifier;
+  /** Delivers one-time codes (SMS, email) through the gateway. */
+  codes: CodeSender;
 }
 
 export interface Context {

@@ -8,6 +8,7 @@ import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './context.js';
 import { createReferralPubSub, type ReferralEventTarget } from './notify/pubsub.js';
+import { createCodeSender, type CodeSender } from './notify/codes.js';
 import { createNotifier } from './notify/worker.js';
 import { createWebhookAdapter } from './notify/webhook.js';
 import { createRateLimits } from './rate-limits.js';
@@ -17,15 +18,17 @@ export interface DepsOptions extends OpenDbOptions {
   logDestination?: pino.DestinationStream;
   /** Shared by several server processes for live updates (e.g. a Redis event target); in-memory by default. */
   eventTarget?: ReferralEventTarget;
+  /** Where one-time codes go (the gateway, or the console in development); tests read them back. */
+  codeSender?: CodeSender;
 }
 
 export async function createDeps(config: Config, options: DepsOptions = {}): Promise<AppDeps> {
-  const { logDestination, eventTarget, ...dbOptions } = options;
+  const { logDestination, eventTarget, codeSender, ...dbOptions } = options;
   const logger = pino(
     {
       level: config.logLevel,
       // Defence in depth: even a careless log call must not print credentials.
-      redact: { paths: ['*.password', '*.accessToken', '*.refreshToken', 'req.headers.authorization'], censor: '[redacted]' },
+      redact: { paths: ['*.password', '*.phoneCode', '*.emailCode', '*.accessToken', '*.refreshToken', 'req.headers.authorization'], censor: '[redacted]' },
     },
     logDestination,
   );
@@ -34,5 +37,6 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   const vault = new Vault(db, derivePiiKeys(keys.piiKey));
   const pubsub = createReferralPubSub(eventTarget);
   const notifier = createNotifier({ db, config, pubsub, logger, adapter: createWebhookAdapter(config) });
-  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault, limits: createRateLimits(config), pubsub, notifier };
+  const codes = codeSender ?? createCodeSender(config);
+  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault, limits: createRateLimits(config), pubsub, notifier, codes };
 }

@@ -4,7 +4,14 @@ import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rat
 import { AppError } from '../db/errors.js';
 import type { Config } from './config.js';
 
-export type LimitName = 'signInFailuresPerLogin' | 'signInFailuresPerIp' | 'inviteClaimsPerIp' | 'referralRequestsPerMerchant';
+export type LimitName =
+  | 'signInFailuresPerLogin'
+  | 'signInFailuresPerIp'
+  | 'inviteClaimsPerIp'
+  | 'referralRequestsPerMerchant'
+  | 'codeResendPerTarget'
+  | 'codesPerTarget'
+  | 'codesPerIp';
 
 export type RateLimits = Record<LimitName, RateLimiterAbstract>;
 
@@ -15,6 +22,10 @@ export function createRateLimits(config: Config, store: (points: number, duratio
     signInFailuresPerIp: store(config.SIGN_IN_FAILURES_PER_15_MIN * 4, 15 * 60, 'signin-ip'),
     inviteClaimsPerIp: store(config.INVITE_CLAIMS_PER_15_MIN, 15 * 60, 'claim-ip'),
     referralRequestsPerMerchant: store(config.REFERRAL_REQUESTS_PER_DAY, 24 * 60 * 60, 'referral-merchant'),
+    // One-time codes cost an SMS each and must not become a way to flood someone's phone.
+    codeResendPerTarget: store(1, config.CODE_RESEND_SECONDS, 'code-resend'),
+    codesPerTarget: store(config.CODES_PER_TARGET_PER_HOUR, 60 * 60, 'code-target'),
+    codesPerIp: store(config.CODES_PER_IP_PER_HOUR, 60 * 60, 'code-ip'),
   };
 }
 

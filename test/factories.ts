@@ -25,7 +25,10 @@ export async function signUpMerchant(p: TestPlatform, overrides: Partial<Record<
     city: '温州',
     ...overrides,
   };
-  const r = await p.gql(`mutation($input: SignUpMerchantInput!) { signUpMerchant(input: $input) { ${SESSION_FIELDS} } }`, { input });
+  const sent = await p.gql(`mutation($e: String!) { sendSignUpCode(email: $e) { resendAfter } }`, { e: input.email });
+  if (sent.errors) throw new Error(`sendSignUpCode failed: ${JSON.stringify(sent.errors)}`);
+  const emailCode = p.lastCode(input.email.toLowerCase());
+  const r = await p.gql(`mutation($input: SignUpMerchantInput!) { signUpMerchant(input: $input) { ${SESSION_FIELDS} } }`, { input: { ...input, emailCode } });
   if (r.errors) throw new Error(`signUpMerchant failed: ${JSON.stringify(r.errors)}`);
   const s = r.data.signUpMerchant;
   return {

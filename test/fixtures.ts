@@ -10,6 +10,7 @@ import { createApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import type { AppDeps } from '../server/context.js';
 import { createDeps } from '../server/deps.js';
+import type { CodeMessage, CodeSender } from '../server/notify/codes.js';
 
 export interface GqlResult<T = any> {
   status: number;
@@ -25,13 +26,35 @@ export interface TestPlatform {
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
   /** Every SQL statement drizzle ran since the last reset. */
   statements: string[];
+  /** Every one-time code and sign-up notice the platform sent (what the gateway would deliver). */
+  sent: CodeMessage[];
+  /** The newest code sent to a phone or email (what the person reads on their phone). */
+  lastCode(to: string): string;
+}
+
+/** A gateway stand-in that keeps what it was asked to deliver. */
+export function capturingCodeSender(): CodeSender & { sent: CodeMessage[]; lastCode(to: string): string } {
+  const sent: CodeMessage[] = [];
+  return {
+    sent,
+    async send(message) {
+      sent.push(message);
+    },
+    lastCode(to) {
+      const message = sent.findLast((m) => m.to === to && m.kind === 'CODE');
+      if (!message || message.kind !== 'CODE') throw new Error(`no code was sent to ${to}`);
+      return message.code;
+    },
+  };
 }
 
 export async function createTestPlatform(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'arp-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'test.db'), ...env });
+  // Every test client comes from one address: only tests of the per-address code limit lower it.
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'test.db'), CODES_PER_IP_PER_HOUR: '1000000', ...env });
   const statements: string[] = [];
-  const deps = await createDeps(config, { onQuery: (sql) => statements.push(sql), logDestination });
+  const codes = capturingCodeSender();
+  const deps = await createDeps(config, { onQuery: (sql) => statements.push(sql), logDestination, codeSender: codes });
   const app = createApp(deps);
   afterAll(() => {
     closeDb(deps.db);
@@ -42,6 +65,8 @@ export async function createTestPlatform(env: Record<string, string> = {}, logDe
     app,
     dir,
     statements,
+    sent: codes.sent,
+    lastCode: codes.lastCode,
     async gql(query, variables, token) {
       let req = request(app).post('/graphql').set('content-type', 'application/json');
       if (token) req = req.set('authorization', `Bearer ${token}`);

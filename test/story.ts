@@ -39,8 +39,19 @@ export async function addCustomer(p: TestPlatform, shop: MerchantSession, over: 
   return { id: d.addCustomer.id as string, inviteCode: d.addCustomer.inviteCode as string, phone: input.phone as string };
 }
 
+/** The customer asks for a code to the phone on their record (the test reads it off the gateway). */
+export async function sendClaimCode(p: TestPlatform, inviteCode: string) {
+  const before = p.sent.length;
+  await ok(p, `mutation($i: SendPhoneCodeInput!) { sendPhoneCode(input: $i) { expiresAt resendAfter } }`, { i: { purpose: 'CLAIM_INVITE', inviteCode } });
+  const message = p.sent.slice(before).find((m) => m.kind === 'CODE' && m.purpose === 'CLAIM_INVITE');
+  if (!message || message.kind !== 'CODE') throw new Error('no SMS code was sent for this invite');
+  return { phone: message.to, code: message.code };
+}
+
+/** The customer claims the record with the invite and the SMS code from their phone. */
 export async function claim(p: TestPlatform, code: string, password = 'customer password') {
-  const d = await ok(p, `mutation($i: ClaimCustomerInviteInput!) { claimCustomerInvite(input: $i) { accessToken } }`, { i: { code, password } });
+  const sms = await sendClaimCode(p, code);
+  const d = await ok(p, `mutation($i: ClaimCustomerInviteInput!) { claimCustomerInvite(input: $i) { accessToken } }`, { i: { code, password, phoneCode: sms.code } });
   return d.claimCustomerInvite.accessToken as string;
 }
 

@@ -1,10 +1,14 @@
 // Accounts and sessions: sign-up, sign-in, refresh-token rotation, sign-out, staff, privacy notices.
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { conflict, forbidden, notFound, unauthenticated } from '../errors.js';
+import { badInput, conflict, forbidden, notFound, unauthenticated } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { accounts, merchantStaff, merchants, privacyNotices, refreshTokens, sessions } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
+import { useCode } from './codes.js';
+
+/** The one answer to a wrong, expired or missing code, whatever the reason. */
+export const WRONG_CODE = 'The code is wrong or has expired. Ask for a new one.';
 
 export interface TokenMaterial {
   /** The opaque refresh token handed to the client (only its hash is stored). */
@@ -40,8 +44,9 @@ function insertRefreshToken(tx: Tx, accountId: string, sessionId: string, token:
     .run();
 }
 
-function emailTaken(tx: Tx, email: string): boolean {
-  return !!tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, email)).get();
+/** Whether an account (even a disabled one) holds this email. */
+export function emailTaken(q: Db | Tx, email: string): boolean {
+  return !!q.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, email)).get();
 }
 
 export interface SignUpMerchantData {
@@ -53,9 +58,12 @@ export interface SignUpMerchantData {
   city: string;
 }
 
-export function signUpMerchant(db: Db, data: SignUpMerchantData, token: TokenMaterial): SessionGrant {
+/** Opens a merchant with its owner account; `codeId` is a checked code sent to the email. */
+export function signUpMerchant(db: Db, data: SignUpMerchantData, codeId: string, token: TokenMaterial): SessionGrant {
   return inTransaction(db, (tx) => {
-    if (emailTaken(tx, data.email)) throw conflict('An account with this email already exists.');
+    useCode(tx, codeId);
+    // No code is ever sent to a registered address, so this is only a sign-up racing another.
+    if (emailTaken(tx, data.email)) throw badInput('emailCode', WRONG_CODE);
     const now = nowIso();
     const accountId = newId();
     const merchantId = newId();

@@ -7,6 +7,7 @@ import { newId, nowIso } from '../ids.js';
 import { accounts, customerInvites, customers, merchants } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
 import type { Identity, Vault } from '../vault.js';
+import { useCode, type CodeTarget } from './codes.js';
 import { carryConsentHistory, recordInitialConsent } from './consent.js';
 import { openSession, type SessionGrant, type TokenMaterial } from './accounts.js';
 
@@ -63,6 +64,8 @@ export function inviteCodeOf(vault: Vault, invite: { id: string; codeSealed: str
 export interface ClaimTarget {
   inviteId: string;
   customerId: string;
+  /** Blind index of the phone on the record: the claim needs a code sent to it. */
+  phoneIndex: string;
   /** The account this phone already claimed at another merchant, with its password hash. */
   existing: { accountId: string; passwordHash: string } | null;
 }
@@ -85,21 +88,28 @@ export function findClaimTargetByCustomer(db: Db, vault: Vault, customerId: stri
 
 function claimTarget(db: Db, vault: Vault, invite: typeof customerInvites.$inferSelect): ClaimTarget {
   const record = db.select().from(customers).where(eq(customers.id, invite.customerId)).get();
-  if (!record || record.erasedAt) throw new AppError('NOT_FOUND', INVITE_INVALID);
-  if (record.accountId) throw conflict('This invite was already used.');
+  if (!record || record.erasedAt || record.accountId) throw new AppError('NOT_FOUND', INVITE_INVALID);
+  const phoneIndex = vault.phoneIndexOf(db, record.id);
+  if (!phoneIndex) throw new AppError('NOT_FOUND', INVITE_INVALID);
   const linked = vault.samePhoneRecords(db, record.id).find((c) => c.accountId);
   const existing = linked?.accountId
     ? (db.select({ accountId: accounts.id, passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, linked.accountId)).get() ?? null)
     : null;
-  return { inviteId: invite.id, customerId: record.id, existing };
+  return { inviteId: invite.id, customerId: record.id, phoneIndex, existing };
 }
 
+/** The one-time code that proves a claimant holds the phone on the record. */
+export const claimCode = (target: ClaimTarget): CodeTarget => ({ purpose: 'CLAIM_INVITE', subject: target.customerId, targetIndex: target.phoneIndex });
+
 /**
- * Claims an invite: links the record to the account the same phone already has (the caller has
- * verified that account's password), or creates a new customer account with this password.
+ * Claims an invite with a checked code sent to the phone on the record (the invite code alone,
+ * which the merchant and its staff can see, never opens an account): links the record to the
+ * account the same phone already has (the caller has verified that account's password), or
+ * creates a new customer account with this password.
  */
-export function claimInvite(db: Db, target: ClaimTarget, passwordHash: string, token: TokenMaterial): SessionGrant {
+export function claimInvite(db: Db, target: ClaimTarget, codeId: string, passwordHash: string, token: TokenMaterial): SessionGrant {
   return inTransaction(db, (tx) => {
+    useCode(tx, codeId);
     const invite = tx.select().from(customerInvites).where(eq(customerInvites.id, target.inviteId)).get();
     const now = nowIso();
     if (!invite || invite.usedAt || invite.expiresAt <= now) throw conflict('This invite was already used.');

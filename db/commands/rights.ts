@@ -24,6 +24,7 @@ import {
   sessions,
 } from '../tables/index.js';
 import { inTransaction } from '../tx.js';
+import { useCode } from './codes.js';
 import { enqueueReferralEvent } from './outbox.js';
 import type { Identity, Reader, Vault } from '../vault.js';
 
@@ -111,18 +112,26 @@ export function exportCustomerData(db: Db, vault: Vault, reader: Reader): Record
 }
 
 /** Corrects the customer's identity at every merchant that holds it (not erased ones). */
-export function correctCustomerData(db: Db, vault: Vault, accountId: string, changes: Partial<Identity>) {
+/**
+ * The customer corrects their details at every merchant. A new phone comes with a checked code
+ * sent to it (`phoneChange.codeId`), used here; one phone belongs to one account.
+ */
+export function correctCustomerData(db: Db, vault: Vault, accountId: string, changes: Omit<Partial<Identity>, 'phone'>, phoneChange?: { phone: string; codeId: string }) {
   return inTransaction(db, (tx) => {
     const records = tx.select().from(customers).where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt))).all();
     if (records.length === 0) throw notFound('customer record');
-    if (changes.phone) {
-      for (const clash of vault.customersWithPhone(tx, changes.phone)) {
+    if (phoneChange) {
+      useCode(tx, phoneChange.codeId);
+      for (const clash of vault.customersWithPhone(tx, phoneChange.phone)) {
+        // Only the phone's holder gets here (they read the code), so the answer may say why.
+        if (clash.accountId && clash.accountId !== accountId) throw conflict('This phone number belongs to another account.');
         if (clash.accountId !== accountId && records.some((r) => r.merchantId === clash.merchantId)) {
           throw conflict('Another customer of one of your shops already uses this phone number.');
         }
       }
     }
-    for (const record of records) vault.correctIdentity(tx, record.id, changes);
+    const all = phoneChange ? { ...changes, phone: phoneChange.phone } : changes;
+    for (const record of records) vault.correctIdentity(tx, record.id, all);
   });
 }
 

@@ -8,6 +8,12 @@ import { NOTHING, type Where } from './access.js';
 export const canSeeCustomer = (v: Viewer | null, c: { merchantId: string }) => !!v?.merchantId && v.merchantId === c.merchantId;
 export const customerWhere = (v: Viewer | null): Where<'customers'> => (v?.merchantId ? { merchantId: v.merchantId } : NOTHING);
 
+/**
+ * An invite code is handed to the customer by whoever may read their phone (owner, staff with
+ * contact permission). It only starts a claim: the claim also needs a code sent to that phone.
+ */
+export const canHandOverInvite = (v: Viewer | null, c: { merchantId: string }) => canSeeCustomer(v, c) && !!v?.canViewContacts;
+
 /** Referral requests: the requester, the originating merchant, and the customer themself. */
 export const referralAccessSelection = {
   columns: { requesterMerchantId: true, originMerchantId: true },

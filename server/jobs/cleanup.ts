@@ -1,6 +1,7 @@
-// Clean-up of what can never be used again: expired invites and idempotency keys past 24 hours.
+// Clean-up of what can never be used again: expired invites and one-time codes, idempotency keys past 24 hours.
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
+import { deleteExpiredCodes } from '../../db/commands/codes.js';
 import { deleteExpiredInvites } from '../../db/commands/customers.js';
 import { purgeExpiredKeys } from '../../db/commands/idempotency.js';
 import { every, type Job } from './expiry.js';
@@ -11,7 +12,8 @@ export function startCleanup(db: Db, logger: Logger, everyMs = 3_600_000): Job {
     () => {
       const invites = deleteExpiredInvites(db);
       const keys = purgeExpiredKeys(db);
-      if (invites + keys > 0) logger.info({ invites, keys }, 'cleaned up expired invites and idempotency keys');
+      const codes = deleteExpiredCodes(db);
+      if (invites + keys + codes > 0) logger.info({ invites, keys, codes }, 'cleaned up expired invites, codes and idempotency keys');
     },
     logger,
     'cleanup',

@@ -31,24 +31,24 @@ export function webhookPayload(message: DueDelivery, publicUrl: string) {
   };
 }
 
+/** POSTs one signed JSON body to the gateway; throws unless it was accepted. */
+export async function postToGateway(config: Config, idempotencyKey: string, body: string): Promise<void> {
+  const res = await fetch(config.NOTIFY_WEBHOOK_URL!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, [SIGNATURE_HEADER]: signBody(config.NOTIFY_WEBHOOK_SECRET!, body) },
+    body,
+    redirect: 'error',
+    signal: AbortSignal.timeout(config.NOTIFY_WEBHOOK_TIMEOUT_MS),
+  });
+  // The gateway's answer is not read beyond its status: it is not ours to store.
+  await res.body?.cancel();
+  if (!res.ok) throw new Error(`gateway answered HTTP ${res.status}`);
+}
+
 export function createWebhookAdapter(config: Config): ChannelAdapter | null {
-  const url = config.NOTIFY_WEBHOOK_URL;
-  const secret = config.NOTIFY_WEBHOOK_SECRET;
-  if (!url || !secret) return null;
+  if (!config.NOTIFY_WEBHOOK_URL || !config.NOTIFY_WEBHOOK_SECRET) return null;
   return {
     channels: config.NOTIFY_WEBHOOK_CHANNELS,
-    async send(message) {
-      const body = JSON.stringify(webhookPayload(message, config.PUBLIC_URL));
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': message.id, [SIGNATURE_HEADER]: signBody(secret, body) },
-        body,
-        redirect: 'error',
-        signal: AbortSignal.timeout(config.NOTIFY_WEBHOOK_TIMEOUT_MS),
-      });
-      // The gateway's answer is not read beyond its status: it is not ours to store.
-      await res.body?.cancel();
-      if (!res.ok) throw new Error(`gateway answered HTTP ${res.status}`);
-    },
+    send: (message) => postToGateway(config, message.id, JSON.stringify(webhookPayload(message, config.PUBLIC_URL))),
   };
 }

@@ -60,11 +60,17 @@ describe('a merchant signs up and signs in', () => {
     expect(wrong.data).toBeNull();
   });
 
-  it('a duplicate email is a CONFLICT and writes nothing', async () => {
+  it('a registered email gets no code and no account: its owner gets a sign-in link, nothing is written', async () => {
     const m = await signUpMerchant(p);
     const before = [rowCount('accounts'), rowCount('merchants')];
-    const r = await p.gql(SIGN_UP, { input: validSignUp({ email: m.email }) });
-    expect(codeOf(r)).toBe('CONFLICT');
+    // The owner's own sign-up code was the last one to this address a moment ago.
+    await p.deps.limits.codeResendPerTarget.delete(`email:${m.email}`);
+    const sent = await p.gql(`mutation($e: String!) { sendSignUpCode(email: $e) { resendAfter } }`, { e: m.email });
+    expect(sent.errors).toBeUndefined();
+    expect(p.sent.at(-1)).toMatchObject({ to: m.email, kind: 'ACCOUNT_EXISTS' });
+    const r = await p.gql(SIGN_UP, { input: validSignUp({ email: m.email, emailCode: '000000' }) });
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0]!.extensions!.field).toBe('emailCode');
     expect([rowCount('accounts'), rowCount('merchants')]).toEqual(before);
   });
 });
@@ -88,7 +94,9 @@ describe('bad sign-up input is refused with BAD_USER_INPUT naming the field, and
   }
 
   it('a name of exactly 100 Chinese characters is accepted', async () => {
-    const r = await p.gql(SIGN_UP, { input: validSignUp({ merchantName: '沙'.repeat(100) }) });
+    const input = validSignUp({ merchantName: '沙'.repeat(100) });
+    await p.gql(`mutation($e: String!) { sendSignUpCode(email: $e) { resendAfter } }`, { e: input.email });
+    const r = await p.gql(SIGN_UP, { input: { ...input, emailCode: p.lastCode(input.email as string) } });
     expect(r.errors).toBeUndefined();
   });
 

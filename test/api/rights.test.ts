@@ -105,6 +105,8 @@ describe('export', () => {
       'offer_reports', 'moderation_actions',
       // Mutation results kept 24 hours for retries, sealed with the PII key.
       'idempotency_keys',
+      // Keyed hashes of one-time codes, gone ten minutes after they were sent.
+      'verification_codes',
     ];
     const all = Object.values(tables)
       .filter((t) => typeof t === 'object' && t !== null && Symbol.for('drizzle:IsDrizzleTable') in t)
@@ -139,16 +141,19 @@ describe('correction', () => {
     const atLight = await addCustomer(p, cast.light, { phone, name: '旧名字' });
     const token = await claim(p, atSofa.inviteCode, 'correct me please');
     await claim(p, atLight.inviteCode, 'correct me please');
-    await ok(p, `mutation { correctMyData(input: { name: "新名字", phone: "136 0013 6001" }) { displayName } }`, {}, token);
+    await ok(p, `mutation { sendPhoneCode(input: { purpose: CHANGE_PHONE, phone: "136 0013 6001" }) { resendAfter } }`, {}, token);
+    const phoneCode = p.lastCode('+8613600136001');
+    await ok(p, `mutation($c: String!) { correctMyData(input: { name: "新名字", phone: "136 0013 6001", phoneCode: $c }) { displayName } }`, { c: phoneCode }, token);
     for (const [shop, id] of [[cast.sofa, atSofa.id], [cast.light, atLight.id]] as const) {
       const d = await ok(p, `query($id: ID!) { customer(id: $id) { name phone } }`, { id }, shop.accessToken);
       expect(d.customer).toEqual({ name: '新名字', phone: '+8613600136001' });
     }
   });
 
-  it('a phone another customer of the same shop uses is a CONFLICT', async () => {
+  it('a phone another account holds is a CONFLICT, even with a code sent to it', async () => {
     const c = await newCustomer('韩先生');
-    const r = await p.gql(`mutation($p: String!) { correctMyData(input: { phone: $p }) { id } }`, { p: cast.customerPhone }, c.token);
+    await ok(p, `mutation($p: String!) { sendPhoneCode(input: { purpose: CHANGE_PHONE, phone: $p }) { resendAfter } }`, { p: cast.customerPhone }, c.token);
+    const r = await p.gql(`mutation($p: String!, $c: String!) { correctMyData(input: { phone: $p, phoneCode: $c }) { id } }`, { p: cast.customerPhone, c: p.lastCode(cast.customerPhone) }, c.token);
     expect(codeOf(r)).toBe('CONFLICT');
   });
 });
