@@ -2,12 +2,86 @@
 // dropping off the network) gets the first result instead of creating the thing twice.
 import { createHash } from 'node:crypto';
 import type { Plugin } from '@envelop/core';
-import { GraphQLError, Kind, print, type DocumentNode, type ExecutionResult } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  print,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
 import { claimKey, settleKey } from '../db/commands/idempotency.js';
 import { AppError } from '../db/errors.js';
+import { CONTACT_FIELDS } from '../db/vault.js';
 import type { Context } from './context.js';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * Fields whose values are personal information read through the vault. A kept result never holds
+ * them: a replay would hand them out unlogged, after a revocation or an erasure. The client reads
+ * them again (through the vault, which logs and checks the right).
+ */
+const PERSONAL = new Set([...CONTACT_FIELDS.map((f) => `Customer.${f.toLowerCase()}`), 'ReferralRequest.contact', 'CustomerSelf.displayName', 'Mutation.exportMyData']);
+
+/** A null in a non-null position: the nearest nullable parent becomes null (GraphQL's null bubbling). */
+const GONE = Symbol('null in a non-null position');
+
+/** What a replay answers: the first result's data without personal information; `incomplete` when a non-null parent went with it. */
+interface Kept {
+  data: Record<string, unknown> | null;
+  incomplete?: true;
+}
+
+function withoutPersonal(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, data: Record<string, unknown>): Kept {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
+  let bubbled = false;
+  const keep = (type: GraphQLOutputType, value: unknown, selections: SelectionSetNode | undefined): unknown => {
+    if (isNonNullType(type)) {
+      const inner = keep(type.ofType, value, selections);
+      return inner === null || inner === GONE ? GONE : inner;
+    }
+    if (value == null) return null;
+    const kept = isListType(type)
+      ? (value as unknown[]).map((item) => keep(type.ofType, item, selections))
+      : isObjectType(type) && selections
+        ? keepFields(type, value as Record<string, unknown>, selections)
+        : value;
+    if (kept !== GONE && !(Array.isArray(kept) && kept.includes(GONE))) return kept;
+    bubbled = true;
+    return null;
+  };
+  const keepFields = (type: GraphQLObjectType, value: Record<string, unknown>, selections: SelectionSetNode): Record<string, unknown> | typeof GONE => {
+    const out = { ...value };
+    const walk = (set: SelectionSetNode): boolean =>
+      set.selections.every((s) => {
+        if (s.kind !== Kind.FIELD) return walk(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments.get(s.name.value)!);
+        const key = s.alias?.value ?? s.name.value;
+        const field = type.getFields()[s.name.value];
+        // __typename, or a field that @skip left out.
+        if (!field || !(key in out)) return true;
+        const kept = keep(field.type, PERSONAL.has(`${type.name}.${field.name}`) ? null : out[key], s.selectionSet);
+        out[key] = kept;
+        return kept !== GONE;
+      });
+    return walk(selections) ? out : GONE;
+  };
+  const kept = keepFields(schema.getMutationType()!, data, getOperationAST(document, operationName)!.selectionSet);
+  return kept === GONE ? { data: null, incomplete: true } : bubbled ? { data: kept, incomplete: true } : { data: kept };
+}
+
+function replay(kept: Kept): ExecutionResult {
+  // A null where the schema promises a value comes with an error, as GraphQL's own would.
+  const errors = kept.incomplete ? [new GraphQLError('This request was already done; the personal information it returned is not kept. Read it again.', { extensions: { code: 'CONFLICT' } })] : undefined;
+  return { data: kept.data, ...(errors ? { errors } : {}) };
+}
 
 export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
   return {
@@ -36,16 +110,17 @@ export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
         setResultAndStopExecution({ errors: [new GraphQLError(e.message, { extensions: { code: e.code } })] });
         return;
       }
-      // Stored results may hold personal information (an added customer's phone): sealed like it.
+      // Sealed all the same: a kept result still tells what the caller did.
       const aad = `idempotency:${accountId}:${key}`;
       if (claim.kind === 'replay') {
-        setResultAndStopExecution(JSON.parse(ctx.deps.vault.openSecret(claim.response, aad)) as ExecutionResult);
+        setResultAndStopExecution(replay(JSON.parse(ctx.deps.vault.openSecret(claim.response, aad)) as Kept));
         return;
       }
       return {
         onExecuteDone({ result }) {
           const single = result as ExecutionResult;
-          settleKey(ctx.deps.db, accountId, key, single.errors?.length ? null : ctx.deps.vault.sealSecret(JSON.stringify({ data: single.data }), aad));
+          const kept = single.errors?.length || !single.data ? null : withoutPersonal(args.schema, args.document as DocumentNode, args.operationName, single.data);
+          settleKey(ctx.deps.db, accountId, key, kept && ctx.deps.vault.sealSecret(JSON.stringify(kept), aad));
         },
       };
     },

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { purgeExpiredKeys } from '../../db/commands/idempotency.js';
 import { signUpMerchant } from '../factories.js';
 import { createTestPlatform } from '../fixtures.js';
-import { nextPhone } from '../story.js';
+import { addCustomer, claim, nextPhone } from '../story.js';
 
 const p = await createTestPlatform();
 const owner = await signUpMerchant(p);
@@ -17,19 +17,35 @@ const send = (key: string, variables: Record<string, unknown>) =>
     .set('idempotency-key', key)
     .send({ query: ADD, variables });
 const customers = () => (p.deps.db.$client.prepare('select count(*) as n from customers').get() as { n: number }).n;
+/** The result kept under a key, opened. */
+const kept = (key: string) => {
+  const row = p.deps.db.$client.prepare('select account_id, key, response from idempotency_keys where key = ?').get(key) as { account_id: string; key: string; response: string };
+  return p.deps.vault.openSecret(row.response, `idempotency:${row.account_id}:${row.key}`);
+};
 
 describe('Idempotency-Key', () => {
-  it('a repeat returns the first result and creates nothing more', async () => {
+  it('a repeat returns the first result, without its personal information, and creates nothing more', async () => {
     const input = { i: { name: '褚先生', phone: nextPhone(), consentSource: 'IN_STORE', consentGiven: true } };
     const before = customers();
     const first = await send('retry-key-0001', input);
     const second = await send('retry-key-0001', input);
-    expect(first.body.errors).toBeUndefined();
-    expect(second.body).toEqual(first.body);
+    expect(first.body.data.addCustomer.name).toBe('褚先生');
+    expect(second.body).toEqual({ data: { addCustomer: { id: first.body.data.addCustomer.id, name: null } } });
     expect(customers()).toBe(before + 1);
-    // The kept result holds the new customer's data only in sealed form.
-    const raw = JSON.stringify(p.deps.db.$client.prepare('select response from idempotency_keys').all());
-    expect(raw).not.toContain('褚先生');
+    // The kept result is sealed, and even opened holds no personal information.
+    expect(kept('retry-key-0001')).not.toContain('褚先生');
+  });
+
+  it('a personal value the schema promises takes its parent with it, and the repeat says so', async () => {
+    const c = await addCustomer(p, owner);
+    const token = await claim(p, c.inviteCode);
+    const EXPORT = `mutation { exportMyData }`;
+    const exported = () => request(p.app).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${token}`).set('idempotency-key', 'export-key-0001').send({ query: EXPORT });
+    expect((await exported()).body.data.exportMyData).toContain(c.phone);
+    const again = await exported();
+    expect(again.body.data).toBeNull();
+    expect(again.body.errors[0].extensions.code).toBe('CONFLICT');
+    expect(kept('export-key-0001')).not.toContain(c.phone);
   });
 
   it('the same key with different input is a CONFLICT', async () => {
