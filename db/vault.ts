@@ -4,6 +4,7 @@
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { newId, nowIso } from './ids.js';
+import { arePartners } from './queries/partners.js';
 import { accessLog, contactGrants, customerIdentities, customers, referralRequests, type ContactField } from './tables/index.js';
 import { inTransaction, type Tx } from './tx.js';
 import { blindIndex, open, pseudonym, seal, type PiiKeys } from './vault/crypto.js';
@@ -205,7 +206,8 @@ export class Vault {
 
   /**
    * A requester reads a contact through a customer's grant: only the granted fields, only while
-   * the referral is ACCEPTED, the grant unrevoked and before validUntil.
+   * the referral is ACCEPTED, the grant unrevoked, before validUntil, and while the requester and
+   * the originating merchant are still alliance partners (suspension or leaving stops the reads).
    */
   readGranted(reader: Reader, referralIds: readonly string[]): Map<string, { contact: Contact; validUntil: string }> {
     const result = new Map<string, { contact: Contact; validUntil: string }>();
@@ -226,6 +228,7 @@ export class Vault {
             isNull(contactGrants.revokedAt),
             gt(contactGrants.validUntil, now),
             isNull(customers.erasedAt),
+            arePartners(referralRequests.requesterMerchantId, referralRequests.originMerchantId),
           ),
         )
         .all();

@@ -264,7 +264,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RequestReferralInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       await consume(ctx.deps.limits.referralRequestsPerMerchant, ctx.viewer!.merchantId!);
-      const row = referrals.requestReferral(ctx.deps.db, ctx.viewer!.merchantId!, localId('Interest', input.interestId), {
+      const row = referrals.requestReferral(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, localId('Interest', input.interestId), {
         purpose: input.purpose,
         fields: input.fields,
         retentionDays: input.retentionDays,
@@ -279,7 +279,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ProposeReferralInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       await consume(ctx.deps.limits.referralRequestsPerMerchant, ctx.viewer!.merchantId!);
-      const row = referrals.proposeReferral(ctx.deps.db, ctx.viewer!.merchantId!, {
+      const row = referrals.proposeReferral(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, {
         customerId: localId('Customer', input.customerId),
         toMerchantId: localId('Merchant', input.toMerchantId),
         offerId: input.offerId ? localId('Offer', input.offerId) : null,

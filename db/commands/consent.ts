@@ -1,10 +1,11 @@
 // Consent: append-only versions per customer, and the checks made before anyone may ask for contact.
-import { and, asc, count, desc, eq, gte, inArray, min } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { AppError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { consentVersions, customers, referralRequests, type ConsentSettingsData } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
+import type { Vault } from '../vault.js';
 import { enqueueReferralEvent } from './outbox.js';
 
 export const DEFAULT_CONSENT: ConsentSettingsData = {
@@ -99,43 +100,64 @@ function declinePending(tx: Tx, accountId: string, fromRequesters: string[]) {
 }
 
 /**
- * Before a referral request is created: the customer's consent must allow this requester and
- * category, and the frequency caps (over all requesters) must have room. Refusals are errors.
+ * Every consent-based refusal reads the same, whichever rule refused: a requester must not learn
+ * the customer's settings, nor that other merchants asked this week.
+ */
+export const consentRefused = () => new AppError('CONSENT_REFUSED', 'This customer cannot be asked for their contact at the moment.');
+
+/**
+ * One person across merchants: the records of their account and those holding the same phone
+ * (blind index), claimed or not. Their settings are the account's once one exists, so a record
+ * they never claimed does not escape what they chose; before that, the record's own.
+ */
+function personOf(tx: Tx, vault: Vault, record: { id: string; accountId: string | null }) {
+  const samePhone = vault.samePhoneRecords(tx, record.id);
+  const accountIds = [...new Set([record.accountId, ...samePhone.map((r) => r.accountId)].filter((id): id is string => id !== null))];
+  const ofAccounts = accountIds.length > 0 ? tx.select({ id: customers.id }).from(customers).where(inArray(customers.accountId, accountIds)).all() : [];
+  return {
+    subject: record.accountId ?? accountIds[0] ?? record.id,
+    records: [...new Set([record.id, ...samePhone.map((r) => r.customerId), ...ofAccounts.map((r) => r.id)])],
+  };
+}
+
+/**
+ * Before a referral request is created: the person's consent must allow this requester and
+ * category, and the frequency caps (over all requesters and all their records) must have room.
  */
 export function assertMayRequest(
   tx: Tx,
+  vault: Vault,
   record: { id: string; accountId: string | null },
   requesterMerchantId: string,
   category: string | null,
   now = new Date(),
 ) {
-  const settings = latestConsent(tx, consentSubject(record))?.settings ?? DEFAULT_CONSENT;
-  if (!settings.allowReferrals) throw new AppError('CONSENT_REFUSED', 'This customer does not accept referral requests.');
-  if (settings.blockedMerchantIds.includes(requesterMerchantId)) {
-    throw new AppError('CONSENT_REFUSED', 'This customer does not accept requests from your business.');
-  }
-  if (category && settings.categories.length > 0 && !settings.categories.includes(category)) {
-    throw new AppError('CONSENT_REFUSED', 'This customer does not accept offers in this category.');
-  }
-  const records = record.accountId
-    ? tx.select({ id: customers.id }).from(customers).where(eq(customers.accountId, record.accountId)).all().map((r) => r.id)
-    : [record.id];
-  const window = (days: number, extra?: ReturnType<typeof eq>) => {
-    const since = new Date(now.getTime() - days * DAY_MS).toISOString();
-    const where = and(inArray(referralRequests.customerId, records), gte(referralRequests.createdAt, since), extra);
-    const { n, oldest } = tx.select({ n: count(), oldest: min(referralRequests.createdAt) }).from(referralRequests).where(where).get()!;
-    const retryAfter = oldest ? Math.max(1, Math.ceil((Date.parse(oldest) + days * DAY_MS - now.getTime()) / 1000)) : 0;
-    return { n, retryAfter };
-  };
-  const caps: [number, number, ReturnType<typeof eq> | undefined, string][] = [
-    [7, settings.maxRequestsPerWeek, undefined, 'This customer has received as many requests as they allow this week.'],
-    [30, settings.maxRequestsPerMonth, undefined, 'This customer has received as many requests as they allow this month.'],
-    [90, SAME_REQUESTER_LIMIT, eq(referralRequests.requesterMerchantId, requesterMerchantId), 'You have asked this customer twice in the last 90 days.'],
+  const person = personOf(tx, vault, record);
+  const settings = latestConsent(tx, person.subject)?.settings ?? DEFAULT_CONSENT;
+  const refused =
+    !settings.allowReferrals ||
+    settings.blockedMerchantIds.includes(requesterMerchantId) ||
+    (!!category && settings.categories.length > 0 && !settings.categories.includes(category));
+  if (refused) throw consentRefused();
+  const caps: [days: number, limit: number, onlyThisRequester: boolean][] = [
+    [7, settings.maxRequestsPerWeek, false],
+    [30, settings.maxRequestsPerMonth, false],
+    [90, SAME_REQUESTER_LIMIT, true],
   ];
-  for (const [days, limit, extra, message] of caps) {
-    if (limit === 0) throw new AppError('CONSENT_REFUSED', 'This customer does not accept referral requests at the moment.');
-    const w = window(days, extra);
-    if (w.n >= limit) throw new AppError('RATE_LIMITED', message, { retryAfter: w.retryAfter });
+  for (const [days, limit, onlyThisRequester] of caps) {
+    const since = new Date(now.getTime() - days * DAY_MS).toISOString();
+    const { n } = tx
+      .select({ n: count() })
+      .from(referralRequests)
+      .where(
+        and(
+          inArray(referralRequests.customerId, person.records),
+          gte(referralRequests.createdAt, since),
+          onlyThisRequester ? eq(referralRequests.requesterMerchantId, requesterMerchantId) : undefined,
+        ),
+      )
+      .get()!;
+    if (n >= limit) throw consentRefused();
   }
 }
 

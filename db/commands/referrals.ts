@@ -4,6 +4,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { AppError, conflict, forbidden, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
+import { arePartners } from '../queries/partners.js';
 import {
   allianceMembers,
   communityMembers,
@@ -19,22 +20,13 @@ import {
   type ContactField,
 } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import { appendConsent, assertMayRequest, consentSubject, DEFAULT_CONSENT, latestConsent } from './consent.js';
+import type { Vault } from '../vault.js';
+import { appendConsent, assertMayRequest, consentRefused, consentSubject, DEFAULT_CONSENT, latestConsent } from './consent.js';
 import { enqueueReferralEvent, SWEEP_BATCH } from './outbox.js';
 
 export const REQUEST_TTL_DAYS = 7;
 export const MAX_RETENTION_DAYS = 365;
 const DAY_MS = 86_400_000;
-
-/** The alliances where a merchant is an approved member. */
-function approvedAlliances(tx: Tx, merchantId: string): string[] {
-  return tx
-    .select({ id: allianceMembers.allianceId })
-    .from(allianceMembers)
-    .where(and(eq(allianceMembers.merchantId, merchantId), eq(allianceMembers.status, 'APPROVED')))
-    .all()
-    .map((r) => r.id);
-}
 
 /** A published, current offer placed in a community this customer account is in, from a merchant not suspended there. */
 function offerVisibleToCustomer(tx: Tx, offerId: string, accountId: string, now: string) {
@@ -95,13 +87,22 @@ function currentNotice(tx: Tx, merchantId: string) {
     .get();
 }
 
+/** A referral crosses only between merchants that are alliance partners now (not suspended, not gone). */
+function assertPartners(tx: Tx, requesterMerchantId: string, originMerchantId: string) {
+  const partner = tx.select({ id: merchants.id }).from(merchants).where(and(eq(merchants.id, requesterMerchantId), arePartners(merchants.id, originMerchantId))).get();
+  if (!partner) throw forbidden('Referrals are made only between approved members of one alliance.');
+}
+
 function createRequest(
   tx: Tx,
-  base: { requesterMerchantId: string; originMerchantId: string; customer: { id: string; accountId: string | null }; initiatedBy: 'REQUESTER' | 'ORIGIN'; interestId: string | null; offerId: string | null; category: string | null },
+  vault: Vault,
+  base: { requesterMerchantId: string; originMerchantId: string; customer: { id: string; accountId: string | null; erasedAt: string | null }; initiatedBy: 'REQUESTER' | 'ORIGIN'; interestId: string | null; offerId: string | null; category: string | null },
   ask: ReferralAsk,
 ) {
   if (base.requesterMerchantId === base.originMerchantId) throw conflict('This customer is already your own customer.');
-  assertMayRequest(tx, base.customer, base.requesterMerchantId, base.category);
+  assertPartners(tx, base.requesterMerchantId, base.originMerchantId);
+  if (base.customer.erasedAt) throw consentRefused();
+  assertMayRequest(tx, vault, base.customer, base.requesterMerchantId, base.category);
   const now = new Date();
   const notice = currentNotice(tx, base.requesterMerchantId);
   const row = {
@@ -129,7 +130,7 @@ function createRequest(
 }
 
 /** The offering merchant asks for the contact of a customer who showed interest in its offer. */
-export function requestReferral(db: Db, requesterMerchantId: string, interestId: string, ask: ReferralAsk) {
+export function requestReferral(db: Db, vault: Vault, requesterMerchantId: string, interestId: string, ask: ReferralAsk) {
   return inTransaction(db, (tx) => {
     const found = tx
       .select({ interest: interests, offer: offers, customer: customers })
@@ -139,12 +140,12 @@ export function requestReferral(db: Db, requesterMerchantId: string, interestId:
       .where(eq(interests.id, interestId))
       .get();
     if (!found || found.offer.merchantId !== requesterMerchantId) throw notFound('interest');
-    if (found.customer.erasedAt) throw new AppError('CONSENT_REFUSED', 'This customer has erased their data.');
     if (tx.select({ id: referralRequests.id }).from(referralRequests).where(eq(referralRequests.interestId, interestId)).get()) {
       throw conflict('A referral was already requested for this interest.');
     }
     return createRequest(
       tx,
+      vault,
       {
         requesterMerchantId,
         originMerchantId: found.interest.originMerchantId,
@@ -162,15 +163,13 @@ export function requestReferral(db: Db, requesterMerchantId: string, interestId:
 /** The originating merchant proposes introducing its own customer to an alliance partner. */
 export function proposeReferral(
   db: Db,
+  vault: Vault,
   originMerchantId: string,
   input: { customerId: string; toMerchantId: string; offerId: string | null } & ReferralAsk,
 ) {
   return inTransaction(db, (tx) => {
     const customer = tx.select().from(customers).where(eq(customers.id, input.customerId)).get();
     if (!customer || customer.merchantId !== originMerchantId) throw notFound('customer');
-    if (customer.erasedAt) throw new AppError('CONSENT_REFUSED', 'This customer has erased their data.');
-    const shared = approvedAlliances(tx, originMerchantId).filter((a) => approvedAlliances(tx, input.toMerchantId).includes(a));
-    if (shared.length === 0) throw forbidden('You can only introduce customers to members of your alliances.');
     let category: string | null = null;
     if (input.offerId) {
       const offer = tx.select().from(offers).where(eq(offers.id, input.offerId)).get();
@@ -179,6 +178,7 @@ export function proposeReferral(
     }
     return createRequest(
       tx,
+      vault,
       { requesterMerchantId: input.toMerchantId, originMerchantId, customer, initiatedBy: 'ORIGIN', interestId: null, offerId: input.offerId, category },
       input,
     );
