@@ -1,0 +1,168 @@
+// Merchants probing past the consent rules: replaying an old answer after the customer revoked,
+// reading grants while suspended, asking one person through several shops' records, and learning
+// from a refusal that others asked.
+import request from 'supertest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, createTestPlatform, type GqlResult } from '../fixtures.js';
+import { addCustomer, claim, createCast, nextPhone, ok, type Cast } from '../story.js';
+
+const p = await createTestPlatform();
+let cast: Cast;
+beforeAll(async () => {
+  cast = await createCast(p);
+}, 60_000);
+
+const PROPOSE = `mutation($i: ProposeReferralInput!) { proposeReferral(input: $i) { id } }`;
+const REQUEST = `mutation($i: RequestReferralInput!) { requestReferral(input: $i) { id } }`;
+const RESPOND = `mutation($i: RespondToReferralInput!) { respondToReferral(input: $i) { status } }`;
+const CONSENT = `mutation($i: UpdateConsentInput!) { updateConsent(input: $i) { version } }`;
+const CONTACT = `query($id: ID!) { referralRequest(id: $id) { contact { phone } } }`;
+const SUSPEND = `mutation($a: ID!, $m: ID!, $s: Boolean!) { suspendMerchant(allianceId: $a, merchantId: $m, suspend: $s, reason: "违规群发广告") { status } }`;
+const ask = { purpose: '介绍窗帘搭配方案', fields: ['PHONE'], retentionDays: 30 };
+
+type Shop = Cast['sofa'];
+const propose = (from: Shop, customerId: string, to: Shop) =>
+  p.gql(PROPOSE, { i: { customerId, toMerchantId: to.merchantId, ...ask } }, from.accessToken);
+
+/** A customer of `shop` with an account. */
+async function customerOf(shop: Shop) {
+  const c = await addCustomer(p, shop, { name: '周先生' });
+  return { ...c, token: await claim(p, c.inviteCode) };
+}
+
+/** `from` introduces its customer to `to` and the customer shares their phone. */
+async function acceptedReferral(from: Shop, to: Shop) {
+  const c = await customerOf(from);
+  const { proposeReferral } = await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: to.merchantId, ...ask } }, from.accessToken);
+  await ok(p, RESPOND, { i: { referralId: proposeReferral.id, accept: true, fields: ['PHONE'] } }, c.token);
+  return { customer: c, referralId: proposeReferral.id as string };
+}
+
+/** A customer of the sofa shop who showed interest in the curtain shop's offer. */
+async function interestedCustomer() {
+  const c = await customerOf(cast.sofa);
+  await ok(p, `mutation($c: ID!) { joinCommunity(communityId: $c) { id } }`, { c: cast.communityId }, c.token);
+  const { expressInterest } = await ok(p, `mutation($o: ID!) { expressInterest(offerId: $o) { id } }`, { o: cast.offerId }, c.token);
+  return { ...c, interestId: expressInterest.id as string };
+}
+
+const grantReadsOf = async (token: string) => {
+  const d = await ok(p, `{ viewer { customer { accessLog(first: 100) { edges { node { kind } } } } } }`, {}, token);
+  return d.viewer.customer.accessLog.edges.filter((e: { node: { kind: string } }) => e.node.kind === 'GRANT').length;
+};
+
+describe('a requester replaying an old answer', () => {
+  it('gets no contact back after the customer revoked, and the kept answer never held the phone', async () => {
+    const { customer, referralId } = await acceptedReferral(cast.sofa, cast.curtain);
+    const SALE = `mutation($id: ID!) { recordConversion(referralId: $id, amount: 560000) { status contact { phone } } }`;
+    const send = () =>
+      request(p.app)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${cast.curtain.accessToken}`)
+        .set('idempotency-key', 'sale-after-measuring-0001')
+        .send({ query: SALE, variables: { id: referralId } });
+    const first = await send();
+    expect(first.body.data.recordConversion).toEqual({ status: 'ACCEPTED', contact: { phone: customer.phone } });
+
+    await ok(p, `mutation($r: ID!) { revokeGrant(referralId: $r) { status } }`, { r: referralId }, customer.token);
+    const replay = await send();
+    expect(replay.body.errors).toBeUndefined();
+    expect(replay.body.data.recordConversion).toEqual({ status: 'ACCEPTED', contact: null });
+    expect(JSON.stringify(replay.body)).not.toContain(customer.phone.slice(3));
+
+    const kept = p.deps.db.$client.prepare(`select account_id, key, response from idempotency_keys where key = 'sale-after-measuring-0001'`).get() as { account_id: string; key: string; response: string };
+    const opened = p.deps.vault.openSecret(kept.response, `idempotency:${kept.account_id}:${kept.key}`);
+    expect(opened).toContain('recordConversion');
+    expect(opened).not.toContain(customer.phone.slice(3));
+  });
+});
+
+describe('a merchant suspended from the alliance', () => {
+  // The cast stays whole for the other stories, whatever happened here.
+  afterEach(async () => {
+    for (const m of [cast.curtain, cast.light]) await p.gql(SUSPEND, { a: cast.allianceId, m: m.merchantId, s: false }, cast.sofa.accessToken);
+  });
+
+  it('reads no contact it was granted and cannot ask for more; reinstated, it reads again while the grant lasts', async () => {
+    const { customer, referralId } = await acceptedReferral(cast.sofa, cast.curtain);
+    const waiting = await interestedCustomer();
+    expect((await ok(p, CONTACT, { id: referralId }, cast.curtain.accessToken)).referralRequest.contact).toEqual({ phone: customer.phone });
+    const readsBefore = await grantReadsOf(customer.token);
+
+    await ok(p, SUSPEND, { a: cast.allianceId, m: cast.curtain.merchantId, s: true }, cast.sofa.accessToken);
+    expect((await ok(p, CONTACT, { id: referralId }, cast.curtain.accessToken)).referralRequest.contact).toBeNull();
+    const sent = await ok(p, `{ viewer { merchant { referralsSent(first: 100) { edges { node { id contact { phone } } } } } } }`, {}, cast.curtain.accessToken);
+    expect(sent.viewer.merchant.referralsSent.edges.find((e: { node: { id: string } }) => e.node.id === referralId).node.contact).toBeNull();
+    expect(await grantReadsOf(customer.token)).toBe(readsBefore);
+    expect(codeOf(await p.gql(REQUEST, { i: { interestId: waiting.interestId, ...ask } }, cast.curtain.accessToken))).toBe('FORBIDDEN');
+    expect(codeOf(await propose(cast.sofa, (await customerOf(cast.sofa)).id, cast.curtain))).toBe('FORBIDDEN');
+
+    await ok(p, SUSPEND, { a: cast.allianceId, m: cast.curtain.merchantId, s: false }, cast.sofa.accessToken);
+    expect((await ok(p, CONTACT, { id: referralId }, cast.curtain.accessToken)).referralRequest.contact).toEqual({ phone: customer.phone });
+    expect((await p.gql(REQUEST, { i: { interestId: waiting.interestId, ...ask } }, cast.curtain.accessToken)).errors).toBeUndefined();
+  });
+
+  it('when the originating merchant is suspended, the grants it introduced stop being readable too', async () => {
+    const { referralId } = await acceptedReferral(cast.light, cast.curtain);
+    await ok(p, SUSPEND, { a: cast.allianceId, m: cast.light.merchantId, s: true }, cast.sofa.accessToken);
+    expect((await ok(p, CONTACT, { id: referralId }, cast.curtain.accessToken)).referralRequest.contact).toBeNull();
+  });
+});
+
+describe('frequency caps count the person, not the shop record', () => {
+  it('two shops holding one phone cannot send more requests in a week than the person allows', async () => {
+    const phone = nextPhone();
+    const atSofa = await addCustomer(p, cast.sofa, { phone });
+    const atLight = await addCustomer(p, cast.light, { phone });
+    const codes = [
+      await propose(cast.sofa, atSofa.id, cast.curtain),
+      await propose(cast.light, atLight.id, cast.curtain),
+      await propose(cast.sofa, atSofa.id, cast.light),
+      await propose(cast.light, atLight.id, cast.sofa),
+    ].map((r) => codeOf(r) ?? 'SENT');
+    expect(codes).toEqual(['SENT', 'SENT', 'CONSENT_REFUSED', 'CONSENT_REFUSED']);
+  });
+
+  it("a customer's own weekly cap also covers a shop's record they never claimed", async () => {
+    const phone = nextPhone();
+    const atSofa = await addCustomer(p, cast.sofa, { phone });
+    const token = await claim(p, atSofa.inviteCode);
+    await ok(p, CONSENT, { i: { maxRequestsPerWeek: 1 } }, token);
+    const atLight = await addCustomer(p, cast.light, { phone });
+    expect((await propose(cast.sofa, atSofa.id, cast.curtain)).errors).toBeUndefined();
+    expect(codeOf(await propose(cast.light, atLight.id, cast.curtain))).toBe('CONSENT_REFUSED');
+  });
+});
+
+describe('a refused request tells the requester nothing', () => {
+  it('refusals for others asking this week read exactly like every other consent refusal', async () => {
+    const refusals: GqlResult[] = [];
+    const refuse = async (prepare: (c: Awaited<ReturnType<typeof interestedCustomer>>) => Promise<unknown>) => {
+      const c = await interestedCustomer();
+      await prepare(c);
+      refusals.push(await p.gql(REQUEST, { i: { interestId: c.interestId, ...ask } }, cast.curtain.accessToken));
+    };
+    // Two other shops asked this week.
+    await refuse(async (c) => {
+      await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.light.merchantId, ...ask } }, cast.sofa.accessToken);
+      await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.light.merchantId, ...ask } }, cast.sofa.accessToken);
+    });
+    // This requester already asked twice in 90 days.
+    await refuse(async (c) => {
+      await ok(p, CONSENT, { i: { maxRequestsPerWeek: 7, maxRequestsPerMonth: 30 } }, c.token);
+      await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.curtain.merchantId, ...ask } }, cast.sofa.accessToken);
+      await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.curtain.merchantId, ...ask } }, cast.sofa.accessToken);
+    });
+    await refuse((c) => ok(p, CONSENT, { i: { allowReferrals: false } }, c.token));
+    await refuse((c) => ok(p, CONSENT, { i: { blockMerchantIds: [cast.curtain.merchantId] } }, c.token));
+    await refuse((c) => ok(p, CONSENT, { i: { categories: ['lighting'] } }, c.token));
+    await refuse((c) => ok(p, CONSENT, { i: { maxRequestsPerWeek: 0 } }, c.token));
+    await refuse((c) => ok(p, `mutation { eraseMyData { id } }`, {}, c.token));
+
+    const [first, ...rest] = refusals;
+    expect(codeOf(first!)).toBe('CONSENT_REFUSED');
+    expect(first!.errors![0]!.extensions).not.toHaveProperty('retryAfter');
+    for (const r of rest) expect(r.errors).toEqual(first!.errors);
+  });
+});
