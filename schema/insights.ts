@@ -57,19 +57,19 @@ const InsightBucketRef = builder.objectRef<InsightBucket>('InsightBucket').imple
   }),
 });
 
-const AllianceInsightsRef = builder.objectRef<{ allianceId: string; minGroupSize: number }>('AllianceInsights').implement({
+const AllianceInsightsRef = builder.objectRef<{ allianceId: string; viewerMerchantId: string; minGroupSize: number }>('AllianceInsights').implement({
   description: 'Each list is one SQL statement, resolved only when asked for. Rules in db/queries/insights.ts.',
   fields: (t) => ({
     minGroupSize: t.exposeInt('minGroupSize', { description: 'Groups smaller than this are reported with a null count.' }),
     customersByCategoryInterest: t.field({
       type: [InsightBucketRef],
       description: 'Distinct customers who expressed interest in offers placed in this alliance, by offer category.',
-      resolve: (i, _args, ctx) => customersByCategoryInterest(ctx.deps.db, i.allianceId, i.minGroupSize),
+      resolve: (i, _args, ctx) => customersByCategoryInterest(ctx.deps.db, i.allianceId, i.viewerMerchantId, i.minGroupSize),
     }),
     referralsByStatus: t.field({
       type: [InsightBucketRef],
       description: 'Referral requests whose requester or originating merchant is a member, by status.',
-      resolve: (i, _args, ctx) => referralsByStatus(ctx.deps.db, i.allianceId, i.minGroupSize),
+      resolve: (i, _args, ctx) => referralsByStatus(ctx.deps.db, i.allianceId, i.viewerMerchantId, i.minGroupSize),
     }),
     offersByCategory: t.field({
       type: [InsightBucketRef],
@@ -84,7 +84,7 @@ builder.drizzleObjectFields(AllianceRef, (t) => ({
     type: AllianceInsightsRef,
     description: "Aggregates over the members' customers; groups smaller than the privacy threshold are suppressed.",
     authScopes: (a) => ({ allianceMember: a.id }),
-    resolve: (a, _args, ctx) => ({ allianceId: a.id, minGroupSize: ctx.deps.config.INSIGHTS_MIN_GROUP_SIZE }),
+    resolve: (a, _args, ctx) => ({ allianceId: a.id, viewerMerchantId: ctx.viewer!.merchantId!, minGroupSize: ctx.deps.config.INSIGHTS_MIN_GROUP_SIZE }),
   }),
 }));
 

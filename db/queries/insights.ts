@@ -1,13 +1,26 @@
 // Alliance aggregates and referral attribution: counts only, never a customer, and small groups suppressed.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { allianceMembers, contactGrants, conversions, customers, interests, merchants, offerPlacements, offers, referralRequests } from '../tables/index.js';
 
-/** A figure before suppression: what would be published, and how many distinct customers it is about. */
-export interface RawBucket {
+/**
+ * Who a figure is about, which decides whether it may be published. People are counted once across
+ * merchants (by account) and only when verified (see `verifiedRecord`), so customers a merchant
+ * made up fill no group.
+ */
+export interface Audience {
+  /** Verified people behind all the figure's facts. */
+  customers: number;
+  /** Facts the viewing merchant does not hold itself: it can subtract the ones it holds. */
+  unseen: number;
+  /** Verified people behind those. */
+  unseenCustomers: number;
+}
+
+/** A figure before suppression: what would be published, and who it is about. */
+export interface RawBucket extends Audience {
   key: string;
   count: number;
-  customers: number;
 }
 
 export interface InsightBucket {
@@ -17,9 +30,45 @@ export interface InsightBucket {
 }
 
 /**
+ * A figure about fewer than `minGroupSize` verified people is withheld, and so is one whose part
+ * the viewer does not hold is about fewer: a merchant that recorded four of five sales would
+ * otherwise subtract its own and read the fifth customer's.
+ */
+export function tooSmall(a: Audience, minGroupSize: number): boolean {
+  return a.customers < minGroupSize || (a.unseen > 0 && a.unseenCustomers < minGroupSize);
+}
+
+/**
+ * Whether a customer record counts as a person: claimed, which takes a one-time code sent to the
+ * phone on the record, and not erased.
+ */
+export const verifiedRecord = sql`(${customers.claimedAt} is not null and ${customers.erasedAt} is null)`;
+
+/** The person behind a record: its account (one person across merchants), else the record alone. */
+export const personOf = sql`coalesce(${customers.accountId}, ${customers.id})`;
+
+/**
+ * One statement summing `facts` (rows of key, person, verified, held, amount: one per fact, with
+ * held true when the viewer holds that fact) into each key's figure, amount and audience. A person
+ * counts once per key: verified if any of their facts is, unseen if any is not held.
+ */
+export function audienceSql(facts: SQL): SQL {
+  return sql`with fact as (${facts}),
+    per_person as (
+      select key, count(*) as facts, sum(amount) as amount, max(verified) as verified, sum(not held) as unseen
+      from fact group by key, person
+    )
+    select key, sum(facts) as count, sum(amount) as amount, sum(verified) as customers, sum(unseen) as unseen,
+      sum(verified and unseen > 0) as unseenCustomers
+    from per_person group by key`;
+}
+
+export type AudienceRow = RawBucket & { amount: number };
+
+/**
  * Which buckets of one dimension must not be published.
  *
- * 1. Primary suppression: a bucket about fewer than `minGroupSize` distinct customers.
+ * 1. Primary suppression: a bucket that is `tooSmall`.
  * 2. Complementary suppression: when that leaves exactly one bucket suppressed, the published
  *    bucket with the smallest count (then the first key) is suppressed too. Otherwise a total
  *    published anywhere (campaign stats, a later figure, a reader's own records) minus the
@@ -28,7 +77,7 @@ export interface InsightBucket {
  *    today, because figures elsewhere can change without anyone revisiting this rule.
  */
 export function suppressedKeys(buckets: readonly RawBucket[], minGroupSize: number): Set<string> {
-  const suppressed = new Set(buckets.filter((b) => b.customers < minGroupSize).map((b) => b.key));
+  const suppressed = new Set(buckets.filter((b) => tooSmall(b, minGroupSize)).map((b) => b.key));
   if (suppressed.size === 1) {
     const [complement] = buckets
       .filter((b) => !suppressed.has(b.key))
@@ -52,39 +101,41 @@ export function publish(buckets: readonly RawBucket[], minGroupSize: number): In
 const placedInAlliance = (allianceId: string) =>
   sql`exists (select 1 from ${offerPlacements} where ${offerPlacements.offerId} = ${offers.id} and ${offerPlacements.allianceId} = ${allianceId})`;
 
-/** Distinct customer accounts that expressed interest in offers placed in the alliance's communities, by offer category. */
-export function customersByCategoryInterest(db: Db, allianceId: string, minGroupSize: number): InsightBucket[] {
-  const rows = db
-    .select({ key: offers.category, count: sql<number>`count(distinct ${interests.accountId})`, customers: sql<number>`count(distinct ${interests.accountId})` })
-    .from(interests)
-    .innerJoin(offers, eq(offers.id, interests.offerId))
-    .where(placedInAlliance(allianceId))
-    .groupBy(offers.category)
-    .all();
+/**
+ * Distinct customer accounts that expressed interest in offers placed in the alliance's
+ * communities, by offer category. The viewer holds the interests in its own offers and those of its
+ * own customers (it sees them once a referral is asked).
+ */
+export function customersByCategoryInterest(db: Db, allianceId: string, viewerMerchantId: string, minGroupSize: number): InsightBucket[] {
+  const rows = db.all<AudienceRow>(
+    audienceSql(sql`select ${offers.category} as key, ${interests.accountId} as person, max(${verifiedRecord}) as verified,
+        max(${interests.offerMerchantId} = ${viewerMerchantId} or ${interests.originMerchantId} = ${viewerMerchantId}) as held, 0 as amount
+      from ${interests}
+      join ${offers} on ${offers.id} = ${interests.offerId}
+      join ${customers} on ${customers.id} = ${interests.customerId}
+      where ${placedInAlliance(allianceId)}
+      group by ${offers.category}, ${interests.accountId}`),
+  );
   return publish(rows, minGroupSize);
 }
 
 /**
  * Referral requests whose requester or originating merchant is a member (approved or suspended)
- * of the alliance, by status. The count is of requests; the group size that decides suppression is
- * of distinct people (the customer's account, else the customer record).
+ * of the alliance, by status. The count is of requests; the group is of the people they are about.
+ * The viewer holds the requests it made or that are about its own customers.
  */
-export function referralsByStatus(db: Db, allianceId: string, minGroupSize: number): InsightBucket[] {
+export function referralsByStatus(db: Db, allianceId: string, viewerMerchantId: string, minGroupSize: number): InsightBucket[] {
   const members = db
     .select({ merchantId: allianceMembers.merchantId })
     .from(allianceMembers)
     .where(and(eq(allianceMembers.allianceId, allianceId), inArray(allianceMembers.status, ['APPROVED', 'SUSPENDED'])));
-  const rows = db
-    .select({
-      key: referralRequests.status,
-      count: sql<number>`count(*)`,
-      customers: sql<number>`count(distinct coalesce(${customers.accountId}, ${customers.id}))`,
-    })
-    .from(referralRequests)
-    .innerJoin(customers, eq(customers.id, referralRequests.customerId))
-    .where(sql`${referralRequests.requesterMerchantId} in ${members} or ${referralRequests.originMerchantId} in ${members}`)
-    .groupBy(referralRequests.status)
-    .all();
+  const rows = db.all<AudienceRow>(
+    audienceSql(sql`select ${referralRequests.status} as key, ${personOf} as person, ${verifiedRecord} as verified,
+        (${referralRequests.requesterMerchantId} = ${viewerMerchantId} or ${referralRequests.originMerchantId} = ${viewerMerchantId}) as held, 0 as amount
+      from ${referralRequests}
+      join ${customers} on ${customers.id} = ${referralRequests.customerId}
+      where ${referralRequests.requesterMerchantId} in ${members} or ${referralRequests.originMerchantId} in ${members}`),
+  );
   return publish(rows, minGroupSize);
 }
 
@@ -109,7 +160,7 @@ export interface PartnerAttribution {
   referralsBrought: number;
   /** Of those, accepted by the customer (a grant was given, even if revoked since). */
   referralsAccepted: number;
-  /** Null (with revenue) when too few distinct customers converted to publish. */
+  /** Null (with revenue) when too few verified customers converted to publish. */
   conversions: number | null;
   revenue: number | null;
 }
@@ -120,7 +171,8 @@ export interface PartnerAttribution {
  * acceptances are published as they are. Conversions and revenue are the partner's facts about the
  * merchant's customers: a figure about one or two people would tell the merchant what its own
  * (known) customer spent elsewhere, so they follow the same suppression as the alliance insights,
- * with the distinct converted customers as the group size.
+ * with the verified people who converted as the group. The merchant holds none of these sales: the
+ * partner records them.
  */
 export function referralAttribution(db: Db, merchantId: string, minGroupSize: number): PartnerAttribution[] {
   const rows = db.all<{
@@ -137,8 +189,10 @@ export function referralAttribution(db: Db, merchantId: string, minGroupSize: nu
     converted: number;
   }>(sql`
     with brought as (
-      select ${referralRequests.id} as referral_id, ${referralRequests.requesterMerchantId} as partner_id, ${referralRequests.customerId} as customer_id
-      from ${referralRequests} where ${referralRequests.originMerchantId} = ${merchantId}
+      select ${referralRequests.id} as referral_id, ${referralRequests.requesterMerchantId} as partner_id,
+        case when ${verifiedRecord} then ${customers.accountId} end as person
+      from ${referralRequests} join ${customers} on ${customers.id} = ${referralRequests.customerId}
+      where ${referralRequests.originMerchantId} = ${merchantId}
     ),
     sales as (
       select ${conversions.referralId} as referral_id, count(*) as n, sum(${conversions.amount}) as amount
@@ -151,7 +205,7 @@ export function referralAttribution(db: Db, merchantId: string, minGroupSize: nu
       count(${contactGrants.id}) as accepted,
       coalesce(sum(sales.n), 0) as conversions,
       coalesce(sum(sales.amount), 0) as revenue,
-      count(distinct case when sales.n is not null then brought.customer_id end) as converted
+      count(distinct case when sales.n is not null then brought.person end) as converted
     from brought
     join ${merchants} on ${merchants.id} = brought.partner_id
     left join ${contactGrants} on ${contactGrants.referralId} = brought.referral_id
@@ -159,7 +213,7 @@ export function referralAttribution(db: Db, merchantId: string, minGroupSize: nu
     group by brought.partner_id
     order by ${merchants.name}, ${merchants.id}`);
   const suppressed = suppressedKeys(
-    rows.map((r) => ({ key: r.id, count: r.conversions, customers: r.converted })),
+    rows.map((r) => ({ key: r.id, count: r.conversions, customers: r.converted, unseen: r.conversions, unseenCustomers: r.converted })),
     minGroupSize,
   );
   return rows.map(({ brought, accepted, conversions: sold, revenue, converted: _converted, ...partner }) => ({

@@ -3,7 +3,7 @@
 // and a second group with them when one suppressed group could be recovered by subtraction.
 import { GraphQLList, GraphQLNonNull, GraphQLObjectType, type GraphQLNamedType, type GraphQLType } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { publish, suppressedKeys } from '../../db/queries/insights.js';
+import { publish, suppressedKeys, tooSmall } from '../../db/queries/insights.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { schema } from '../../schema/index.js';
 import { inDays, postOffer, signUpMerchant, type MerchantSession } from '../factories.js';
@@ -85,7 +85,8 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('the suppression rule', () => {
-  const bucket = (key: string, count: number, customers = count) => ({ key, count, customers });
+  /** A bucket whose facts the viewer holds none of. */
+  const bucket = (key: string, count: number, customers = count) => ({ key, count, customers, unseen: count, unseenCustomers: customers });
 
   it('publishes a group of exactly minGroupSize customers and suppresses a smaller one', () => {
     expect(publish([bucket('a', 5), bucket('b', 4), bucket('c', 3)], 5)).toEqual([
@@ -107,6 +108,15 @@ describe('the suppression rule', () => {
 
   it('the group size is of distinct customers: many requests about two people stay suppressed', () => {
     expect([...suppressedKeys([bucket('PENDING', 40, 2), bucket('ACCEPTED', 6, 6), bucket('DECLINED', 5, 5)], 5)]).toEqual(['PENDING', 'DECLINED']);
+  });
+
+  it("the viewer's own facts do not fill a group: what it cannot subtract must be about minGroupSize people", () => {
+    // Five buyers, four of them the viewer's own sales: the fifth would be the difference.
+    expect(tooSmall({ customers: 5, unseen: 1, unseenCustomers: 1 }, 5)).toBe(true);
+    expect(tooSmall({ customers: 9, unseen: 5, unseenCustomers: 5 }, 5)).toBe(false);
+    // All of it the viewer's own: nothing to learn, but still too few people to publish.
+    expect(tooSmall({ customers: 6, unseen: 0, unseenCustomers: 0 }, 5)).toBe(false);
+    expect(tooSmall({ customers: 4, unseen: 0, unseenCustomers: 0 }, 5)).toBe(true);
   });
 
   it('a single small group, or all groups small, are simply suppressed', () => {
