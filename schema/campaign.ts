@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import * as commands from '../db/commands/campaigns.js';
 import { nowIso } from '../db/ids.js';
-import { campaignStats, type CampaignStats } from '../db/queries/campaignStats.js';
+import { CAMPAIGN_FIGURES, campaignStats, type CampaignStats } from '../db/queries/campaignStats.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import './community.js';
@@ -28,7 +28,10 @@ const CampaignParticipantRef = builder.drizzleObject('campaignParticipants', {
   }),
 });
 
+const CampaignStatsFigureEnum = builder.enumType('CampaignStatsFigure', { values: CAMPAIGN_FIGURES });
+
 const CampaignStatsRef = builder.objectRef<CampaignStats>('CampaignStats').implement({
+  description: 'Counts and amounts only. A figure about too few verified customers is withheld: it reads 0 and is listed in `withheld`.',
   fields: (t) => ({
     reached: t.exposeInt('reached', { description: "Community members the campaign's offers were published to." }),
     interested: t.exposeInt('interested'),
@@ -38,6 +41,12 @@ const CampaignStatsRef = builder.objectRef<CampaignStats>('CampaignStats').imple
     revenue: t.exposeInt('revenue', { description: 'Sum of recorded conversion amounts, smallest currency unit.' }),
     spent: t.exposeInt('spent', { description: 'Spend recorded against the campaign, smallest currency unit.' }),
     responseRate: t.exposeFloat('responseRate', { description: 'interested / reached, 0 when nothing was reached.' }),
+    withheld: t.expose('withheld', {
+      type: [CampaignStatsFigureEnum],
+      description:
+        'Figures withheld from this merchant (they read 0): fewer than minGroupSize verified customers are behind them, or behind the part this merchant does not already hold.',
+    }),
+    minGroupSize: t.exposeInt('minGroupSize', { description: 'The fewest verified customers a published figure is about.' }),
   }),
 });
 
@@ -70,7 +79,7 @@ export const CampaignRef = builder.drizzleNode('campaigns', {
       description: 'Participants only.',
       select: { columns: { id: true, publishedAt: true } },
       authScopes: (c) => ({ campaignParticipant: c.id }),
-      resolve: (c, _args, ctx) => campaignStats(ctx.deps.db, c),
+      resolve: (c, _args, ctx) => campaignStats(ctx.deps.db, c, ctx.viewer!.merchantId!, ctx.deps.config.INSIGHTS_MIN_GROUP_SIZE),
     }),
   }),
 });

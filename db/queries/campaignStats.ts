@@ -1,7 +1,12 @@
-// A campaign's funnel, counted from rows with a fixed number of statements per campaign.
+// A campaign's funnel, counted from rows with a fixed number of statements per campaign, each
+// figure withheld when too few verified customers are behind it (the rules of db/queries/insights.ts).
 import { and, eq, gt, isNull, lte, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { campaignCommunities, campaignSpend, communityMembers, contactGrants, conversions, interests, offers, referralRequests } from '../tables/index.js';
+import { campaignCommunities, campaignSpend, communityMembers, contactGrants, conversions, customers, interests, offers, referralRequests } from '../tables/index.js';
+import { audienceSql, personOf, tooSmall, verifiedRecord, type Audience } from './insights.js';
+
+export const CAMPAIGN_FIGURES = ['REACHED', 'INTERESTED', 'REFERRALS_REQUESTED', 'REFERRALS_ACCEPTED', 'CONVERSIONS', 'REVENUE', 'RESPONSE_RATE'] as const;
+export type CampaignFigure = (typeof CAMPAIGN_FIGURES)[number];
 
 export interface CampaignStats {
   reached: number;
@@ -12,43 +17,70 @@ export interface CampaignStats {
   revenue: number;
   spent: number;
   responseRate: number;
+  /** Figures withheld from this viewer: they read 0 (the contract has them non-null). */
+  withheld: CampaignFigure[];
+  minGroupSize: number;
 }
 
-export type ReferralFunnel = Pick<CampaignStats, 'interested' | 'referralsRequested' | 'referralsAccepted' | 'conversions' | 'revenue'>;
+/** A figure before suppression: its count of facts (and their amount), and who they are about. */
+export interface CountedFigure extends Audience {
+  count: number;
+  amount: number;
+}
+
+type FunnelFigure = 'INTERESTED' | 'REFERRALS_REQUESTED' | 'REFERRALS_ACCEPTED' | 'CONVERSIONS';
+
+const NOTHING: CountedFigure = { count: 0, amount: 0, customers: 0, unseen: 0, unseenCustomers: 0 };
 
 /**
- * Interest, referral and conversion counts of the campaign's offers, in one statement: distinct
+ * Interest, referral and conversion figures of the campaign's offers, in one statement: distinct
  * interested customers, requests made, requests accepted (a grant exists, even if later revoked),
- * conversions and their revenue. A referral belongs to the campaign of its offer, whether it came
+ * conversions and their amount. A referral belongs to the campaign of its offer, whether it came
  * from an interest or from the originating merchant's proposal, so each sale is credited to that
  * campaign (and, in referral attribution, to the originating merchant). Referrals without an offer
  * belong to no campaign.
+ *
+ * The viewer holds a referral's facts when it made the request or the customer is its own (the
+ * requester records the sales; the origin sees the request, and in its referral attribution what
+ * the partner sold), and an interest when the offer or the customer is its own.
  */
-export function referralFunnel(db: Db, campaignId: string): ReferralFunnel {
+export function referralFunnel(db: Db, campaignId: string, viewerMerchantId: string): Record<FunnelFigure, CountedFigure> {
   const ofCampaign = (offerId: SQL) => sql`${offerId} in (select ${offers.id} from ${offers} where ${offers.campaignId} = ${campaignId})`;
-  const row = db.get<{ interested: number; requested: number; accepted: number; conversions: number; revenue: number }>(sql`select
-    (select count(distinct ${interests.accountId}) from ${interests} where ${ofCampaign(sql`${interests.offerId}`)}) as interested,
-    (select count(*) from ${referralRequests} where ${ofCampaign(sql`${referralRequests.offerId}`)}) as requested,
-    (select count(*) from ${contactGrants} join ${referralRequests} on ${referralRequests.id} = ${contactGrants.referralId}
-      where ${ofCampaign(sql`${referralRequests.offerId}`)}) as accepted,
-    (select count(*) from ${conversions} join ${referralRequests} on ${referralRequests.id} = ${conversions.referralId}
-      where ${ofCampaign(sql`${referralRequests.offerId}`)}) as conversions,
-    (select coalesce(sum(${conversions.amount}), 0) from ${conversions} join ${referralRequests} on ${referralRequests.id} = ${conversions.referralId}
-      where ${ofCampaign(sql`${referralRequests.offerId}`)}) as revenue`);
+  const referralFacts = (key: FunnelFigure, amount: SQL, from: SQL) => sql`
+    select ${key} as key, ${personOf} as person, ${verifiedRecord} as verified,
+      (${referralRequests.requesterMerchantId} = ${viewerMerchantId} or ${referralRequests.originMerchantId} = ${viewerMerchantId}) as held, ${amount} as amount
+    from ${from} join ${customers} on ${customers.id} = ${referralRequests.customerId}
+    where ${ofCampaign(sql`${referralRequests.offerId}`)}`;
+  const rows = db.all<CountedFigure & { key: FunnelFigure }>(
+    audienceSql(sql`
+      select ${'INTERESTED'} as key, ${interests.accountId} as person, max(${verifiedRecord}) as verified,
+        max(${interests.offerMerchantId} = ${viewerMerchantId} or ${interests.originMerchantId} = ${viewerMerchantId}) as held, 0 as amount
+      from ${interests} join ${customers} on ${customers.id} = ${interests.customerId}
+      where ${ofCampaign(sql`${interests.offerId}`)}
+      group by ${interests.accountId}
+      union all ${referralFacts('REFERRALS_REQUESTED', sql`0`, sql`${referralRequests}`)}
+      union all ${referralFacts('REFERRALS_ACCEPTED', sql`0`, sql`${contactGrants} join ${referralRequests} on ${referralRequests.id} = ${contactGrants.referralId}`)}
+      union all ${referralFacts('CONVERSIONS', sql`${conversions.amount}`, sql`${conversions} join ${referralRequests} on ${referralRequests.id} = ${conversions.referralId}`)}`),
+  );
+  const figure = (key: FunnelFigure) => rows.find((r) => r.key === key) ?? NOTHING;
   return {
-    interested: row.interested,
-    referralsRequested: row.requested,
-    referralsAccepted: row.accepted,
-    conversions: row.conversions,
-    revenue: row.revenue,
+    INTERESTED: figure('INTERESTED'),
+    REFERRALS_REQUESTED: figure('REFERRALS_REQUESTED'),
+    REFERRALS_ACCEPTED: figure('REFERRALS_ACCEPTED'),
+    CONVERSIONS: figure('CONVERSIONS'),
   };
 }
 
-/** Distinct customer accounts that were members of any of the campaign's communities when it was published. */
-export function campaignReach(db: Db, campaignId: string, publishedAt: string | null): number {
-  if (!publishedAt) return 0;
+/**
+ * Distinct customer accounts that were members of any of the campaign's communities when it was
+ * published, and how many of them are verified people. No merchant holds these facts.
+ */
+export function campaignReach(db: Db, campaignId: string, publishedAt: string | null): CountedFigure {
+  if (!publishedAt) return NOTHING;
+  const verified = sql`case when exists (select 1 from ${customers} where ${customers.accountId} = ${communityMembers.accountId} and ${verifiedRecord})
+    then ${communityMembers.accountId} end`;
   const row = db
-    .select({ reached: sql<number>`count(distinct ${communityMembers.accountId})` })
+    .select({ reached: sql<number>`count(distinct ${communityMembers.accountId})`, customers: sql<number>`count(distinct ${verified})` })
     .from(campaignCommunities)
     .innerJoin(communityMembers, eq(communityMembers.communityId, campaignCommunities.communityId))
     .where(
@@ -60,7 +92,9 @@ export function campaignReach(db: Db, campaignId: string, publishedAt: string | 
       ),
     )
     .get();
-  return row?.reached ?? 0;
+  const reached = row?.reached ?? 0;
+  const verifiedPeople = row?.customers ?? 0;
+  return { count: reached, amount: 0, customers: verifiedPeople, unseen: reached, unseenCustomers: verifiedPeople };
 }
 
 export function campaignSpent(db: Db, campaignId: string): number {
@@ -68,13 +102,37 @@ export function campaignSpent(db: Db, campaignId: string): number {
   return row?.spent ?? 0;
 }
 
-export function campaignStats(db: Db, campaign: { id: string; publishedAt: string | null }): CampaignStats {
-  const reached = campaignReach(db, campaign.id, campaign.publishedAt);
-  const funnel = referralFunnel(db, campaign.id);
+/**
+ * The stats one participant may read. A figure about no one reads 0; one about too few people
+ * (tooSmall) is withheld and reads 0 too, listed in `withheld`. Revenue goes with conversions, and
+ * the response rate with either of its terms, which it would otherwise give away.
+ */
+export function campaignStats(db: Db, campaign: { id: string; publishedAt: string | null }, viewerMerchantId: string, minGroupSize: number): CampaignStats {
+  const reach = campaignReach(db, campaign.id, campaign.publishedAt);
+  const funnel = referralFunnel(db, campaign.id, viewerMerchantId);
+  const hidden = (f: CountedFigure) => f.count > 0 && tooSmall(f, minGroupSize);
+  const figures: Record<Exclude<CampaignFigure, 'RESPONSE_RATE'>, { value: number; hidden: boolean }> = {
+    REACHED: { value: reach.count, hidden: hidden(reach) },
+    INTERESTED: { value: funnel.INTERESTED.count, hidden: hidden(funnel.INTERESTED) },
+    REFERRALS_REQUESTED: { value: funnel.REFERRALS_REQUESTED.count, hidden: hidden(funnel.REFERRALS_REQUESTED) },
+    REFERRALS_ACCEPTED: { value: funnel.REFERRALS_ACCEPTED.count, hidden: hidden(funnel.REFERRALS_ACCEPTED) },
+    CONVERSIONS: { value: funnel.CONVERSIONS.count, hidden: hidden(funnel.CONVERSIONS) },
+    REVENUE: { value: funnel.CONVERSIONS.amount, hidden: hidden(funnel.CONVERSIONS) },
+  };
+  const withheld = CAMPAIGN_FIGURES.filter((name) => (name === 'RESPONSE_RATE' ? figures.REACHED.hidden || figures.INTERESTED.hidden : figures[name].hidden));
+  const shown = (name: Exclude<CampaignFigure, 'RESPONSE_RATE'>) => (figures[name].hidden ? 0 : figures[name].value);
+  const reached = shown('REACHED');
+  const interested = shown('INTERESTED');
   return {
     reached,
-    ...funnel,
+    interested,
+    referralsRequested: shown('REFERRALS_REQUESTED'),
+    referralsAccepted: shown('REFERRALS_ACCEPTED'),
+    conversions: shown('CONVERSIONS'),
+    revenue: shown('REVENUE'),
     spent: campaignSpent(db, campaign.id),
-    responseRate: reached === 0 ? 0 : funnel.interested / reached,
+    responseRate: withheld.includes('RESPONSE_RATE') || reached === 0 ? 0 : interested / reached,
+    withheld,
+    minGroupSize,
   };
 }

@@ -8,7 +8,7 @@ import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';
 
 const p = await createTestPlatform();
 const STATS = `query($c: ID!) { campaign(id: $c) { budget expectedResponses
-  stats { reached interested referralsRequested referralsAccepted conversions revenue spent responseRate } } }`;
+  stats { reached interested referralsRequested referralsAccepted conversions revenue spent responseRate withheld } } }`;
 const JOIN = `mutation($c: ID!) { joinCommunity(communityId: $c) { id } }`;
 const LEAVE = `mutation($c: ID!) { leaveCommunity(communityId: $c) { id } }`;
 const INTEREST = `mutation($o: ID!) { expressInterest(offerId: $o) { id } }`;
@@ -39,7 +39,10 @@ const convert = (shop: { accessToken: string }, referralId: string, amount: numb
 /**
  * The curtain shop organises a campaign in two communities with the light shop; the sofa shop
  * stays out. Customers: A and B (the cast's, community 1), C (community 2), D (left community 1
- * before publication), E (joined after publication), G (in no community).
+ * before publication), E (joined after publication), G (in no community, never claimed), and a
+ * crowd of five in community 1 who want the curtains, are asked, accept and buy: a figure is
+ * published only when five verified customers the reader does not already know of are behind it,
+ * and the crowd brings each of the story's figures there.
  */
 beforeAll(async () => {
   cast = await createCast(p);
@@ -59,6 +62,8 @@ beforeAll(async () => {
   await ok(p, `mutation($c: ID!, $o: ID!) { addOfferToCampaign(campaignId: $c, offerId: $o) { id } }`, { c: campaignId, o: cast.offerId }, cast.curtain.accessToken);
   await ok(p, `mutation($c: ID!, $o: ID!) { addOfferToCampaign(campaignId: $c, offerId: $o) { id } }`, { c: campaignId, o: lightOffer }, cast.light.accessToken);
 
+  const crowd: { token: string }[] = [];
+  for (let i = 0; i < 5; i++) crowd.push(await customerIn(cast.communityId));
   const C = await customerIn(second);
   const D = await customerIn(cast.communityId);
   await ok(p, LEAVE, { c: cast.communityId }, D.token);
@@ -91,6 +96,12 @@ beforeAll(async () => {
   // A revoked grant still counts as an acceptance: the customer did accept.
   await ok(p, `mutation($id: ID!) { revokeGrant(referralId: $id) { status } }`, { id: aCurtain }, cast.customerToken);
 
+  for (const member of crowd) {
+    const referral = await request(cast.curtain, await interest(cast.offerId, member.token));
+    await respond(referral, true, member.token);
+    await convert(cast.curtain, referral, 10_000);
+  }
+
   await ok(p, SPEND, { c: campaignId, a: 30_000 }, cast.curtain.accessToken);
   await ok(p, SPEND, { c: campaignId, a: 12_000 }, cast.light.accessToken);
 }, 120_000);
@@ -102,14 +113,15 @@ describe('campaign funnel', () => {
       budget: 100_000,
       expectedResponses: 10,
       stats: {
-        reached: 3, // A, B, C: D had left and E had not joined when the campaign went out
-        interested: 2, // A and C (C's two interests are one respondent)
-        referralsRequested: 4, // curtain→A, curtain→C, light→C, the sofa shop's proposal of G
-        referralsAccepted: 2, // A (revoked since) and C for the light shop
-        conversions: 3,
-        revenue: 170_000, // 120,000 + 30,000 + 20,000; not the 99,000 outside the campaign
+        reached: 8, // A, B, C and the crowd: D had left and E had not joined when the campaign went out
+        interested: 7, // A, C (C's two interests are one respondent) and the crowd
+        referralsRequested: 9, // curtain→A, curtain→C, light→C, the sofa shop's proposal of G, curtain→the crowd
+        referralsAccepted: 7, // A (revoked since), C for the light shop, the crowd
+        conversions: 8,
+        revenue: 220_000, // 120,000 + 30,000 + 20,000 + 5 × 10,000; not the 99,000 outside the campaign
         spent: 42_000,
-        responseRate: 2 / 3,
+        responseRate: 7 / 8,
+        withheld: [],
       },
     });
   });
