@@ -28,6 +28,9 @@ const config = loadConfig({
   JWT_PUBLIC_KEY: pair.publicKey,
   PII_KEY: randomBytes(32).toString('base64'),
   LOG_LEVEL: 'silent',
+  NOTIFY_WEBHOOK_URL: 'https://127.0.0.1:9/notify',
+  NOTIFY_WEBHOOK_SECRET: randomBytes(32).toString('base64'),
+  NOTIFY_WEBHOOK_CHANNELS: '',
 });
 const deps = await createDeps(config, { onQuery: (sql) => counting && statements.set(sql, (statements.get(sql) ?? 0) + 1) });
 const fixture = seedBench(deps.db, deps.vault, size as Size);

@@ -191,6 +191,10 @@ function productionEnv(databasePath: string, port: number): Record<string, strin
     LOG_LEVEL: 'warn',
     // The write scenario asks on behalf of a few merchants far more often than a shop would.
     REFERRAL_REQUESTS_PER_DAY: '1000000',
+    // Production needs a gateway for one-time codes; the benchmark sends none, and no notification.
+    NOTIFY_WEBHOOK_URL: 'https://127.0.0.1:9/notify',
+    NOTIFY_WEBHOOK_SECRET: randomBytes(32).toString('base64'),
+    NOTIFY_WEBHOOK_CHANNELS: '',
   };
 }
 

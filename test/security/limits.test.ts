@@ -134,6 +134,8 @@ describe('in production', () => {
       JWT_PRIVATE_KEY: await exportPKCS8(pair.privateKey),
       JWT_PUBLIC_KEY: await exportSPKI(pair.publicKey),
       PII_KEY: Buffer.alloc(32, 1).toString('base64'),
+      NOTIFY_WEBHOOK_URL: 'https://127.0.0.1:9/notify',
+      NOTIFY_WEBHOOK_SECRET: 'x'.repeat(32),
     });
     const introspection = await prod.gql(`{ __schema { types { name } } }`);
     expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);

@@ -25,11 +25,25 @@ const freePort = () =>
     });
   });
 
+let printed = '';
+
+/** The newest code the server printed, once it has. */
+async function printedCode(): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const codes = [...printed.matchAll(/验证码 (\d{6})/g)];
+    if (codes.length) return codes.at(-1)![1]!;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the server printed no code');
+}
+
 async function start(port: number): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'never', LOG_LEVEL: 'silent', NODE_ENV: 'development' },
-    stdio: 'ignore',
+    // stdout carries the one-time codes a development server prints for want of a gateway.
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
+  proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
   for (let i = 0; i < 200; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return proc;
@@ -54,8 +68,9 @@ describe('crash safety', () => {
   it(`${KILLS} SIGKILLs under write load lose no acknowledged write and leave a sound database`, async () => {
     const port = await freePort();
     child = await start(port);
+    await gql(port, `mutation { sendSignUpCode(email: "crash@example.cn") { resendAfter } }`, {});
     const signUp = await gql(port, `mutation($i: SignUpMerchantInput!) { signUpMerchant(input: $i) { accessToken } }`, {
-      i: { email: 'crash@example.cn', password: 'crash test pw', displayName: '测试', merchantName: '崩溃测试店', category: 'sofa', city: '温州' },
+      i: { email: 'crash@example.cn', password: 'crash test pw', displayName: '测试', merchantName: '崩溃测试店', category: 'sofa', city: '温州', emailCode: await printedCode() },
     });
     const token = signUp.data.signUpMerchant.accessToken as string;
     const acknowledged = new Set<number>();
