@@ -1,12 +1,13 @@
 // The one SchemaBuilder: plugins, scope definitions and shared scalars. No domain types here.
 import SchemaBuilder from '@pothos/core';
 import DrizzlePlugin from '@pothos/plugin-drizzle';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { getTableConfig } from 'drizzle-orm/sqlite-core';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, isObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { Db } from '../db/client.js';
+import { notFound } from '../db/errors.js';
 import { relations } from '../db/relations.js';
 import type { Context } from '../server/context.js';
 import { viewerAccess } from './policies/access.js';
@@ -21,7 +22,7 @@ export interface AuthScopes {
   customer: boolean;
   /** The viewer's merchant is an APPROVED or SUSPENDED member of the alliance (by alliance id). */
   allianceMember: string;
-  /** The viewer's merchant is an APPROVED OWNER or ADMIN of the alliance. */
+  /** The viewer is the OWNER account of a merchant that is an APPROVED OWNER or ADMIN of the alliance (staff never are). */
   allianceAdmin: string;
   /** The viewer (its merchant, or the customer account) is currently in the community. */
   communityMember: string;
@@ -42,6 +43,20 @@ export interface PothosTypes {
   DefaultNodeNullability: false;
 }
 
+/** Connection pages: the size of a page asked for without `first`/`last`, and the most one page holds. */
+export const PAGE_SIZE = { default: 20, max: 100 } as const;
+
+// node(id) answers one way for every ID it cannot show: malformed, of a type that is not a node,
+// of no row, or of a row the viewer may not see. A different answer for "not yours" would tell
+// an outsider which IDs exist.
+const nodeLookup = (info: GraphQLResolveInfo) => info.parentType.name === 'Query' && info.fieldName === 'node';
+const isNodeType = (info: GraphQLResolveInfo, typename: string) => {
+  const type = info.schema.getType(typename);
+  return isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node');
+};
+// The drizzle plugin's loader rejects an ID with no row with a plain Error of this shape.
+const missingRow = /^Model \w+\(.*\) not found$/s;
+
 export const builder = new SchemaBuilder<PothosTypes>({
   plugins: [ScopeAuthPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin],
   defaultFieldNullability: false,
@@ -61,15 +76,34 @@ export const builder = new SchemaBuilder<PothosTypes>({
       communityMember: (communityId) => viewerAccess(ctx).communityIds.has(communityId),
       campaignParticipant: (campaignId) => viewerAccess(ctx).campaignIds.has(campaignId),
     }),
-    unauthorizedError: (_parent, ctx) =>
-      ctx.viewer
+    unauthorizedError: (_parent, ctx, info) => {
+      if (nodeLookup(info)) return notFound();
+      return ctx.viewer
         ? new GraphQLError('You may not see or do this.', { extensions: { code: 'FORBIDDEN' } })
-        : new GraphQLError('Sign in first.', { extensions: { code: 'UNAUTHENTICATED' } }),
+        : new GraphQLError('Sign in first.', { extensions: { code: 'UNAUTHENTICATED' } });
+    },
   },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodeQueryOptions: { nullable: true },
+    decodeGlobalID: (globalId) => {
+      try {
+        return decodeGlobalID(globalId);
+      } catch {
+        throw notFound();
+      }
+    },
+    nodeQueryOptions: {
+      nullable: true,
+      resolve: async (_root, { id }, _ctx, info, resolveNode) => {
+        if (!isNodeType(info, id.typename)) throw notFound();
+        try {
+          return await resolveNode(id);
+        } catch (error) {
+          throw error instanceof Error && missingRow.test(error.message) ? notFound() : error;
+        }
+      },
+    },
     nodesQueryOptions: false,
     edgesFieldOptions: { nullable: { list: false, items: false } },
     nodeFieldOptions: { nullable: false },
@@ -87,8 +121,8 @@ export const builder = new SchemaBuilder<PothosTypes>({
     client: (ctx: Context): Db => ctx.deps.db,
     getTableConfig,
     relations,
-    defaultConnectionSize: 20,
-    maxConnectionSize: 100,
+    defaultConnectionSize: PAGE_SIZE.default,
+    maxConnectionSize: PAGE_SIZE.max,
   },
 });
 

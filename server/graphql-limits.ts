@@ -1,13 +1,22 @@
 // Limits on what one GraphQL document may ask for. A rejected document runs no resolver: the
-// size limits fail validation, the cost limit stops before execution, and messages never echo
-// the limits (an attacker learns nothing to tune against).
+// size limits fail parsing or validation, the page rules and the cost limit stop before execution,
+// and messages never echo the limits (an attacker learns nothing to tune against).
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import type { Plugin } from '@envelop/core';
+import { decodeBase64, decodeCursorChunk } from '@pothos/core';
 import {
+  BREAK,
   GraphQLError,
   Kind,
+  Lexer,
   NoSchemaIntrospectionCustomRule,
+  Source,
+  TokenKind,
+  TypeInfo,
   getNamedType,
+  getVariableValues,
+  visit,
+  visitWithTypeInfo,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -19,21 +28,37 @@ import {
   isCompositeType,
   valueFromASTUntyped,
 } from 'graphql';
+import { PAGE_SIZE } from '../schema/builder.js';
 import type { Config } from './config.js';
 
-/** A connection page the client did not size is the default page. */
-const DEFAULT_PAGE = 20;
+type Variables = Record<string, unknown>;
+
+/** An argument's value, from the document or its variables; undefined when not given. */
+function argumentValue(field: FieldNode, name: string, variables: Variables): unknown {
+  const argument = field.arguments?.find((a) => a.name.value === name);
+  return argument ? valueFromASTUntyped(argument.value, variables) : undefined;
+}
 
 /**
- * The cost of a selection: every field costs 1, and a field that takes `first` multiplies the
- * cost of what it selects by the page size asked for (the default page when not given), so
- * nested pages multiply. Other list fields are bounded by the schema and count once.
+ * The rows a connection really fetches: the page asked for with `first` or `last` (the larger
+ * when both are sent), the default page when neither is or both are null, never more than the
+ * largest page.
+ */
+function pageSize(field: FieldNode, variables: Variables): number {
+  const asked = ['first', 'last'].map((name) => argumentValue(field, name, variables)).filter((n): n is number => typeof n === 'number' && Number.isFinite(n));
+  return Math.min(Math.max(1, asked.length ? Math.max(...asked) : PAGE_SIZE.default), PAGE_SIZE.max);
+}
+
+/**
+ * The cost of a selection: every field costs 1, and a connection (a field that takes `first`)
+ * multiplies the cost of what it selects by its page size, so nested pages multiply. Other list
+ * fields are bounded by the schema and count once.
  */
 export function operationCost(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
+  variables: Variables,
 ): number {
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) return 0;
@@ -63,18 +88,66 @@ export function operationCost(
     if (!definition || !field.selectionSet) return 1;
     const named = getNamedType(definition.type);
     const child = isCompositeType(named) ? costOf(field.selectionSet, named) : 0;
-    const takesFirst = definition.args.some((a) => a.name === 'first');
-    const firstArg = field.arguments?.find((a) => a.name.value === 'first');
-    const first = firstArg ? Number(valueFromASTUntyped(firstArg.value, variables)) : DEFAULT_PAGE;
-    const multiplier = takesFirst ? Math.max(1, Number.isFinite(first) ? first : DEFAULT_PAGE) : 1;
-    return 1 + multiplier * child;
+    const isConnection = definition.args.some((a) => a.name === 'first');
+    return 1 + (isConnection ? pageSize(field, variables) : 1) * child;
   };
   return costOf(operation.selectionSet, rootType);
 }
 
+/**
+ * Whether a cursor is one the drizzle plugin could have written: base64 of `DC:` and a text (S:)
+ * or number (N:) value, or a tuple (T:) of them for an ordering with a tie-breaker. Anything
+ * else would reach SQL as a value of the wrong kind.
+ */
+function wellFormedCursor(cursor: string): boolean {
+  try {
+    const decoded = decodeBase64(cursor);
+    if (!/^DC:[SNT]:/.test(decoded)) return false;
+    const value: unknown = decodeCursorChunk(decoded.slice(3));
+    const parts = Array.isArray(value) ? value : [value];
+    return parts.length > 0 && parts.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)));
+  } catch {
+    return false;
+  }
+}
+
+const pageArgumentError = (field: string, message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
+
+/** The first connection argument of the operation that no page can be fetched for. */
+function pageArgumentsError(schema: GraphQLSchema, definitions: (OperationDefinitionNode | FragmentDefinitionNode)[], variables: Variables): GraphQLError | undefined {
+  const typeInfo = new TypeInfo(schema);
+  let error: GraphQLError | undefined;
+  const check = (field: FieldNode): GraphQLError | undefined => {
+    const [first, last] = ['first', 'last'].map((name) => argumentValue(field, name, variables));
+    for (const [name, size] of [['first', first], ['last', last]] as const) {
+      if (typeof size === 'number' && size < 0) return pageArgumentError(name, `${name} must not be negative.`);
+    }
+    if (first != null && last != null) return pageArgumentError('last', 'Ask for a page with first or with last, not both.');
+    for (const name of ['after', 'before']) {
+      const cursor = argumentValue(field, name, variables);
+      if (typeof cursor === 'string' && !wellFormedCursor(cursor)) return pageArgumentError(name, 'This cursor does not come from this list. Start again from the first page.');
+    }
+    return undefined;
+  };
+  for (const definition of definitions) {
+    visit(
+      definition,
+      visitWithTypeInfo(typeInfo, {
+        Field(field) {
+          if (!typeInfo.getFieldDef()?.args.some((a) => a.name === 'first')) return undefined;
+          error ??= check(field);
+          return error ? BREAK : undefined;
+        },
+      }),
+    );
+  }
+  return error;
+}
+
 const limitError = () => new GraphQLError('This request asks for too much at once. Ask for fewer items or fewer fields.', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 
-function costLimit(maxCost: number): Plugin {
+/** Page arguments, then the cost. */
+function pageRules(maxCost: number): Plugin {
   // Queries and mutations are checked before execution, subscriptions before the stream starts.
   const check = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution: (r: ExecutionResult) => void }) => {
     const fragments: Record<string, FragmentDefinitionNode> = {};
@@ -84,12 +157,46 @@ function costLimit(maxCost: number): Plugin {
       if (definition.kind === Kind.OPERATION_DEFINITION && (!args.operationName || definition.name?.value === args.operationName)) operation ??= definition;
     }
     if (!operation) return;
-    const cost = operationCost(args.schema, operation, fragments, (args.variableValues ?? {}) as Record<string, unknown>);
-    if (cost > maxCost) setResultAndStopExecution({ errors: [limitError()] });
+    // As execution will see them, defaults included; variables that do not coerce fail execution anyway.
+    const { coerced: variables } = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Variables);
+    if (!variables) return;
+    const error =
+      pageArgumentsError(args.schema, [operation, ...Object.values(fragments)], variables) ??
+      (operationCost(args.schema, operation, fragments, variables) > maxCost ? limitError() : undefined);
+    if (error) setResultAndStopExecution({ errors: [error] });
   };
   return {
     onExecute: (payload) => check(payload as never),
     onSubscribe: (payload) => check(payload as never),
+  };
+}
+
+/**
+ * The parser descends once per nested bracket, so a few thousand `[` overflow its stack before
+ * the token limit is reached. The lexer does not recurse: brackets are counted before parsing.
+ * Legitimate documents nest far less (the depth limit applies after parsing).
+ */
+const MAX_NESTING = 32;
+
+function nestingLimit(maxTokens: number): Plugin {
+  const opening = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
+  const closing = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R]);
+  const check = (source: string | Source) => {
+    const lexer = new Lexer(typeof source === 'string' ? new Source(source) : source);
+    let depth = 0;
+    // Past the token limit the parser refuses the document itself, before it nests any deeper.
+    for (let tokens = 0, token = lexer.advance(); token.kind !== TokenKind.EOF && tokens <= maxTokens; token = lexer.advance(), tokens++) {
+      if (opening.has(token.kind) && ++depth > MAX_NESTING) throw limitError();
+      if (closing.has(token.kind)) depth--;
+    }
+  };
+  return {
+    onParse({ parseFn, setParseFn }) {
+      setParseFn((source, options) => {
+        check(source);
+        return parseFn(source, options);
+      });
+    },
   };
 }
 
@@ -130,7 +237,9 @@ export function graphqlLimits(config: Config): Plugin[] {
   });
   return [
     ...(armor.protect().plugins as Plugin[]),
-    costLimit(config.GRAPHQL_MAX_COST),
+    // After Armor's, so that it wraps Armor's token-counting parser.
+    nestingLimit(config.GRAPHQL_MAX_TOKENS),
+    pageRules(config.GRAPHQL_MAX_COST),
     executionTimeout(config.GRAPHQL_EXECUTION_TIMEOUT_MS),
     ...(config.isProduction ? [noIntrospection] : []),
   ];

@@ -182,7 +182,7 @@ describe('the in-app inbox', () => {
     const light = await ok(p, INBOX, {}, cast.light.accessToken);
     expect(light.notifications.edges.filter((e: any) => e.node.referral.id === id)).toEqual([]);
     const someoneElses = curtain.notifications.edges[0].node.id;
-    expect(codeOf(await p.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: someoneElses }, cast.light.accessToken))).toBe('FORBIDDEN');
+    expect(codeOf(await p.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: someoneElses }, cast.light.accessToken))).toBe('NOT_FOUND');
 
     // Marking someone else's notification read changes nothing; marking one's own does.
     const created = mine.notifications.edges[0].node.id;
