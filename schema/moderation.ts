@@ -92,7 +92,7 @@ builder.mutationFields((t) => ({
   moderateOffer: t.drizzleField({
     type: OfferRef,
     description: 'Alliance admins hide an offer from every feed, or restore it; the reason lands in the moderation log.',
-    authScopes: { merchantStaff: true },
+    authScopes: { merchantOwner: true },
     args: { offerId: t.arg.id({ required: true }), hide: t.arg.boolean({ required: true }), reason: t.arg.string({ required: true, validate: reason }) },
     resolve: (query, _root, args, ctx) => {
       const offer = commands.moderateOffer(ctx.deps.db, actorOf(ctx), localId('Offer', args.offerId), args.hide, args.reason);
@@ -101,7 +101,7 @@ builder.mutationFields((t) => ({
   }),
   dismissReport: t.drizzleField({
     type: OfferReportRef,
-    authScopes: { merchantStaff: true },
+    authScopes: { merchantOwner: true },
     args: { reportId: t.arg.id({ required: true }), reason: t.arg.string({ required: true, validate: reason }) },
     resolve: (query, _root, args, ctx) => {
       const report = commands.dismissReport(ctx.deps.db, actorOf(ctx), localId('OfferReport', args.reportId), args.reason);

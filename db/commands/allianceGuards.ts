@@ -2,7 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import { forbidden, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
-import { allianceMembers, alliances, moderationActions, type AllianceRole, type ModerationActionKind } from '../tables/index.js';
+import { allianceMembers, alliances, merchantStaff, moderationActions, type AllianceRole, type ModerationActionKind } from '../tables/index.js';
 import type { Tx } from '../tx.js';
 
 /** Who performs an alliance action: the signed-in account and the merchant it works for. */
@@ -32,9 +32,23 @@ export function requireApprovedMember(tx: Tx, allianceId: string, merchantId: st
   return membership;
 }
 
-export function requireAdmin(tx: Tx, allianceId: string, merchantId: string, roles: AllianceRole[] = ['OWNER', 'ADMIN']) {
+/**
+ * The merchant's own OWNER account. A merchant's alliance rights are its owner's to use: staff
+ * (with or without contact permission) never act for the alliance.
+ */
+export function requireMerchantOwner(tx: Tx, actor: Actor, message = 'Only the merchant\'s owner may do this.') {
+  const staff = tx
+    .select({ role: merchantStaff.role })
+    .from(merchantStaff)
+    .where(and(eq(merchantStaff.accountId, actor.accountId), eq(merchantStaff.merchantId, actor.merchantId)))
+    .get();
+  if (staff?.role !== 'OWNER') throw forbidden(message);
+}
+
+export function requireAdmin(tx: Tx, allianceId: string, actor: Actor, roles: AllianceRole[] = ['OWNER', 'ADMIN']) {
   requireAlliance(tx, allianceId);
-  const membership = requireApprovedMember(tx, allianceId, merchantId, 'Only the alliance\'s admins may do this.');
+  requireMerchantOwner(tx, actor, 'Only the alliance\'s admins may do this.');
+  const membership = requireApprovedMember(tx, allianceId, actor.merchantId, 'Only the alliance\'s admins may do this.');
   if (!roles.includes(membership.role)) throw forbidden(roles.length === 1 ? 'Only the alliance\'s owner may do this.' : 'Only the alliance\'s admins may do this.');
   return membership;
 }

@@ -5,7 +5,7 @@ import { conflict, forbidden, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { allianceMembers, alliances, type AllianceRole } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import { logAction, membershipOf, requireAdmin, requireAlliance, type Actor } from './allianceGuards.js';
+import { logAction, membershipOf, requireAdmin, requireAlliance, requireMerchantOwner, type Actor } from './allianceGuards.js';
 
 export interface AllianceData {
   name: string;
@@ -16,6 +16,7 @@ export interface AllianceData {
 /** The creator's merchant becomes the approved OWNER. */
 export function createAlliance(db: Db, actor: Actor, data: AllianceData) {
   return inTransaction(db, (tx) => {
+    requireMerchantOwner(tx, actor);
     const now = nowIso();
     const alliance = { id: newId(), ...data, createdAt: now };
     tx.insert(alliances).values(alliance).run();
@@ -54,7 +55,7 @@ function requireMember(tx: Tx, allianceId: string, merchantId: string) {
 
 export function decideMembership(db: Db, actor: Actor, allianceId: string, merchantId: string, approve: boolean, reason: string | null) {
   return inTransaction(db, (tx) => {
-    requireAdmin(tx, allianceId, actor.merchantId);
+    requireAdmin(tx, allianceId, actor);
     const membership = requireMember(tx, allianceId, merchantId);
     if (membership.status !== 'PENDING') throw conflict('This application has already been decided.');
     const now = nowIso();
@@ -68,7 +69,7 @@ export function decideMembership(db: Db, actor: Actor, allianceId: string, merch
 /** OWNER only. Making another member OWNER hands ownership over: the old owner becomes ADMIN. */
 export function setAllianceRole(db: Db, actor: Actor, allianceId: string, merchantId: string, role: AllianceRole) {
   return inTransaction(db, (tx) => {
-    const owner = requireAdmin(tx, allianceId, actor.merchantId, ['OWNER']);
+    const owner = requireAdmin(tx, allianceId, actor, ['OWNER']);
     if (merchantId === actor.merchantId) throw conflict('The owner cannot change its own role; make another member the owner instead.');
     const membership = requireMember(tx, allianceId, merchantId);
     if (membership.status !== 'APPROVED') throw conflict('Only approved members can be given a role.');
@@ -81,7 +82,7 @@ export function setAllianceRole(db: Db, actor: Actor, allianceId: string, mercha
 /** A suspended merchant cannot post and its offers leave this alliance's feeds until reinstated. */
 export function suspendMerchant(db: Db, actor: Actor, allianceId: string, merchantId: string, suspend: boolean, reason: string) {
   return inTransaction(db, (tx) => {
-    const admin = requireAdmin(tx, allianceId, actor.merchantId);
+    const admin = requireAdmin(tx, allianceId, actor);
     const membership = requireMember(tx, allianceId, merchantId);
     if (membership.role === 'OWNER' || (membership.role === 'ADMIN' && admin.role !== 'OWNER')) {
       throw forbidden('Only the owner may suspend an admin, and the owner cannot be suspended.');

@@ -18,7 +18,7 @@ export interface CommunityData {
 
 export function createCommunity(db: Db, actor: Actor, data: CommunityData) {
   return inTransaction(db, (tx) => {
-    requireAdmin(tx, data.allianceId, actor.merchantId);
+    requireAdmin(tx, data.allianceId, actor);
     const { postLimitPerDay, ...fields } = data;
     return tx
       .insert(communities)
@@ -95,7 +95,7 @@ export function leaveCommunity(db: Db, member: CommunityMember, communityId: str
 export function archiveCommunity(db: Db, actor: Actor, communityId: string, reason: string) {
   return inTransaction(db, (tx) => {
     const community = communityFor(tx, communityId, { merchantId: actor.merchantId });
-    requireAdmin(tx, community.allianceId, actor.merchantId);
+    requireAdmin(tx, community.allianceId, actor);
     if (community.status === 'ARCHIVED') throw conflict('This community is already archived.');
     const archived = { status: 'ARCHIVED' as const, archivedAt: nowIso() };
     tx.update(communities).set(archived).where(eq(communities.id, communityId)).run();

@@ -6,10 +6,12 @@ import { conflict, forbidden, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { allianceMembers, offerPlacements, offerReports, offers, type ModerationActionKind } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import { logAction, type Actor } from './allianceGuards.js';
+import { logAction, requireMerchantOwner, type Actor } from './allianceGuards.js';
 
-/** The alliances carrying the offer, and whether the actor administers any of them. */
+/** The alliances carrying the offer, once the actor is known to administer one of them. */
 function moderationScope(tx: Tx, offerId: string, actor: Actor) {
+  const refused = 'Only admins of an alliance carrying this offer may moderate it.';
+  requireMerchantOwner(tx, actor, refused);
   const allianceIds = [
     ...new Set(
       tx
@@ -34,7 +36,7 @@ function moderationScope(tx: Tx, offerId: string, actor: Actor) {
         )
         .all()
     : [];
-  if (administered.length === 0) throw forbidden('Only admins of an alliance carrying this offer may moderate it.');
+  if (administered.length === 0) throw forbidden(refused);
   return allianceIds;
 }
 

@@ -11,7 +11,7 @@ export interface ViewerAccess {
   roles: ReadonlyMap<string, { role: AllianceRole; status: MembershipStatus }>;
   /** Alliances the merchant belongs to (APPROVED or SUSPENDED: a suspended member still reads, it cannot post). */
   memberAllianceIds: ReadonlySet<string>;
-  /** Alliances where the merchant is an APPROVED OWNER or ADMIN. */
+  /** Alliances where the merchant is an APPROVED OWNER or ADMIN, for the merchant's owner account only. */
   adminAllianceIds: ReadonlySet<string>;
   /** Communities the viewer is currently in: its merchant's memberships, or a customer account's own. */
   communityIds: ReadonlySet<string>;
@@ -35,6 +35,8 @@ export const NO_ACCESS: ViewerAccess = {
 export interface AccessSubject {
   accountId: string;
   merchantId: string | null;
+  /** The account's place at its merchant: only the OWNER uses the merchant's alliance admin rights. */
+  staffRole: 'OWNER' | 'STAFF' | null;
   kind: 'MERCHANT' | 'CUSTOMER';
 }
 
@@ -73,7 +75,7 @@ const statements = preparedPer((db) => ({
 
 /** A few indexed lookups, whatever the request touches; callers load it once per request. */
 export function loadViewerAccess(db: Db, subject: AccessSubject): ViewerAccess {
-  const { accountId, merchantId } = subject;
+  const { accountId, merchantId, staffRole } = subject;
   const q = statements(db);
   const memberships = merchantId ? q.memberships.all({ merchantId }) : [];
   const communityRows = merchantId ? q.merchantCommunities.all({ merchantId }) : q.accountCommunities.all({ accountId });
@@ -85,7 +87,7 @@ export function loadViewerAccess(db: Db, subject: AccessSubject): ViewerAccess {
     joinableAllianceIds: new Set(joinable.map((r) => r.allianceId)),
     roles: new Map(memberships.map((m) => [m.allianceId, { role: m.role, status: m.status }])),
     memberAllianceIds: new Set(memberships.map((m) => m.allianceId)),
-    adminAllianceIds: new Set(memberships.filter((m) => m.status === 'APPROVED' && m.role !== 'MEMBER').map((m) => m.allianceId)),
+    adminAllianceIds: new Set(staffRole === 'OWNER' ? memberships.filter((m) => m.status === 'APPROVED' && m.role !== 'MEMBER').map((m) => m.allianceId) : []),
     communityIds: new Set(communityRows.map((r) => r.communityId)),
     campaignIds: new Set(campaignRows.map((r) => r.campaignId)),
   };

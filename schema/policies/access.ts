@@ -1,7 +1,7 @@
 // The viewer's memberships, loaded once per request and shared by every visibility rule.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { loadViewerAccess, NO_ACCESS, type ViewerAccess } from '../../db/queries/access.js';
+import { loadViewerAccess, NO_ACCESS, type AccessSubject, type ViewerAccess } from '../../db/queries/access.js';
 import type { Context } from '../../server/context.js';
 
 export type { ViewerAccess };
@@ -39,6 +39,6 @@ export function anyOf<T extends keyof Tables>(clauses: (Where<T> | false)[]): Wh
 export const ids = (set: ReadonlySet<string>) => [...set];
 
 /** The memberships of an account other than the request's own (e.g. the one a sign-in just opened). */
-export function accessOf(ctx: Context, subject: { accountId: string; merchantId: string | null; kind: 'MERCHANT' | 'CUSTOMER' }): ViewerAccess {
+export function accessOf(ctx: Context, subject: AccessSubject): ViewerAccess {
   return subject.accountId === ctx.viewer?.accountId ? viewerAccess(ctx) : loadViewerAccess(ctx.deps.db, subject);
 }
