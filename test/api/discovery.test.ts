@@ -1,6 +1,7 @@
 // The lists the web app starts from: a merchant's memberships, communities and campaigns, and the
 // communities a customer could join. Each shows only what the viewer may see.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { signUpMerchant } from '../factories.js';
 import { codeOf, createTestPlatform } from '../fixtures.js';
 import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';
 
@@ -47,8 +48,8 @@ describe('communities a customer could join', () => {
   });
 
   it('a customer of a shop outside any alliance has none', async () => {
-    const lone = await ok(p, `mutation { signUpMerchant(input: { email: "lone@example.cn", password: "long password", displayName: "独", merchantName: "独立小店", category: "tiles", city: "杭州" }) { accessToken } }`, {});
-    const c = await addCustomer(p, { accessToken: lone.signUpMerchant.accessToken } as never);
+    const lone = await signUpMerchant(p, { merchantName: '独立小店', category: 'tiles', city: '杭州' });
+    const c = await addCustomer(p, lone);
     const token = await claim(p, c.inviteCode);
     const d = await ok(p, `{ viewer { customer { joinableCommunities { name } } } }`, {}, token);
     expect(d.viewer.customer.joinableCommunities).toEqual([]);

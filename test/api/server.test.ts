@@ -65,7 +65,7 @@ describe('unexpected errors are masked', () => {
     closeDb(broken.deps.db);
     const r = await broken.gql(
       `mutation($i: SignUpMerchantInput!) { signUpMerchant(input: $i) { accessToken } }`,
-      { i: { email: 'x@example.cn', password: 'long enough pw', displayName: 'x', merchantName: 'x', category: 'sofa', city: '温州' } },
+      { i: { email: 'x@example.cn', password: 'long enough pw', displayName: 'x', merchantName: 'x', category: 'sofa', city: '温州', emailCode: '123456' } },
     );
     expect(r.errors![0]!.extensions!.code).toBe('INTERNAL_SERVER_ERROR');
     const text = JSON.stringify(r.body);

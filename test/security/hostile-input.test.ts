@@ -78,10 +78,13 @@ const targets = (): Target[] => {
     },
     {
       name: 'signUpMerchant.merchantName',
-      send: (value) =>
-        p.gql(`mutation($i: SignUpMerchantInput!) { signUpMerchant(input: $i) { viewer { merchant { name } } } }`, {
-          i: { email: `fuzz-${Math.random().toString(36).slice(2)}@example.cn`, password: 'long enough pw', displayName: '张三', merchantName: value, category: 'sofa', city: '温州' },
-        }),
+      send: async (value) => {
+        const email = `fuzz-${Math.random().toString(36).slice(2)}@example.cn`;
+        await p.gql(`mutation($e: String!) { sendSignUpCode(email: $e) { resendAfter } }`, { e: email });
+        return p.gql(`mutation($i: SignUpMerchantInput!) { signUpMerchant(input: $i) { viewer { merchant { name } } } }`, {
+          i: { email, password: 'long enough pw', displayName: '张三', merchantName: value, category: 'sofa', city: '温州', emailCode: p.lastCode(email) },
+        });
+      },
       readBack: (r) => r.data?.signUpMerchant?.viewer?.merchant?.name,
     },
     {
