@@ -35,6 +35,12 @@ function maskError(deps: AppDeps) {
     if (isGraphQLError(original)) {
       return new GraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
     }
+    // Our statements bind a fixed number of values; only a client's cursor varies it: one taken
+    // from a list ordered by more columns (a feed) and sent to another. The cursor check before
+    // execution sees its form, not the list it came from.
+    if (original instanceof RangeError && /parameter values/.test(original.message)) {
+      return new GraphQLError('This cursor does not come from this list. Start again from the first page.', { ...at, extensions: { code: 'BAD_USER_INPUT' } });
+    }
     deps.logger.error({ err: original, path: located?.path }, 'unexpected error');
     return new GraphQLError('Something went wrong on our side. Please try again.', {
       ...at,

@@ -128,6 +128,10 @@ describe('malformed requests are clear client errors, never a crash', () => {
       expect(r.errors![0]!.extensions!.field, query).toBe(field);
       expect(r.statements, query).toBe(0);
     }
+    // A well-formed cursor from a list ordered by two columns, sent to a list ordered by one.
+    const feed = await ok(p, `query($c: ID!) { community(id: $c) { offers(first: 1) { pageInfo { endCursor } } } }`, { c: cast.communityId }, cast.sofa.accessToken);
+    const elsewhere = await attempt(`query($c: String) { viewer { merchant { customers(first: 2, after: $c) { edges { node { id } } } } } }`, { c: feed.community.offers.pageInfo.endCursor }, cast.sofa.accessToken);
+    refusedAs(elsewhere, 'BAD_USER_INPUT');
     // A cursor the list gave out still pages.
     const first = await ok(p, `{ alliances(first: 1) { pageInfo { endCursor } } }`, {});
     expect((await attempt(`query($c: String) { alliances(after: $c) { edges { node { id } } } }`, { c: first.alliances.pageInfo.endCursor })).errors).toBeUndefined();
