@@ -2,7 +2,10 @@
 import type { CombinedError } from '@urql/core';
 import { isMessageKey, type MessageKey, type Translate } from './i18n';
 
-/** Where one screen means something more specific by a code (e.g. UNAUTHENTICATED at sign-in). */
+/**
+ * Where one screen means something more specific by a code (e.g. UNAUTHENTICATED at sign-in), or
+ * by BAD_USER_INPUT on one field (`'BAD_USER_INPUT:phoneCode'`: a wrong code, not a typo).
+ */
 export type ErrorWording = Partial<Record<string, MessageKey>>;
 
 const byCode: Record<string, MessageKey> = {
@@ -25,17 +28,24 @@ export function describeError(
   const first = error.graphQLErrors[0];
   if (!first) return t(error.networkError ? 'error.network' : 'error.unknown');
   const code = String(first.extensions?.code ?? '');
-  const special = wording[code];
+  const field = first.extensions?.field;
+  const special = (typeof field === 'string' ? wording[`${code}:${field}`] : undefined) ?? wording[code];
   if (special) return t(special);
   if (code === 'BAD_USER_INPUT') {
-    const field = first.extensions?.field;
     if (typeof field !== 'string') return t('error.BAD_USER_INPUT');
     const label = `field.${field}`;
     return t('error.BAD_USER_INPUT.field', { field: isMessageKey(label) ? t(label) : field });
   }
   if (code === 'RATE_LIMITED') {
-    const retryAfter = Number(first.extensions?.retryAfter);
+    const retryAfter = retryAfterOf(error);
     return retryAfter > 0 ? t('error.RATE_LIMITED', { when: after(retryAfter) }) : t('error.RATE_LIMITED.later');
   }
   return t(byCode[code] ?? 'error.unknown');
+}
+
+/** The seconds a RATE_LIMITED answer asks to wait (0 for any other error, or when it names none). */
+export function retryAfterOf(error: CombinedError): number {
+  const first = error.graphQLErrors[0];
+  const seconds = first?.extensions?.code === 'RATE_LIMITED' ? Number(first.extensions.retryAfter) : 0;
+  return seconds > 0 ? seconds : 0;
 }

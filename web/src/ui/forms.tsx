@@ -9,27 +9,31 @@ import { Notice, Spinner } from './feedback';
 
 export function useFormValues<K extends string>(initial: Record<K, string>, rules: Partial<Record<K, Rule>>) {
   const [values, setValues] = useState(initial);
-  // Problems show once the user tried to submit, then follow every keystroke.
-  const [showProblems, setShowProblems] = useState(false);
-  const problems: Partial<Record<K, Problem>> = showProblems ? check(values, rules) : {};
+  // A field's problem shows once the user tried to submit it, then follows every keystroke.
+  const [shown, setShown] = useState<ReadonlySet<K>>(() => new Set());
+  const all = check(values, rules);
   return {
     values,
     reset: () => {
       setValues(initial);
-      setShowProblems(false);
+      setShown(new Set());
     },
     field: (key: K) => ({
       value: values[key],
-      problem: problems[key],
+      problem: shown.has(key) ? all[key] : undefined,
       onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
         const { value } = event.target;
         setValues((previous) => ({ ...previous, [key]: value }));
       },
     }),
-    /** True when every rule passes; otherwise shows the problems. */
-    validate: () => {
-      setShowProblems(true);
-      return Object.keys(check(values, rules)).length === 0;
+    /**
+     * True when the rules of the given fields (all by default) pass; otherwise shows their problems.
+     * A step of a form checks its own fields (the email before a code is sent to it).
+     */
+    validate: (...keys: K[]) => {
+      const checked = keys.length ? keys : (Object.keys(rules) as K[]);
+      setShown((previous) => new Set([...previous, ...checked]));
+      return checked.every((key) => !all[key]);
     },
   };
 }
@@ -70,13 +74,13 @@ export function Form<Data>({
 }: {
   action: ActionState<Data>;
   onSubmit: () => void;
-  submitLabel: string;
-  pendingLabel: string;
   /** The success message for the mutation's answer; none when the page moves on instead. */
   success?: (data: Data) => string;
   wording?: ErrorWording;
   children: ReactNode;
-}) {
+  // Without labels the form has no submit button of its own: a step whose action is another
+  // button in it (sending a code), which Enter in a field also runs.
+} & ({ submitLabel: string; pendingLabel: string } | { submitLabel?: undefined; pendingLabel?: undefined })) {
   const { outcome, pending } = action;
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -86,9 +90,11 @@ export function Form<Data>({
     <form className="form" noValidate onSubmit={submit} aria-busy={pending}>
       {children}
       <ActionOutcome outcome={outcome} success={success} wording={wording} />
-      <button type="submit" className="button primary" disabled={pending}>
-        <Progress pending={pending} label={submitLabel} pendingLabel={pendingLabel} />
-      </button>
+      {submitLabel !== undefined && (
+        <button type="submit" className="button primary" disabled={pending}>
+          <Progress pending={pending} label={submitLabel} pendingLabel={pendingLabel} />
+        </button>
+      )}
     </form>
   );
 }
@@ -265,20 +271,28 @@ type FieldProps = {
   label: string;
   problem?: Problem;
   hint?: string;
+  /** A button beside the input that belongs to it (sending a code to type in). */
+  action?: ReactNode;
 } & (({ multiline?: false } & InputHTMLAttributes<HTMLInputElement>) | ({ multiline: true; rows?: number } & Omit<InputHTMLAttributes<HTMLTextAreaElement>, 'type'>));
 
-export function Field({ label, problem, hint, multiline, ...control }: FieldProps) {
+export function Field({ label, problem, hint, action, multiline, ...control }: FieldProps) {
   const { t } = useI18n();
   const id = useId();
   const describedBy = [problem && `${id}-problem`, hint && `${id}-hint`].filter(Boolean).join(' ') || undefined;
   const shared = { id, 'aria-invalid': problem ? true : undefined, 'aria-describedby': describedBy };
+  const input = <input {...(control as InputHTMLAttributes<HTMLInputElement>)} {...shared} />;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {multiline ? (
         <textarea {...(control as InputHTMLAttributes<HTMLTextAreaElement>)} {...shared} />
+      ) : action ? (
+        <div className="field-row">
+          {input}
+          {action}
+        </div>
       ) : (
-        <input {...(control as InputHTMLAttributes<HTMLInputElement>)} {...shared} />
+        input
       )}
       {hint && (
         <p className="hint" id={`${id}-hint`}>
