@@ -7,7 +7,8 @@ export interface Problem {
   params?: Record<string, number>;
 }
 
-export type Rule = (value: string) => Problem | null;
+/** A field's rule; `values` holds the whole form, for rules that depend on another field. */
+export type Rule = (value: string, values: Readonly<Record<string, string>>) => Problem | null;
 
 const problem = (key: MessageKey, params?: Record<string, number>): Problem => ({ key, params });
 
@@ -36,6 +37,10 @@ export const phone: Rule = (value) => {
   return /^(\+?86)?1[3-9]\d{9}$/.test(v) || /^\+[1-9]\d{6,14}$/.test(v) ? null : problem('validate.phone');
 };
 
+/** A one-time code (SMS or email) as the server takes it: six digits, spaces and full-width digits tolerated. */
+export const oneTimeCode: Rule = (value) =>
+  value.length <= 20 && /^\d{6}$/.test(value.normalize('NFKC').replace(/\s/g, '')) ? null : problem('validate.code');
+
 /** Sign-in only checks presence: the server answers wrong credentials without telling which. */
 export const required: Rule = (value) => (value.trim() ? null : problem('validate.required'));
 
@@ -43,7 +48,7 @@ export const required: Rule = (value) => (value.trim() ? null : problem('validat
 export function check<K extends string>(values: Record<K, string>, rules: Partial<Record<K, Rule>>): Partial<Record<K, Problem>> {
   const problems: Partial<Record<K, Problem>> = {};
   for (const key of Object.keys(rules) as K[]) {
-    const problem = rules[key]!(values[key]);
+    const problem = rules[key]!(values[key], values);
     if (problem) problems[key] = problem;
   }
   return problems;
@@ -52,8 +57,14 @@ export function check<K extends string>(values: Record<K, string>, rules: Partia
 /** An empty value passes; anything else must pass the rule. */
 export const optional =
   (rule: Rule): Rule =>
-  (value) =>
-    value.trim() ? rule(value) : null;
+  (value, values) =>
+    value.trim() ? rule(value, values) : null;
+
+/** The rule applies only while another field is filled in (a new phone needs the code sent to it). */
+export const whenFilled =
+  (other: string, rule: Rule): Rule =>
+  (value, values) =>
+    values[other]?.trim() ? rule(value, values) : null;
 
 /** A whole number within the server's bounds. */
 export const int =

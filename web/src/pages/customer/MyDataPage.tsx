@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { gql, useQuery } from 'urql';
 import type { AccessKind, ContactField, ReferralStatus } from '../../domain';
 import { useI18n } from '../../i18n';
+import { SendCode, useCodeRequests, type CodeSent } from '../../ui/codes';
 import { Loaded } from '../../ui/feedback';
 import { ActionButton, ConfirmAction, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
 import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
@@ -58,11 +59,18 @@ const EXPORT = gql<{ exportMyData: string }, Record<string, never>>`
   }
 `;
 
-type Correction = Partial<Record<'name' | 'phone' | 'address' | 'wechat', string>>;
+type Correction = Partial<Record<'name' | 'phone' | 'phoneCode' | 'address' | 'wechat', string>>;
 
 const CORRECT = gql<{ correctMyData: { id: string; displayName: string } }, { input: Correction }>`
   mutation CorrectMyData($input: CorrectMyDataInput!) {
     correctMyData(input: $input) { id displayName }
+  }
+`;
+
+/** A new phone is where sign-in and future records go: a code sent to it proves the customer holds it. */
+const SEND_CHANGE_PHONE_CODE = gql<{ sent: CodeSent }, { phone: string }>`
+  mutation SendChangePhoneCode($phone: String!) {
+    sent: sendPhoneCode(input: { purpose: CHANGE_PHONE, phone: $phone }) { expiresAt resendAfter }
   }
 `;
 
@@ -190,21 +198,51 @@ function ExportButton() {
 function CorrectForm() {
   const { t } = useI18n();
   const form = useFormValues(
-    { name: '', phone: '', address: '', wechat: '' },
-    { name: rules.optional(rules.name), phone: rules.optional(rules.phone), address: rules.optional(rules.text(200)), wechat: rules.optional(rules.text(60)) },
+    { name: '', phone: '', phoneCode: '', address: '', wechat: '' },
+    {
+      name: rules.optional(rules.name),
+      phone: rules.optional(rules.phone),
+      phoneCode: rules.whenFilled('phone', rules.oneTimeCode),
+      address: rules.optional(rules.text(200)),
+      wechat: rules.optional(rules.text(60)),
+    },
   );
   const [empty, setEmpty] = useState(false);
   const action = useAction(CORRECT);
+  const phone = form.values.phone.replace(/[\s-]/g, '');
+  const codes = useCodeRequests(SEND_CHANGE_PHONE_CODE);
+  const sendCode = () => {
+    if (form.validate('phone')) void codes.send(phone, { phone });
+  };
   const submit = async () => {
-    const input = Object.fromEntries(Object.entries(form.values).flatMap(([k, v]) => (v.trim() ? [[k, v.trim()]] : []))) as Correction;
+    const { phoneCode, ...details } = form.values;
+    const input = Object.fromEntries(Object.entries(details).flatMap(([k, v]) => (v.trim() ? [[k, v.trim()]] : []))) as Correction;
     setEmpty(Object.keys(input).length === 0);
     if (!form.validate() || Object.keys(input).length === 0) return;
-    if (await action.run({ input })) form.reset();
+    if (await action.run({ input: input.phone ? { ...input, phone, phoneCode } : input })) form.reset();
   };
   return (
-    <Form action={action} onSubmit={() => void submit()} submitLabel={t('correct.submit')} pendingLabel={t('saving')} success={() => t('correct.done')}>
+    <Form
+      action={action}
+      onSubmit={() => void submit()}
+      submitLabel={t('correct.submit')}
+      pendingLabel={t('saving')}
+      success={() => t('correct.done')}
+      wording={{ 'BAD_USER_INPUT:phoneCode': 'code.wrong', CONFLICT: 'correct.phoneTaken' }}
+    >
       <Field label={t('field.displayName')} autoComplete="name" {...form.field('name')} />
-      <Field label={t('field.phone')} type="tel" inputMode="tel" autoComplete="tel" {...form.field('phone')} />
+      <Field label={t('field.phone')} type="tel" inputMode="tel" autoComplete="tel" hint={t('correct.phoneHint')} {...form.field('phone')} />
+      {phone && (
+        <SendCode
+          requests={codes}
+          target={phone}
+          onSend={sendCode}
+          sendLabel={t('code.sendSms')}
+          sentNotice={t('correct.codeSent', { phone })}
+          label={t('field.phoneCode')}
+          field={form.field('phoneCode')}
+        />
+      )}
       <Field label={t('field.address')} autoComplete="street-address" {...form.field('address')} />
       <Field label={t('field.wechat')} {...form.field('wechat')} />
       {empty && <p className="problem">{t('correct.empty')}</p>}
