@@ -14,6 +14,8 @@ import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createDeps } from '../../server/deps.js';
 import { startJobs } from '../../server/jobs/index.js';
+import type { CodeMessage } from '../../server/notify/codes.js';
+import { capturingCodeSender } from '../fixtures.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const web = join(root, 'web');
@@ -67,20 +69,30 @@ export async function ensureWebBuilt(): Promise<void> {
 
 export interface RunningPlatform {
   url: string;
+  /** Every one-time code and sign-up notice sent: what the SMS and email gateway would deliver. */
+  sent: CodeMessage[];
+  /** The newest code sent to a phone (E.164) or an email address: what the person reads there. */
+  lastCode(to: string): string;
   close(): Promise<void>;
 }
 
-/** The real server, in this process, on a temporary database and a free port, with its background jobs (live updates come from the notification worker). */
+/**
+ * The real server, in this process, on a temporary database and a free port, with its background
+ * jobs (live updates come from the notification worker) and a gateway stand-in keeping the codes.
+ */
 export async function startPlatform(env: Record<string, string> = {}): Promise<RunningPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'arp-e2e-'));
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'e2e.db'), PORT: '0', ...env });
-  const deps = await createDeps(config);
+  const codes = capturingCodeSender();
+  const deps = await createDeps(config, { codeSender: codes });
   const server = createServer(createApp(deps));
   const jobs = startJobs(deps);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    sent: codes.sent,
+    lastCode: codes.lastCode,
     async close() {
       await jobs.stop();
       // Open live streams end, so the server can close.
@@ -104,6 +116,31 @@ export async function gql<T = any>(platform: RunningPlatform, query: string, var
   if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return body.data;
 }
+
+/** A merchant signs up through the API with the code emailed to it; answers the owner's access token. */
+export async function signUpMerchant(
+  platform: RunningPlatform,
+  input: { email: string; password: string; displayName: string; merchantName: string; category: string; city: string },
+): Promise<string> {
+  await gql(platform, `mutation ($email: String!) { sendSignUpCode(email: $email) { resendAfter } }`, { email: input.email });
+  const emailCode = platform.lastCode(input.email);
+  const { signUpMerchant } = await gql(platform, `mutation ($input: SignUpMerchantInput!) { signUpMerchant(input: $input) { accessToken } }`, {
+    input: { ...input, emailCode },
+  });
+  return signUpMerchant.accessToken as string;
+}
+
+/** A customer claims an invite through the API with the code texted to `phone` (E.164); answers their access token. */
+export async function claimInvite(platform: RunningPlatform, invite: { code: string; phone: string; password: string }): Promise<string> {
+  await gql(platform, `mutation ($code: String!) { sendPhoneCode(input: { purpose: CLAIM_INVITE, inviteCode: $code }) { resendAfter } }`, { code: invite.code });
+  const { claimCustomerInvite } = await gql(platform, `mutation ($input: ClaimCustomerInviteInput!) { claimCustomerInvite(input: $input) { accessToken } }`, {
+    input: { code: invite.code, password: invite.password, phoneCode: platform.lastCode(invite.phone) },
+  });
+  return claimCustomerInvite.accessToken as string;
+}
+
+/** Any six digits but the code that was sent: a typo of the person reading it. */
+export const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {

@@ -6,7 +6,7 @@
 // joint campaign with the first (create, invite, accept from the invitations list, publish).
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { WAIT, browserSuite, gql, nav, screenshot, scrollsSideways } from './harness.js';
+import { WAIT, browserSuite, claimInvite, gql, nav, screenshot, scrollsSideways, signUpMerchant } from './harness.js';
 
 const suite = browserSuite(() => setUp());
 const { openPage } = suite;
@@ -23,13 +23,10 @@ const curtainOffer = '全屋窗帘 8 折';
 const ids: { alliance: string; customer: string; interest: string } = { alliance: '', customer: '', interest: '' };
 const tokens: { sofa: string; curtains: string } = { sofa: '', curtains: '' };
 
-const signUp = async (input: typeof sofa) =>
-  (await gql(suite.platform, `mutation ($input: SignUpMerchantInput!) { signUpMerchant(input: $input) { accessToken } }`, { input })).signUpMerchant.accessToken as string;
-
 /** Two shops in one alliance with two communities; the customer of the first joined one and is interested in the second shop's offer. */
 async function setUp() {
-  tokens.sofa = await signUp(sofa);
-  tokens.curtains = await signUp(curtains);
+  tokens.sofa = await signUpMerchant(suite.platform, sofa);
+  tokens.curtains = await signUpMerchant(suite.platform, curtains);
   const { createAlliance } = await gql(suite.platform, `mutation { createAlliance(input: { name: "${alliance}", city: "温州", description: "" }) { id } }`, {}, tokens.sofa);
   ids.alliance = createAlliance.id;
   const community = async (name: string) =>
@@ -54,11 +51,9 @@ async function setUp() {
     tokens.sofa,
   );
   ids.customer = addCustomer.id;
-  const { claimCustomerInvite } = await gql(suite.platform, `mutation ($input: ClaimCustomerInviteInput!) { claimCustomerInvite(input: $input) { accessToken } }`, {
-    input: { code: addCustomer.inviteCode, password: customer.password },
-  });
-  await gql(suite.platform, `mutation ($c: ID!) { joinCommunity(communityId: $c) { id } }`, { c: joinedId }, claimCustomerInvite.accessToken);
-  ids.interest = (await gql(suite.platform, `mutation ($o: ID!) { expressInterest(offerId: $o) { id } }`, { o: postOffer.id }, claimCustomerInvite.accessToken)).expressInterest.id;
+  const customerToken = await claimInvite(suite.platform, { code: addCustomer.inviteCode, phone: `+86${customer.phone}`, password: customer.password });
+  await gql(suite.platform, `mutation ($c: ID!) { joinCommunity(communityId: $c) { id } }`, { c: joinedId }, customerToken);
+  ids.interest = (await gql(suite.platform, `mutation ($o: ID!) { expressInterest(offerId: $o) { id } }`, { o: postOffer.id }, customerToken)).expressInterest.id;
 }
 
 async function signInMerchant(shop: typeof sofa): Promise<Page> {

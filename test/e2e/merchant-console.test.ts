@@ -1,8 +1,8 @@
-// A merchant opens the console, works in both languages, adds staff and publishes a privacy
-// notice; the staff member gets the console without the owner's forms.
+// A merchant signs up with the code emailed to it, opens the console, works in both languages,
+// adds staff and publishes a privacy notice; the staff member gets the console without the owner's forms.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserSuite, gql, readStorage, screenshot, scrollsSideways, writeStorage } from './harness.js';
+import { browserSuite, gql, readStorage, screenshot, scrollsSideways, wrongCode, writeStorage } from './harness.js';
 
 interface StoredSession {
   accessToken: string;
@@ -18,7 +18,7 @@ let ownerPage: Page;
 
 
 describe('a merchant runs the console', () => {
-  it('signs up and lands on the console in Chinese', async () => {
+  it('signs up with the code emailed to it (a wrong one is refused) and lands on the console in Chinese', async () => {
     ownerPage = await openPage('/');
     const page = ownerPage;
     await page.getByRole('heading', { name: '商户登录' }).waitFor();
@@ -29,8 +29,21 @@ describe('a merchant runs the console', () => {
     await page.getByLabel('经营品类').fill('沙发');
     await page.getByLabel('城市').fill('温州');
     await page.getByLabel('姓名').fill(owner.name);
-    await page.getByLabel('邮箱').fill(owner.email);
     await page.getByLabel('密码', { exact: true }).fill(owner.password);
+    await page.getByLabel('邮箱', { exact: true }).fill(owner.email);
+    await page.getByRole('button', { name: '注册并进入控制台' }).click();
+    await page.getByText('请先获取验证码。').waitFor();
+
+    await page.getByRole('button', { name: '获取邮箱验证码' }).click();
+    await page.getByRole('status').getByText(`验证码已发到 ${owner.email}。如果这个邮箱已经注册过，收到的会是登录链接，而不是验证码。`).waitFor();
+    expect(await page.getByRole('button', { name: /^\d+ 秒后重新获取$/ }).isDisabled()).toBe(true);
+    const emailed = suite.platform.lastCode(owner.email);
+    await page.getByLabel('邮箱验证码').fill(wrongCode(emailed));
+    await page.getByRole('button', { name: '注册并进入控制台' }).click();
+    await page.getByRole('alert').getByText('验证码不正确或已过期，请检查，或重新获取。').waitFor();
+    await screenshot(page, 'merchant-sign-up-code');
+
+    await page.getByLabel('邮箱验证码').fill(emailed);
     await page.getByRole('button', { name: '注册并进入控制台' }).click();
 
     await page.getByRole('heading', { name: '商户控制台' }).waitFor();
