@@ -2,16 +2,19 @@
 // funnel from reach to sales.
 import { useI18n } from '../../i18n';
 import { BarChart, type Bar } from '../../ui/BarChart';
-import type { Stats } from './CampaignPage';
+import type { Stats, StatsFigure } from './CampaignPage';
 
 export function CampaignChart({ stats, budget, expected }: { stats: Stats; budget: number; expected: number }) {
   const { t, money } = useI18n();
+  // A withheld figure reads 0 from the server: draw no bar and say why, as the insights do.
+  const fewer = t('insights.fewerThan', { min: stats.minGroupSize });
+  const figure = (name: StatsFigure, value: number) => (stats.withheld.includes(name) ? { value: null, shown: fewer } : { value, shown: String(value) });
   const groups: { title: string; bars: Bar[] }[] = [
     {
       title: t('chart.responses'),
       bars: [
         { label: t('chart.expected'), value: expected, shown: String(expected), kind: 'plan' },
-        { label: t('chart.actual'), value: stats.interested, shown: String(stats.interested), kind: 'actual' },
+        { label: t('chart.actual'), ...figure('INTERESTED', stats.interested), kind: 'actual' },
       ],
     },
     {
@@ -25,13 +28,13 @@ export function CampaignChart({ stats, budget, expected }: { stats: Stats; budge
       title: t('chart.funnel'),
       bars: (
         [
-          ['chart.reached', stats.reached],
-          ['chart.interested', stats.interested],
-          ['chart.requested', stats.referralsRequested],
-          ['chart.accepted', stats.referralsAccepted],
-          ['chart.conversions', stats.conversions],
+          ['chart.reached', 'REACHED', stats.reached],
+          ['chart.interested', 'INTERESTED', stats.interested],
+          ['chart.requested', 'REFERRALS_REQUESTED', stats.referralsRequested],
+          ['chart.accepted', 'REFERRALS_ACCEPTED', stats.referralsAccepted],
+          ['chart.conversions', 'CONVERSIONS', stats.conversions],
         ] as const
-      ).map(([key, value]) => ({ label: t(key), value, shown: String(value), kind: 'actual' as const })),
+      ).map(([key, name, value]) => ({ label: t(key), ...figure(name, value), kind: 'actual' as const })),
     },
   ];
   return (
@@ -40,7 +43,8 @@ export function CampaignChart({ stats, budget, expected }: { stats: Stats; budge
         <BarChart key={g.title} {...g} />
       ))}
       <p className="meta">
-        {t('chart.rate', { rate: (stats.responseRate * 100).toFixed(1) })} · {t('chart.revenue', { amount: money(stats.revenue) })}
+        {stats.withheld.includes('RESPONSE_RATE') ? t('chart.rateWithheld', { fewer }) : t('chart.rate', { rate: (stats.responseRate * 100).toFixed(1) })} ·{' '}
+        {stats.withheld.includes('REVENUE') ? t('chart.revenueWithheld', { fewer }) : t('chart.revenue', { amount: money(stats.revenue) })}
       </p>
     </div>
   );

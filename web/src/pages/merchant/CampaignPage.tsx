@@ -46,12 +46,17 @@ export interface Stats {
   revenue: number;
   spent: number;
   responseRate: number;
+  /** Figures about too few verified people to show (they read 0); spent is the reader's own. */
+  withheld: StatsFigure[];
+  minGroupSize: number;
 }
+
+export type StatsFigure = 'REACHED' | 'INTERESTED' | 'REFERRALS_REQUESTED' | 'REFERRALS_ACCEPTED' | 'CONVERSIONS' | 'REVENUE' | 'RESPONSE_RATE';
 
 // Participants only: a separate query, so that others still see the campaign.
 const STATS = gql<{ campaign: { id: string; stats: Stats } | null }, { id: string }>`
   query CampaignStats($id: ID!) {
-    campaign(id: $id) { id stats { reached interested referralsRequested referralsAccepted conversions revenue spent responseRate } }
+    campaign(id: $id) { id stats { reached interested referralsRequested referralsAccepted conversions revenue spent responseRate withheld minGroupSize } }
   }
 `;
 
