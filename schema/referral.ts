@@ -6,7 +6,6 @@ import { nowIso } from '../db/ids.js';
 import type { ReferralStatus } from '../db/tables/index.js';
 import { answerReferral } from '../server/auth/receipts.js';
 import { consume } from '../server/rate-limits.js';
-import type { Context } from '../server/context.js';
 import { builder } from './builder.js';
 import { ContactFieldEnum, CustomerRefRef, CustomerSelfRef } from './customer.js';
 import {
