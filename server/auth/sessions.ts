@@ -102,7 +102,9 @@ export async function claimCustomerInvite(deps: AppDeps, input: { code: string; 
   const passwordOk = codeId !== null && (!target.existing || (await verifyPassword(target.existing.passwordHash, input.password)));
   if (!codeId || !passwordOk) {
     await countFailure([[perIp, input.ip], [perLogin, loginKey]]);
-    throw unauthenticated(codeId ? 'You already have an account with this phone: enter its password to add this shop.' : CLAIM_REFUSED);
+    throw codeId
+      ? new AppError('UNAUTHENTICATED', 'You already have an account with this phone: enter its password to add this shop.', { field: 'password' })
+      : unauthenticated(CLAIM_REFUSED);
   }
   const passwordHash = target.existing ? target.existing.passwordHash : await hashPassword(input.password);
   const session = await issueSession(deps, (t) => customers.claimInvite(deps.db, target, codeId, passwordHash, t));

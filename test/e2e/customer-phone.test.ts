@@ -160,7 +160,8 @@ describe('a customer on a 375 px wide phone', () => {
 
     await page.getByLabel('设置密码').fill('not my password');
     await page.getByRole('button', { name: '领取账号' }).click();
-    await page.getByRole('alert').getByText(claimRefused).waitFor();
+    // The SMS code was right, so the page may say why: this phone already has an account.
+    await page.getByRole('alert').getByText('这个手机号已经有账号了。请填写那个账号的密码，把这家商户加进来。').waitFor();
 
     await page.getByLabel('设置密码').fill(password);
     await page.getByRole('button', { name: '领取账号' }).click();

@@ -39,6 +39,7 @@ const zhCN = {
   'auth.claim.codeSent': '如果邀请码有效，验证码已通过短信发到商户登记的你的手机号。',
   'auth.claim.refused': '邀请码、短信验证码或密码不正确。请检查后重试，或重新获取验证码。',
   'auth.claim.passwordHint': '已经有账号？请填写那个账号的密码，把这家商户加进来。',
+  'auth.claim.existingAccount': '这个手机号已经有账号了。请填写那个账号的密码，把这家商户加进来。',
   'auth.signUp.codeSent': '验证码已发到 {email}。如果这个邮箱已经注册过，收到的会是登录链接，而不是验证码。',
 
   'code.sendSms': '获取短信验证码',
@@ -613,6 +614,7 @@ const en: Record<MessageKey, string> = {
   'auth.claim.codeSent': 'If the invite code is valid, a code is on its way by SMS to the mobile number the shop has for you.',
   'auth.claim.refused': 'The invite code, the SMS code or the password is not right. Check them, or ask for a new code.',
   'auth.claim.passwordHint': 'Already have an account? Enter its password to add this shop.',
+  'auth.claim.existingAccount': 'This mobile number already has an account. Enter that account\'s password to add this shop.',
   'auth.signUp.codeSent': 'A code is on its way to {email}. If this address already has an account, it gets a sign-in link instead.',
 
   'code.sendSms': 'Text me a code',

@@ -43,7 +43,7 @@ export function ClaimPage() {
         action={action}
         onSubmit={sent ? () => void claim() : sendCode}
         {...submit}
-        wording={{ UNAUTHENTICATED: 'auth.claim.refused', CONFLICT: 'auth.claim.used' }}
+        wording={{ UNAUTHENTICATED: 'auth.claim.refused', 'UNAUTHENTICATED:password': 'auth.claim.existingAccount', CONFLICT: 'auth.claim.used' }}
       >
         <Field label={t('field.code')} autoComplete="off" autoCapitalize="characters" spellCheck={false} {...form.field('code')} />
         <SendCode
