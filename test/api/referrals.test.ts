@@ -75,6 +75,7 @@ describe('adding customers', () => {
     const sms = await sendClaimCode(p, atLight.inviteCode);
     const wrong = await p.gql(`mutation($i: ClaimCustomerInviteInput!) { claimCustomerInvite(input: $i) { accessToken } }`, { i: { code: atLight.inviteCode, password: 'someone else pw', phoneCode: sms.code } });
     expect(codeOf(wrong)).toBe('UNAUTHENTICATED');
+    expect(wrong.errors![0]!.extensions!.field).toBe('password');
     const right = await ok(p, `mutation($i: ClaimCustomerInviteInput!) { claimCustomerInvite(input: $i) { accessToken } }`, { i: { code: atLight.inviteCode, password: 'my own password', phoneCode: sms.code } });
     const token = right.claimCustomerInvite.accessToken as string;
     const me = await ok(p, `{ viewer { roles customer { merchants { name } } } }`, {}, token);
