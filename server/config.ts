@@ -68,6 +68,15 @@ const envSchema = z.object({
   CODE_RESEND_SECONDS: z.coerce.number().int().min(1).default(60),
   CODES_PER_TARGET_PER_HOUR: z.coerce.number().int().min(1).default(5),
   CODES_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  // Several server processes share live updates and rate limits through Redis; without it both
+  // stay in this process.
+  REDIS_URL: z
+    .string()
+    .url()
+    .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
+    .optional(),
+  // Begins every Redis key and channel, so deployments (or test runs) sharing one Redis stay apart.
+  REDIS_KEY_PREFIX: z.string().default('arp:'),
 });
 
 export type Config = z.infer<typeof envSchema> & { isProduction: boolean; logLevel: string };

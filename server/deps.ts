@@ -1,5 +1,6 @@
 // Wires the process-wide dependencies from the configuration.
-import pino from 'pino';
+import { Redis, type RedisOptions } from 'ioredis';
+import pino, { type Logger } from 'pino';
 import { openDb, type OpenDbOptions } from '../db/client.js';
 import { Vault } from '../db/vault.js';
 import { derivePiiKeys } from '../db/vault/crypto.js';
@@ -7,11 +8,11 @@ import { loadKeyRing } from './auth/keys.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './context.js';
-import { createReferralPubSub, type ReferralEventTarget } from './notify/pubsub.js';
+import { createReferralPubSub, redisEventTarget, type ReferralEventTarget } from './notify/pubsub.js';
 import { createCodeSender, type CodeSender } from './notify/codes.js';
 import { createNotifier } from './notify/worker.js';
 import { createWebhookAdapter } from './notify/webhook.js';
-import { createRateLimits } from './rate-limits.js';
+import { createRateLimits, redisStore } from './rate-limits.js';
 
 export interface DepsOptions extends OpenDbOptions {
   /** Where log lines go (stdout by default); tests read them back. */
@@ -22,7 +23,12 @@ export interface DepsOptions extends OpenDbOptions {
   codeSender?: CodeSender;
 }
 
-export async function createDeps(config: Config, options: DepsOptions = {}): Promise<AppDeps> {
+export interface Deps extends AppDeps {
+  /** Closes the Redis connections, if any: call it once requests and jobs have finished. */
+  closeRedis(): Promise<void>;
+}
+
+export async function createDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
   const { logDestination, eventTarget, codeSender, ...dbOptions } = options;
   const logger = pino(
     {
@@ -35,8 +41,63 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   const keys = await loadKeyRing(config);
   const db = openDb(config.DATABASE_PATH, dbOptions);
   const vault = new Vault(db, derivePiiKeys(keys.piiKey));
-  const pubsub = createReferralPubSub(eventTarget);
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : null;
+  // Commands cut off by closing the connections (an unsubscribe at shutdown) are expected.
+  let closing = false;
+  const shared = redis
+    ? redisEventTarget(redis.publisher, redis.subscriber, config.REDIS_KEY_PREFIX, (err) => {
+        if (!closing) logger.warn({ error: errorText(err) }, 'live update not passed through Redis');
+      })
+    : undefined;
+  const pubsub = createReferralPubSub(eventTarget ?? shared);
   const notifier = createNotifier({ db, config, pubsub, logger, adapter: createWebhookAdapter(config) });
   const codes = codeSender ?? createCodeSender(config);
-  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault, limits: createRateLimits(config), pubsub, notifier, codes };
+  const limits = createRateLimits(config, redis ? redisStore(redis.limiter, config.REDIS_KEY_PREFIX) : undefined);
+  const closeRedis = async () => {
+    closing = true;
+    if (redis) await Promise.all([redis.publisher, redis.subscriber, redis.limiter].map(close));
+  };
+  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault, limits, pubsub, notifier, codes, closeRedis };
 }
+
+// Node reports a refused connection to a host with several addresses as an AggregateError without a message.
+const errorText = (err: Error) => err.message || (err as NodeJS.ErrnoException).code || err.name;
+
+/**
+ * Connects in the background: a Redis that is down at start (or later) is a warning, never a
+ * crash, and the clients keep reconnecting. Log lines name the URL without its credentials.
+ */
+function connectRedis(url: string, logger: Logger) {
+  const where = new URL(url);
+  where.username = '';
+  where.password = '';
+  const open = (role: string, options: RedisOptions) => {
+    const client = new Redis(url, options);
+    // One warning per outage, not one per reconnect attempt.
+    let down = false;
+    client.on('error', (err: Error) => {
+      if (down) return;
+      down = true;
+      logger.warn({ redis: where.href, role, error: errorText(err) }, 'Redis unreachable: live updates pause and rate limits count per process until it answers');
+    });
+    client.on('ready', () => {
+      if (down) logger.info({ redis: where.href, role }, 'Redis reachable again');
+      down = false;
+    });
+    return client;
+  };
+  return {
+    // Defaults: while reconnecting, a live update waits for about ten seconds, then is dropped with a warning.
+    publisher: open('publisher', {}),
+    // A subscription waits for Redis however long it is away, rather than silently hearing nothing.
+    subscriber: open('subscriber', { maxRetriesPerRequest: null }),
+    // A request must not wait for Redis: no queue while disconnected, a bound on each command.
+    limiter: open('limiter', { enableOfflineQueue: false, commandTimeout: 1_000 }),
+  };
+}
+
+/** QUIT lets replies in flight arrive; a client that is not connected is just closed. */
+const close = async (client: Redis) => {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+};

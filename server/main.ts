@@ -31,15 +31,17 @@ async function main() {
     if (stopping) return;
     stopping = true;
     deps.logger.info({ signal }, 'shutting down');
-    // Stop accepting, let requests and job runs in flight finish, then close the database.
+    // Stop accepting, let requests and job runs in flight finish, then close the database and Redis.
     const jobsStopped = jobs.stop();
     // Open subscriptions end, so their streaming responses complete and the server can close.
     deps.pubsub.close();
     server.close(() => {
-      void jobsStopped.then(() => {
-        closeDb(deps.db);
-        process.exit(0);
-      });
+      void jobsStopped
+        .then(() => {
+          closeDb(deps.db);
+          return deps.closeRedis();
+        })
+        .then(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => {

@@ -1,6 +1,7 @@
 // Request-rate limits against guessing and flooding (rate-limiter-flexible). In memory by default;
-// pass another store (e.g. RateLimiterRedis) when several server processes run.
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+// in Redis (redisStore) when several server processes run, so they count together.
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../db/errors.js';
 import type { Config } from './config.js';
 
@@ -15,7 +16,10 @@ export type LimitName =
 
 export type RateLimits = Record<LimitName, RateLimiterAbstract>;
 
-export function createRateLimits(config: Config, store: (points: number, duration: number, keyPrefix: string) => RateLimiterAbstract = memory): RateLimits {
+/** Builds one limit; keyPrefix names the limit, so limits never share counters. */
+export type LimitStore = (points: number, duration: number, keyPrefix: string) => RateLimiterAbstract;
+
+export function createRateLimits(config: Config, store: LimitStore = memory): RateLimits {
   return {
     // OWASP: lock a login out after a few failures, and an address that tries many logins.
     signInFailuresPerLogin: store(config.SIGN_IN_FAILURES_PER_15_MIN, 15 * 60, 'signin-login'),
@@ -31,6 +35,24 @@ export function createRateLimits(config: Config, store: (points: number, duratio
 
 function memory(points: number, duration: number, keyPrefix: string): RateLimiterAbstract {
   return new RateLimiterMemory({ points, duration, keyPrefix });
+}
+
+/**
+ * Counters in Redis, shared by every process. While Redis is not connected, or a command fails or
+ * times out, the in-memory insurance limiter answers: limits count per process instead of
+ * requests failing.
+ */
+export function redisStore(client: Redis, prefix: string): LimitStore {
+  return (points, duration, keyPrefix) =>
+    new RateLimiterRedis({
+      storeClient: client,
+      points,
+      duration,
+      keyPrefix: `${prefix}${keyPrefix}`,
+      // Without this a command would wait for a reconnect; the insurance should answer at once.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: memory(points, duration, keyPrefix),
+    });
 }
 
 const limited = (res: RateLimiterRes) =>

@@ -56,8 +56,9 @@ export async function createTestPlatform(env: Record<string, string> = {}, logDe
   const codes = capturingCodeSender();
   const deps = await createDeps(config, { onQuery: (sql) => statements.push(sql), logDestination, codeSender: codes });
   const app = createApp(deps);
-  afterAll(() => {
+  afterAll(async () => {
     closeDb(deps.db);
+    await deps.closeRedis();
     rmSync(dir, { recursive: true, force: true });
   });
   return {

@@ -1,7 +1,9 @@
 // Live referral updates between the notification worker and subscribers. In one process the
-// default in-memory event target is enough; with several server processes pass a shared one,
-// e.g. createRedisEventTarget from @graphql-yoga/redis-event-target (events are plain JSON).
+// default in-memory event target is enough; with several server processes pass redisEventTarget,
+// so a subscriber on any process hears what the worker of any process publishes.
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSubEventTarget } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
 import type { DispatchedEvent } from '../../db/commands/outbox.js';
 
 type Channels = { referralUpdated: [topic: string, event: DispatchedEvent] };
@@ -42,4 +44,23 @@ export function createReferralPubSub(eventTarget?: ReferralEventTarget): Referra
       for (const events of open) void events.return();
     },
   };
+}
+
+/**
+ * Redis pub/sub as the event target (events are plain JSON), on channels that begin with the key
+ * prefix. The event target sends its commands without awaiting them: these thin clients report a
+ * failure (Redis down) to onError instead of leaving an unhandled rejection to end the process.
+ */
+export function redisEventTarget(publisher: Redis, subscriber: Redis, prefix: string, onError: (err: Error) => void): ReferralEventTarget {
+  const publishClient = { publish: (channel: string, message: string) => publisher.publish(prefix + channel, message).catch(onError) };
+  const subscribeClient = {
+    on: (_event: 'message', listener: (channel: string, message: string) => void) =>
+      subscriber.on('message', (channel: string, message: string) => {
+        if (channel.startsWith(prefix)) listener(channel.slice(prefix.length), message);
+      }),
+    subscribe: (channel: string) => subscriber.subscribe(prefix + channel).catch(onError),
+    unsubscribe: (channel: string) => subscriber.unsubscribe(prefix + channel).catch(onError),
+  };
+  // The event target calls only these methods; its parameters are typed as whole ioredis clients.
+  return createRedisEventTarget({ publishClient: publishClient as unknown as Redis, subscribeClient: subscribeClient as unknown as Redis });
 }
