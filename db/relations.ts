@@ -1,7 +1,8 @@
-import { defineRelations } from 'drizzle-orm';
+import { defineRelations, type ExtractTablesFromSchema, type RelationsBuilder } from 'drizzle-orm';
 import * as tables from './tables/index.js';
 
-export const relations = defineRelations(tables, (r) => ({
+/** The relations of both engines (db/dialect/pg-tables.ts applies it too): they name tables and columns only. */
+export const defineTableRelations = (r: RelationsBuilder<ExtractTablesFromSchema<typeof tables>>) => ({
   accounts: {
     staff: r.one.merchantStaff({ from: r.accounts.id, to: r.merchantStaff.accountId }),
     // A customer account's view of itself: its records at each merchant and what hangs off them.
@@ -127,4 +128,6 @@ export const relations = defineRelations(tables, (r) => ({
   notifications: {
     referral: r.one.referralRequests({ from: r.notifications.referralId, to: r.referralRequests.id, optional: false }),
   },
-}));
+});
+
+export const relations = defineRelations(tables, defineTableRelations);
