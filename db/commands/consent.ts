@@ -65,7 +65,7 @@ export function applyChanges(current: ConsentSettingsData, c: ConsentChanges): C
 }
 
 /** The customer changes their own settings: a new version, and pending requests from newly blocked merchants are declined. */
-export function updateConsent(db: Db, accountId: string, changes: ConsentChanges) {
+export function updateConsent(db: Db, vault: Vault, accountId: string, changes: ConsentChanges) {
   return inTransaction(db, (tx) => {
     const current = latestConsent(tx, accountId)?.settings ?? DEFAULT_CONSENT;
     const next = applyChanges(current, changes);
@@ -74,15 +74,19 @@ export function updateConsent(db: Db, accountId: string, changes: ConsentChanges
     }
     const row = appendConsent(tx, accountId, next, 'CUSTOMER', changes.reason ?? null);
     // Turning referrals off stops new requests; blocking also ends what that merchant has pending.
-    declinePending(tx, accountId, next.blockedMerchantIds.filter((id) => !current.blockedMerchantIds.includes(id)));
+    declinePending(tx, vault, accountId, next.blockedMerchantIds.filter((id) => !current.blockedMerchantIds.includes(id)));
     return row;
   });
 }
 
-/** Declines a person's pending requests from the given requesters. */
-function declinePending(tx: Tx, accountId: string, fromRequesters: string[]) {
+/**
+ * Declines a person's pending requests from the given requesters: at the records of their account
+ * and at shops' records of the same phone they never claimed, so a blocked merchant pursues none.
+ */
+function declinePending(tx: Tx, vault: Vault, accountId: string, fromRequesters: string[]) {
   if (fromRequesters.length === 0) return;
-  const records = tx.select({ id: customers.id }).from(customers).where(eq(customers.accountId, accountId)).all().map((r) => r.id);
+  const own = tx.select({ id: customers.id }).from(customers).where(eq(customers.accountId, accountId)).all().map((r) => r.id);
+  const records = [...new Set([...own, ...own.flatMap((id) => vault.samePhoneRecords(tx, id).map((r) => r.customerId))])];
   if (records.length === 0) return;
   const declined = tx
     .update(referralRequests)

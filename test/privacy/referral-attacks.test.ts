@@ -135,6 +135,19 @@ describe('frequency caps count the person, not the shop record', () => {
   });
 });
 
+describe('blocking a merchant reaches every shop that holds the person', () => {
+  it("a request pending at a shop's record the customer never claimed is declined when they block the requester", async () => {
+    const phone = nextPhone();
+    const atSofa = await addCustomer(p, cast.sofa, { phone });
+    const token = await claim(p, atSofa.inviteCode);
+    const atLight = await addCustomer(p, cast.light, { phone });
+    const { proposeReferral } = await ok(p, PROPOSE, { i: { customerId: atLight.id, toMerchantId: cast.curtain.merchantId, ...ask } }, cast.light.accessToken);
+    await ok(p, CONSENT, { i: { blockMerchantIds: [cast.curtain.merchantId], reason: '不想被打扰' } }, token);
+    const seen = await ok(p, `query($id: ID!) { referralRequest(id: $id) { status } }`, { id: proposeReferral.id }, cast.curtain.accessToken);
+    expect(seen.referralRequest.status).toBe('DECLINED');
+  });
+});
+
 describe('a refused request tells the requester nothing', () => {
   it('refusals for others asking this week read exactly like every other consent refusal', async () => {
     const refusals: GqlResult[] = [];
