@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { relations } from './relations.js';
+import { attachWriter, writerOf } from './tx.js';
 
 export type Db = BetterSQLite3Database<Record<string, never>, typeof relations> & { $client: Database.Database };
 
@@ -17,8 +18,7 @@ export interface OpenDbOptions {
   onQuery?: (sql: string) => void;
 }
 
-export function openDb(path: string, options: OpenDbOptions = {}): Db {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+function connect(path: string, options: OpenDbOptions): Db {
   const sqlite = new Database(path);
   // exec, not db.pragma(): better-sqlite3 12 aborts on Node >= 24.19 when pragma()'s temporary
   // statement is garbage-collected, and this must keep working after a Node upgrade.
@@ -34,11 +34,23 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
     ].join(';\n'),
   );
   const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
-  const db = drizzle({ client: sqlite, relations, logger }) as Db;
-  migrate(db, { migrationsFolder });
+  return drizzle({ client: sqlite, relations, logger }) as Db;
+}
+
+/**
+ * Two connections to one file: the returned one for reads, and a writer that only transactions
+ * use (db/tx.ts), so a read never sees a write its transaction has not committed yet.
+ */
+export function openDb(path: string, options: OpenDbOptions = {}): Db {
+  if (path === ':memory:') throw new Error('openDb needs a file: its reader and writer connections must share one database');
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const writer = connect(path, options);
+  migrate(writer, { migrationsFolder });
+  const db = connect(path, options);
+  attachWriter(db, writer);
   return db;
 }
 
 export function closeDb(db: Db): void {
-  if (db.$client.open) db.$client.close();
+  for (const connection of [writerOf(db), db]) if (connection.$client.open) connection.$client.close();
 }

@@ -1,51 +1,92 @@
-// Every mutation's writes are one synchronous transaction: a failure midway leaves no rows.
-import { count } from 'drizzle-orm';
+// Every mutation's writes are one transaction that stays atomic across `await`: a failure midway
+// leaves no rows, concurrent transactions take turns, and reads never see uncommitted writes.
+import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { newId, nowIso } from '../../db/ids.js';
 import { accounts, merchants } from '../../db/tables/index.js';
-import { inTransaction } from '../../db/tx.js';
+import { inTransaction, writerOf } from '../../db/tx.js';
 import { createTestPlatform } from '../fixtures.js';
 
 const p = await createTestPlatform();
 const db = p.deps.db;
-const counts = () => [db.select({ n: count() }).from(accounts).get()!.n, db.select({ n: count() }).from(merchants).get()!.n];
+const counts = async () => [(await db.select({ n: count() }).from(accounts))[0]!.n, (await db.select({ n: count() }).from(merchants))[0]!.n];
+const merchant = (name: string) => ({ id: newId(), name, category: 'tiles', city: '温州', createdAt: nowIso() });
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('inTransaction', () => {
-  it('a failure after several writes rolls all of them back', () => {
-    const before = counts();
-    expect(() =>
-      inTransaction(db, (tx) => {
-        tx.insert(merchants).values({ id: newId(), name: '半途而废', category: 'tiles', city: '温州', createdAt: nowIso() }).run();
-        tx.insert(accounts).values({ id: newId(), kind: 'MERCHANT', email: 'half@example.cn', passwordHash: 'x', displayName: 'x', createdAt: nowIso() }).run();
+  it('a failure after several writes, with awaits between them, rolls all of them back', async () => {
+    const before = await counts();
+    await expect(
+      inTransaction(db, async (tx) => {
+        await tx.insert(merchants).values(merchant('半途而废'));
+        await tick();
+        await tx.insert(accounts).values({ id: newId(), kind: 'MERCHANT', email: 'half@example.cn', passwordHash: 'x', displayName: 'x', createdAt: nowIso() });
+        await tick();
         throw new Error('crash midway');
       }),
-    ).toThrow('crash midway');
-    expect(counts()).toEqual(before);
+    ).rejects.toThrow('crash midway');
+    expect(await counts()).toEqual(before);
   });
 
-  it('an async callback is refused and its synchronous writes are rolled back', () => {
-    const before = counts();
-    expect(() =>
-      inTransaction(db, async (tx) => {
-        tx.insert(merchants).values({ id: newId(), name: '异步', category: 'tiles', city: '温州', createdAt: nowIso() }).run();
-      }),
-    ).toThrow(/synchronous/);
-    expect(counts()).toEqual(before);
-  });
-
-  it('a successful callback commits every write', () => {
-    const before = counts();
-    inTransaction(db, (tx) => {
-      tx.insert(merchants).values({ id: newId(), name: '成功', category: 'tiles', city: '温州', createdAt: nowIso() }).run();
+  it('a successful transaction commits every write', async () => {
+    const before = await counts();
+    await inTransaction(db, async (tx) => {
+      await tx.insert(merchants).values(merchant('成功'));
     });
-    expect(counts()).toEqual([before[0], before[1]! + 1]);
+    expect(await counts()).toEqual([before[0], before[1]! + 1]);
   });
 
-  it('the database runs with the durability pragmas the design requires', () => {
-    const c = db.$client;
-    expect(c.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(c.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(c.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(c.pragma('busy_timeout', { simple: true })).toBe(5000);
+  it('a read outside the transaction does not see its writes before they commit', async () => {
+    const id = newId();
+    let seenDuring: unknown[] = ['not read'];
+    await inTransaction(db, async (tx) => {
+      await tx.insert(merchants).values({ ...merchant('未提交'), id });
+      seenDuring = await db.select().from(merchants).where(eq(merchants.id, id));
+    });
+    expect(seenDuring).toEqual([]);
+    expect(await db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, id))).toEqual([{ id }]);
+  });
+
+  it('concurrent transactions take turns: read-then-write with awaits between loses no update', async () => {
+    const id = newId();
+    await inTransaction(db, async (tx) => {
+      await tx.insert(merchants).values({ ...merchant('0'), id });
+    });
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        inTransaction(db, async (tx) => {
+          const [row] = await tx.select({ name: merchants.name }).from(merchants).where(eq(merchants.id, id));
+          await tick();
+          await tx.update(merchants).set({ name: String(Number(row!.name) + 1) }).where(eq(merchants.id, id));
+        }),
+      ),
+    );
+    expect((await db.select({ name: merchants.name }).from(merchants).where(eq(merchants.id, id)))[0]!.name).toBe('20');
+  });
+
+  it('a transaction that fails does not hold up the next one', async () => {
+    const failed = inTransaction(db, async () => {
+      throw new Error('first fails');
+    });
+    const next = inTransaction(db, async (tx) => {
+      await tx.insert(merchants).values(merchant('下一个'));
+      return 'done';
+    });
+    await expect(failed).rejects.toThrow('first fails');
+    expect(await next).toBe('done');
+  });
+
+  it('a transaction started inside another is refused instead of waiting for itself forever', async () => {
+    await expect(inTransaction(db, () => inTransaction(db, async () => 'never'))).rejects.toThrow(/already inside a transaction/);
+    expect(writerOf(db).$client.inTransaction).toBe(false);
+  });
+
+  it('both connections run with the durability pragmas the design requires', () => {
+    for (const c of [db.$client, writerOf(db).$client]) {
+      expect(c.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(c.pragma('synchronous', { simple: true })).toBe(2); // FULL
+      expect(c.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(c.pragma('busy_timeout', { simple: true })).toBe(5000);
+    }
   });
 });
