@@ -11,23 +11,23 @@ export interface Actor {
   merchantId: string;
 }
 
-export function membershipOf(tx: Tx, allianceId: string, merchantId: string) {
-  return tx
+export async function membershipOf(tx: Tx, allianceId: string, merchantId: string) {
+  const [membership] = await tx
     .select()
     .from(allianceMembers)
-    .where(and(eq(allianceMembers.allianceId, allianceId), eq(allianceMembers.merchantId, merchantId)))
-    .get();
+    .where(and(eq(allianceMembers.allianceId, allianceId), eq(allianceMembers.merchantId, merchantId)));
+  return membership;
 }
 
-export function requireAlliance(tx: Tx, allianceId: string) {
-  const alliance = tx.select().from(alliances).where(eq(alliances.id, allianceId)).get();
+export async function requireAlliance(tx: Tx, allianceId: string) {
+  const [alliance] = await tx.select().from(alliances).where(eq(alliances.id, allianceId));
   if (!alliance) throw notFound('alliance');
   return alliance;
 }
 
 /** An APPROVED member (suspended members may read but not act). */
-export function requireApprovedMember(tx: Tx, allianceId: string, merchantId: string, message = 'Only approved members of this alliance may do this.') {
-  const membership = membershipOf(tx, allianceId, merchantId);
+export async function requireApprovedMember(tx: Tx, allianceId: string, merchantId: string, message = 'Only approved members of this alliance may do this.') {
+  const membership = await membershipOf(tx, allianceId, merchantId);
   if (membership?.status !== 'APPROVED') throw forbidden(message);
   return membership;
 }
@@ -36,19 +36,18 @@ export function requireApprovedMember(tx: Tx, allianceId: string, merchantId: st
  * The merchant's own OWNER account. A merchant's alliance rights are its owner's to use: staff
  * (with or without contact permission) never act for the alliance.
  */
-export function requireMerchantOwner(tx: Tx, actor: Actor, message = 'Only the merchant\'s owner may do this.') {
-  const staff = tx
+export async function requireMerchantOwner(tx: Tx, actor: Actor, message = 'Only the merchant\'s owner may do this.') {
+  const [staff] = await tx
     .select({ role: merchantStaff.role })
     .from(merchantStaff)
-    .where(and(eq(merchantStaff.accountId, actor.accountId), eq(merchantStaff.merchantId, actor.merchantId)))
-    .get();
+    .where(and(eq(merchantStaff.accountId, actor.accountId), eq(merchantStaff.merchantId, actor.merchantId)));
   if (staff?.role !== 'OWNER') throw forbidden(message);
 }
 
-export function requireAdmin(tx: Tx, allianceId: string, actor: Actor, roles: AllianceRole[] = ['OWNER', 'ADMIN']) {
-  requireAlliance(tx, allianceId);
-  requireMerchantOwner(tx, actor, 'Only the alliance\'s admins may do this.');
-  const membership = requireApprovedMember(tx, allianceId, actor.merchantId, 'Only the alliance\'s admins may do this.');
+export async function requireAdmin(tx: Tx, allianceId: string, actor: Actor, roles: AllianceRole[] = ['OWNER', 'ADMIN']) {
+  await requireAlliance(tx, allianceId);
+  await requireMerchantOwner(tx, actor, 'Only the alliance\'s admins may do this.');
+  const membership = await requireApprovedMember(tx, allianceId, actor.merchantId, 'Only the alliance\'s admins may do this.');
   if (!roles.includes(membership.role)) throw forbidden(roles.length === 1 ? 'Only the alliance\'s owner may do this.' : 'Only the alliance\'s admins may do this.');
   return membership;
 }
@@ -63,8 +62,6 @@ export interface LoggedAction {
   reportId?: string;
 }
 
-export function logAction(tx: Tx, actor: Actor, action: LoggedAction): void {
-  tx.insert(moderationActions)
-    .values({ id: newId(), actorAccountId: actor.accountId, at: nowIso(), ...action })
-    .run();
+export async function logAction(tx: Tx, actor: Actor, action: LoggedAction): Promise<void> {
+  await tx.insert(moderationActions).values({ id: newId(), actorAccountId: actor.accountId, at: nowIso(), ...action });
 }

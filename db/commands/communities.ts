@@ -17,14 +17,14 @@ export interface CommunityData {
 }
 
 export function createCommunity(db: Db, actor: Actor, data: CommunityData) {
-  return inTransaction(db, (tx) => {
-    requireAdmin(tx, data.allianceId, actor);
+  return inTransaction(db, async (tx) => {
+    await requireAdmin(tx, data.allianceId, actor);
     const { postLimitPerDay, ...fields } = data;
-    return tx
+    const [community] = await tx
       .insert(communities)
       .values({ id: newId(), ...fields, status: 'OPEN', ...(postLimitPerDay ? { postLimitPerDay } : {}), createdAt: nowIso() })
-      .returning()
-      .get();
+      .returning();
+    return community!;
   });
 }
 
@@ -35,9 +35,9 @@ export type CommunityMember = { merchantId: string } | { accountId: string };
  * Whether the member may know of (and so join) a community of this alliance: a merchant of the
  * alliance, or a customer of one of its approved merchants.
  */
-function belongsToAlliance(tx: Tx, allianceId: string, member: CommunityMember): boolean {
-  if ('merchantId' in member) return ['APPROVED', 'SUSPENDED'].includes(membershipOf(tx, allianceId, member.merchantId)?.status ?? '');
-  return !!tx
+async function belongsToAlliance(tx: Tx, allianceId: string, member: CommunityMember): Promise<boolean> {
+  if ('merchantId' in member) return ['APPROVED', 'SUSPENDED'].includes((await membershipOf(tx, allianceId, member.merchantId))?.status ?? '');
+  const [customer] = await tx
     .select({ id: customers.id })
     .from(customers)
     .innerJoin(allianceMembers, eq(allianceMembers.merchantId, customers.merchantId))
@@ -49,34 +49,35 @@ function belongsToAlliance(tx: Tx, allianceId: string, member: CommunityMember):
         eq(allianceMembers.status, 'APPROVED'),
       ),
     )
-    .get();
+    .limit(1);
+  return !!customer;
 }
 
 /** The community, or NOT_FOUND for anyone outside its alliance (they may not know it exists). */
-function communityFor(tx: Tx, communityId: string, member: CommunityMember) {
-  const community = tx.select().from(communities).where(eq(communities.id, communityId)).get();
-  if (!community || !belongsToAlliance(tx, community.allianceId, member)) throw notFound('community');
+async function communityFor(tx: Tx, communityId: string, member: CommunityMember) {
+  const [community] = await tx.select().from(communities).where(eq(communities.id, communityId));
+  if (!community || !(await belongsToAlliance(tx, community.allianceId, member))) throw notFound('community');
   return community;
 }
 
-export function currentMembership(tx: Tx, communityId: string, member: CommunityMember) {
+export async function currentMembership(tx: Tx, communityId: string, member: CommunityMember) {
   const who = 'merchantId' in member ? eq(communityMembers.merchantId, member.merchantId) : eq(communityMembers.accountId, member.accountId);
-  return tx
+  const [membership] = await tx
     .select()
     .from(communityMembers)
-    .where(and(eq(communityMembers.communityId, communityId), who, isNull(communityMembers.leftAt)))
-    .get();
+    .where(and(eq(communityMembers.communityId, communityId), who, isNull(communityMembers.leftAt)));
+  return membership;
 }
 
 /** Joining twice is harmless: the member simply stays in. */
 export function joinCommunity(db: Db, member: CommunityMember, communityId: string) {
-  return inTransaction(db, (tx) => {
-    const community = communityFor(tx, communityId, member);
-    if ('merchantId' in member) requireApprovedMember(tx, community.allianceId, member.merchantId);
+  return inTransaction(db, async (tx) => {
+    const community = await communityFor(tx, communityId, member);
+    if ('merchantId' in member) await requireApprovedMember(tx, community.allianceId, member.merchantId);
     if (community.status !== 'OPEN') throw conflict('This community is archived.');
-    if (!currentMembership(tx, communityId, member)) {
+    if (!(await currentMembership(tx, communityId, member))) {
       const kind = 'merchantId' in member ? ('MERCHANT' as const) : ('CUSTOMER' as const);
-      tx.insert(communityMembers).values({ id: newId(), communityId, kind, ...member, joinedAt: nowIso() }).run();
+      await tx.insert(communityMembers).values({ id: newId(), communityId, kind, ...member, joinedAt: nowIso() });
     }
     return community;
   });
@@ -84,22 +85,22 @@ export function joinCommunity(db: Db, member: CommunityMember, communityId: stri
 
 /** Leaving keeps the membership row with left_at, so reach at a past moment can still be counted. */
 export function leaveCommunity(db: Db, member: CommunityMember, communityId: string) {
-  return inTransaction(db, (tx) => {
-    const community = communityFor(tx, communityId, member);
-    const membership = currentMembership(tx, communityId, member);
-    if (membership) tx.update(communityMembers).set({ leftAt: nowIso() }).where(eq(communityMembers.id, membership.id)).run();
+  return inTransaction(db, async (tx) => {
+    const community = await communityFor(tx, communityId, member);
+    const membership = await currentMembership(tx, communityId, member);
+    if (membership) await tx.update(communityMembers).set({ leftAt: nowIso() }).where(eq(communityMembers.id, membership.id));
     return community;
   });
 }
 
 export function archiveCommunity(db: Db, actor: Actor, communityId: string, reason: string) {
-  return inTransaction(db, (tx) => {
-    const community = communityFor(tx, communityId, { merchantId: actor.merchantId });
-    requireAdmin(tx, community.allianceId, actor);
+  return inTransaction(db, async (tx) => {
+    const community = await communityFor(tx, communityId, { merchantId: actor.merchantId });
+    await requireAdmin(tx, community.allianceId, actor);
     if (community.status === 'ARCHIVED') throw conflict('This community is already archived.');
     const archived = { status: 'ARCHIVED' as const, archivedAt: nowIso() };
-    tx.update(communities).set(archived).where(eq(communities.id, communityId)).run();
-    logAction(tx, actor, { allianceId: community.allianceId, kind: 'ARCHIVE_COMMUNITY', reason, communityId });
+    await tx.update(communities).set(archived).where(eq(communities.id, communityId));
+    await logAction(tx, actor, { allianceId: community.allianceId, kind: 'ARCHIVE_COMMUNITY', reason, communityId });
     return { ...community, ...archived };
   });
 }

@@ -9,21 +9,13 @@ import { inTransaction, type Tx } from '../tx.js';
 import { logAction, requireMerchantOwner, type Actor } from './allianceGuards.js';
 
 /** The alliances carrying the offer, once the actor is known to administer one of them. */
-function moderationScope(tx: Tx, offerId: string, actor: Actor) {
+async function moderationScope(tx: Tx, offerId: string, actor: Actor) {
   const refused = 'Only admins of an alliance carrying this offer may moderate it.';
-  requireMerchantOwner(tx, actor, refused);
-  const allianceIds = [
-    ...new Set(
-      tx
-        .select({ allianceId: offerPlacements.allianceId })
-        .from(offerPlacements)
-        .where(eq(offerPlacements.offerId, offerId))
-        .all()
-        .map((p) => p.allianceId),
-    ),
-  ];
+  await requireMerchantOwner(tx, actor, refused);
+  const placements = await tx.select({ allianceId: offerPlacements.allianceId }).from(offerPlacements).where(eq(offerPlacements.offerId, offerId));
+  const allianceIds = [...new Set(placements.map((p) => p.allianceId))];
   const administered = allianceIds.length
-    ? tx
+    ? await tx
         .select({ allianceId: allianceMembers.allianceId })
         .from(allianceMembers)
         .where(
@@ -34,67 +26,65 @@ function moderationScope(tx: Tx, offerId: string, actor: Actor) {
             inArray(allianceMembers.role, ['OWNER', 'ADMIN']),
           ),
         )
-        .all()
     : [];
   if (administered.length === 0) throw forbidden(refused);
   return allianceIds;
 }
 
-function logInEach(tx: Tx, actor: Actor, allianceIds: string[], entry: { kind: ModerationActionKind; reason: string; offerId: string; reportId?: string }) {
-  for (const allianceId of allianceIds) logAction(tx, actor, { allianceId, ...entry });
+async function logInEach(tx: Tx, actor: Actor, allianceIds: string[], entry: { kind: ModerationActionKind; reason: string; offerId: string; reportId?: string }) {
+  for (const allianceId of allianceIds) await logAction(tx, actor, { allianceId, ...entry });
 }
 
 /**
  * One OPEN report per reporter and offer. canSee is the viewer's offer visibility rule, applied
  * to the row as it is inside this transaction.
  */
-export function reportOffer<Row>(db: Db, reporterAccountId: string, offerId: string, reason: string, load: (tx: Tx) => Row | undefined, canSee: (row: Row) => boolean) {
-  return inTransaction(db, (tx) => {
-    const row = load(tx);
+export function reportOffer<Row>(db: Db, reporterAccountId: string, offerId: string, reason: string, load: (tx: Tx) => Promise<Row | undefined>, canSee: (row: Row) => boolean) {
+  return inTransaction(db, async (tx) => {
+    const row = await load(tx);
     if (!row || !canSee(row)) throw notFound('offer');
-    const open = tx
+    const [open] = await tx
       .select({ id: offerReports.id })
       .from(offerReports)
-      .where(and(eq(offerReports.offerId, offerId), eq(offerReports.reporterAccountId, reporterAccountId), eq(offerReports.status, 'OPEN')))
-      .get();
+      .where(and(eq(offerReports.offerId, offerId), eq(offerReports.reporterAccountId, reporterAccountId), eq(offerReports.status, 'OPEN')));
     if (open) throw conflict('You have already reported this offer; the admins will look at it.');
     const report = { id: newId(), offerId, reporterAccountId, reason, status: 'OPEN' as const, createdAt: nowIso(), closedAt: null };
-    tx.insert(offerReports).values(report).run();
+    await tx.insert(offerReports).values(report);
     return report;
   });
 }
 
 /** Hiding takes the offer out of every feed and resolves its open reports; restoring brings it back. */
 export function moderateOffer(db: Db, actor: Actor, offerId: string, hide: boolean, reason: string) {
-  return inTransaction(db, (tx) => {
-    const offer = tx.select().from(offers).where(eq(offers.id, offerId)).get();
+  return inTransaction(db, async (tx) => {
+    const [offer] = await tx.select().from(offers).where(eq(offers.id, offerId));
     if (!offer) throw notFound('offer');
-    const allianceIds = moderationScope(tx, offerId, actor);
+    const allianceIds = await moderationScope(tx, offerId, actor);
     const from = hide ? 'PUBLISHED' : 'HIDDEN';
     if (offer.status !== from) throw conflict(hide ? 'Only a published offer can be hidden.' : 'This offer is not hidden.');
     const now = nowIso();
     const status = hide ? ('HIDDEN' as const) : ('PUBLISHED' as const);
-    tx.update(offers).set({ status, updatedAt: now }).where(eq(offers.id, offerId)).run();
+    await tx.update(offers).set({ status, updatedAt: now }).where(eq(offers.id, offerId));
     if (hide) {
-      tx.update(offerReports)
+      await tx
+        .update(offerReports)
         .set({ status: 'RESOLVED', closedAt: now })
-        .where(and(eq(offerReports.offerId, offerId), eq(offerReports.status, 'OPEN')))
-        .run();
+        .where(and(eq(offerReports.offerId, offerId), eq(offerReports.status, 'OPEN')));
     }
-    logInEach(tx, actor, allianceIds, { kind: hide ? 'HIDE_OFFER' : 'RESTORE_OFFER', reason, offerId });
+    await logInEach(tx, actor, allianceIds, { kind: hide ? 'HIDE_OFFER' : 'RESTORE_OFFER', reason, offerId });
     return { ...offer, status, updatedAt: now };
   });
 }
 
 export function dismissReport(db: Db, actor: Actor, reportId: string, reason: string) {
-  return inTransaction(db, (tx) => {
-    const report = tx.select().from(offerReports).where(eq(offerReports.id, reportId)).get();
+  return inTransaction(db, async (tx) => {
+    const [report] = await tx.select().from(offerReports).where(eq(offerReports.id, reportId));
     if (!report) throw notFound('report');
-    const allianceIds = moderationScope(tx, report.offerId, actor);
+    const allianceIds = await moderationScope(tx, report.offerId, actor);
     if (report.status !== 'OPEN') throw conflict('This report is already closed.');
     const closed = { status: 'DISMISSED' as const, closedAt: nowIso() };
-    tx.update(offerReports).set(closed).where(eq(offerReports.id, reportId)).run();
-    logInEach(tx, actor, allianceIds, { kind: 'DISMISS_REPORT', reason, offerId: report.offerId, reportId });
+    await tx.update(offerReports).set(closed).where(eq(offerReports.id, reportId));
+    await logInEach(tx, actor, allianceIds, { kind: 'DISMISS_REPORT', reason, offerId: report.offerId, reportId });
     return { ...report, ...closed };
   });
 }
