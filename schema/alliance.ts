@@ -134,8 +134,8 @@ builder.mutationFields((t) => ({
     type: AllianceRef,
     authScopes: { merchantOwner: true },
     args: { input: t.arg({ type: CreateAllianceInput, required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const alliance = commands.createAlliance(ctx.deps.db, actorOf(ctx), input);
+    resolve: async (_root, { input }, ctx) => {
+      const alliance = await commands.createAlliance(ctx.deps.db, actorOf(ctx), input);
       forgetViewerAccess(ctx);
       return alliance;
     },

@@ -123,8 +123,8 @@ builder.mutationFields((t) => ({
     type: CampaignRef,
     authScopes: (_root, args) => ({ allianceMember: localId('Alliance', args.input.allianceId) }),
     args: { input: t.arg({ type: CreateCampaignInput, required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const campaign = commands.createCampaign(ctx.deps.db, actorOf(ctx), {
+    resolve: async (_root, { input }, ctx) => {
+      const campaign = await commands.createCampaign(ctx.deps.db, actorOf(ctx), {
         ...input,
         allianceId: localId('Alliance', input.allianceId),
         communityIds: input.communityIds.map((id) => localId('Community', id)),
@@ -147,8 +147,8 @@ builder.mutationFields((t) => ({
     type: CampaignRef,
     authScopes: { merchantStaff: true },
     args: { campaignId: t.arg.id({ required: true }), accept: t.arg.boolean({ required: true }) },
-    resolve: (_root, args, ctx) => {
-      const campaign = commands.respondToCampaignInvite(ctx.deps.db, ctx.viewer!.merchantId!, campaignArg(args.campaignId), args.accept);
+    resolve: async (_root, args, ctx) => {
+      const campaign = await commands.respondToCampaignInvite(ctx.deps.db, ctx.viewer!.merchantId!, campaignArg(args.campaignId), args.accept);
       forgetViewerAccess(ctx);
       return campaign;
     },

@@ -88,8 +88,8 @@ builder.mutationFields((t) => ({
     description: 'A merchant joins for itself; a customer may join a community of an alliance that one of their merchants belongs to.',
     authScopes: { $any: { merchantStaff: true, customer: true } },
     args: { communityId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => {
-      const community = commands.joinCommunity(ctx.deps.db, memberOf(ctx), localId('Community', args.communityId));
+    resolve: async (_root, args, ctx) => {
+      const community = await commands.joinCommunity(ctx.deps.db, memberOf(ctx), localId('Community', args.communityId));
       forgetViewerAccess(ctx);
       return community;
     },
@@ -98,8 +98,8 @@ builder.mutationFields((t) => ({
     type: CommunityRef,
     authScopes: { $any: { merchantStaff: true, customer: true } },
     args: { communityId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => {
-      const community = commands.leaveCommunity(ctx.deps.db, memberOf(ctx), localId('Community', args.communityId));
+    resolve: async (_root, args, ctx) => {
+      const community = await commands.leaveCommunity(ctx.deps.db, memberOf(ctx), localId('Community', args.communityId));
       forgetViewerAccess(ctx);
       return community;
     },

@@ -76,17 +76,17 @@ builder.mutationFields((t) => ({
     description: 'Anyone who can see an offer may report it once while the report is open.',
     authScopes: { authenticated: true },
     args: { offerId: t.arg.id({ required: true }), reason: t.arg.string({ required: true, validate: reason }) },
-    resolve: (query, _root, args, ctx) => {
+    resolve: async (query, _root, args, ctx) => {
       const offerId = localId('Offer', args.offerId);
-      const report = commands.reportOffer(
+      const report = await commands.reportOffer(
         ctx.deps.db,
         ctx.viewer!.accountId,
         offerId,
         args.reason,
-        (tx) => tx.query.offers.findFirst({ where: { id: offerId }, ...offerAccessSelection }).sync(),
+        (tx) => tx.query.offers.findFirst({ where: { id: offerId }, ...offerAccessSelection }),
         (offer) => canSeeOffer(viewerAccess(ctx), offer),
       );
-      return ctx.deps.db.query.offerReports.findFirst(query({ where: { id: report.id } })).sync()!;
+      return (await ctx.deps.db.query.offerReports.findFirst(query({ where: { id: report.id } })))!;
     },
   }),
   moderateOffer: t.drizzleField({
@@ -94,18 +94,18 @@ builder.mutationFields((t) => ({
     description: 'Alliance admins hide an offer from every feed, or restore it; the reason lands in the moderation log.',
     authScopes: { merchantOwner: true },
     args: { offerId: t.arg.id({ required: true }), hide: t.arg.boolean({ required: true }), reason: t.arg.string({ required: true, validate: reason }) },
-    resolve: (query, _root, args, ctx) => {
-      const offer = commands.moderateOffer(ctx.deps.db, actorOf(ctx), localId('Offer', args.offerId), args.hide, args.reason);
-      return ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })).sync()!;
+    resolve: async (query, _root, args, ctx) => {
+      const offer = await commands.moderateOffer(ctx.deps.db, actorOf(ctx), localId('Offer', args.offerId), args.hide, args.reason);
+      return (await ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })))!;
     },
   }),
   dismissReport: t.drizzleField({
     type: OfferReportRef,
     authScopes: { merchantOwner: true },
     args: { reportId: t.arg.id({ required: true }), reason: t.arg.string({ required: true, validate: reason }) },
-    resolve: (query, _root, args, ctx) => {
-      const report = commands.dismissReport(ctx.deps.db, actorOf(ctx), localId('OfferReport', args.reportId), args.reason);
-      return ctx.deps.db.query.offerReports.findFirst(query({ where: { id: report.id } })).sync()!;
+    resolve: async (query, _root, args, ctx) => {
+      const report = await commands.dismissReport(ctx.deps.db, actorOf(ctx), localId('OfferReport', args.reportId), args.reason);
+      return (await ctx.deps.db.query.offerReports.findFirst(query({ where: { id: report.id } })))!;
     },
   }),
 }));

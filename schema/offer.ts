@@ -134,29 +134,29 @@ builder.mutationFields((t) => ({
     type: OfferRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: PostOfferInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => {
+    resolve: async (query, _root, { input }, ctx) => {
       const { communityIds, ...data } = input;
-      const offer = commands.postOffer(ctx.deps.db, actorOf(ctx), data, communityIds.map((id) => localId('Community', id)));
-      return ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })).sync()!;
+      const offer = await commands.postOffer(ctx.deps.db, actorOf(ctx), data, communityIds.map((id) => localId('Community', id)));
+      return (await ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })))!;
     },
   }),
   updateOffer: t.drizzleField({
     type: OfferRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: UpdateOfferInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => {
+    resolve: async (query, _root, { input }, ctx) => {
       const { offerId, ...patch } = input;
-      const offer = commands.updateOffer(ctx.deps.db, actorOf(ctx), localId('Offer', offerId), patch);
-      return ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })).sync()!;
+      const offer = await commands.updateOffer(ctx.deps.db, actorOf(ctx), localId('Offer', offerId), patch);
+      return (await ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })))!;
     },
   }),
   withdrawOffer: t.drizzleField({
     type: OfferRef,
     authScopes: { merchantStaff: true },
     args: { offerId: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => {
-      const offer = commands.withdrawOffer(ctx.deps.db, actorOf(ctx), localId('Offer', args.offerId));
-      return ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })).sync()!;
+    resolve: async (query, _root, args, ctx) => {
+      const offer = await commands.withdrawOffer(ctx.deps.db, actorOf(ctx), localId('Offer', args.offerId));
+      return (await ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })))!;
     },
   }),
 }));
