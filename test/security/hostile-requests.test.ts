@@ -188,15 +188,15 @@ describe("alliance admin rights are the merchant owner's, never its staff's", ()
     const actor = { accountId: local(staff.viewer.id), merchantId: local(cast.sofa.merchantId) };
     const late = await signUpMerchant(p, { merchantName: '晚来的瓷砖店', category: 'tiles' });
     await applyToAlliance(p, late, cast.allianceId);
-    const refused = (run: () => unknown) => {
+    const refused = async (run: () => Promise<unknown>) => {
       try {
-        run();
+        await run();
       } catch (error) {
         return error instanceof AppError ? error.code : error;
       }
       return 'allowed';
     };
-    expect(refused(() => decideMembership(p.deps.db, actor, local(cast.allianceId), local(late.merchantId), true, null))).toBe('FORBIDDEN');
-    expect(refused(() => moderateOffer(p.deps.db, actor, local(cast.offerId), false, '恢复'))).toBe('FORBIDDEN');
+    expect(await refused(() => decideMembership(p.deps.db, actor, local(cast.allianceId), local(late.merchantId), true, null))).toBe('FORBIDDEN');
+    expect(await refused(() => moderateOffer(p.deps.db, actor, local(cast.offerId), false, '恢复'))).toBe('FORBIDDEN');
   });
 });
