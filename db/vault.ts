@@ -66,22 +66,20 @@ export class Vault {
   }
 
   /** Inside the caller's transaction: stores a new customer's identity. */
-  writeIdentity(tx: Tx, customerId: string, merchantId: string, identity: Identity): void {
-    tx.insert(customerIdentities)
-      .values({
-        customerId,
-        merchantId,
-        nameSealed: this.sealed(customerId, 'NAME', identity.name),
-        phoneSealed: this.sealed(customerId, 'PHONE', identity.phone),
-        addressSealed: this.sealed(customerId, 'ADDRESS', identity.address),
-        wechatSealed: this.sealed(customerId, 'WECHAT', identity.wechat),
-        phoneIndex: this.phoneIndex(identity.phone),
-      })
-      .run();
+  async writeIdentity(tx: Tx, customerId: string, merchantId: string, identity: Identity): Promise<void> {
+    await tx.insert(customerIdentities).values({
+      customerId,
+      merchantId,
+      nameSealed: this.sealed(customerId, 'NAME', identity.name),
+      phoneSealed: this.sealed(customerId, 'PHONE', identity.phone),
+      addressSealed: this.sealed(customerId, 'ADDRESS', identity.address),
+      wechatSealed: this.sealed(customerId, 'WECHAT', identity.wechat),
+      phoneIndex: this.phoneIndex(identity.phone),
+    });
   }
 
   /** Inside the caller's transaction: replaces the given fields (a correction by the customer). */
-  correctIdentity(tx: Tx, customerId: string, changes: Partial<Identity>): void {
+  async correctIdentity(tx: Tx, customerId: string, changes: Partial<Identity>): Promise<void> {
     const set: Partial<IdentityRow> = {};
     if (changes.name !== undefined) set.nameSealed = this.sealed(customerId, 'NAME', changes.name);
     if (changes.address !== undefined) set.addressSealed = this.sealed(customerId, 'ADDRESS', changes.address);
@@ -90,15 +88,15 @@ export class Vault {
       set.phoneSealed = this.sealed(customerId, 'PHONE', changes.phone);
       set.phoneIndex = this.phoneIndex(changes.phone);
     }
-    if (Object.keys(set).length > 0) tx.update(customerIdentities).set(set).where(eq(customerIdentities.customerId, customerId)).run();
+    if (Object.keys(set).length > 0) await tx.update(customerIdentities).set(set).where(eq(customerIdentities.customerId, customerId));
   }
 
   /** Inside the caller's transaction: removes every ciphertext and the blind index of a record. */
-  eraseIdentity(tx: Tx, customerId: string): void {
-    tx.update(customerIdentities)
+  async eraseIdentity(tx: Tx, customerId: string): Promise<void> {
+    await tx
+      .update(customerIdentities)
       .set({ nameSealed: null, phoneSealed: null, addressSealed: null, wechatSealed: null, phoneIndex: null })
-      .where(eq(customerIdentities.customerId, customerId))
-      .run();
+      .where(eq(customerIdentities.customerId, customerId));
   }
 
   private recordsWithIndex(q: Db | Tx, index: string, merchantId?: string) {
@@ -106,24 +104,24 @@ export class Vault {
       .select({ customerId: customers.id, merchantId: customers.merchantId, accountId: customers.accountId })
       .from(customerIdentities)
       .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
-      .where(and(eq(customerIdentities.phoneIndex, index), isNull(customers.erasedAt), merchantId ? eq(customerIdentities.merchantId, merchantId) : undefined))
-      .all();
+      .where(and(eq(customerIdentities.phoneIndex, index), isNull(customers.erasedAt), merchantId ? eq(customerIdentities.merchantId, merchantId) : undefined));
   }
 
   /** Customer records (not erased) with this phone: at one merchant, or at every merchant. */
-  customersWithPhone(q: Db | Tx, phone: string, merchantId?: string) {
+  async customersWithPhone(q: Db | Tx, phone: string, merchantId?: string) {
     return this.recordsWithIndex(q, this.phoneIndex(phone), merchantId);
   }
 
   /** The blind index of a record's phone (null once erased). */
-  phoneIndexOf(q: Db | Tx, customerId: string): string | null {
-    return q.select({ phoneIndex: customerIdentities.phoneIndex }).from(customerIdentities).where(eq(customerIdentities.customerId, customerId)).get()?.phoneIndex ?? null;
+  async phoneIndexOf(q: Db | Tx, customerId: string): Promise<string | null> {
+    const [row] = await q.select({ phoneIndex: customerIdentities.phoneIndex }).from(customerIdentities).where(eq(customerIdentities.customerId, customerId));
+    return row?.phoneIndex ?? null;
   }
 
   /** Other merchants' records of the same person (same phone), found through the blind index only. */
-  samePhoneRecords(q: Db | Tx, customerId: string) {
-    const index = this.phoneIndexOf(q, customerId);
-    return index ? this.recordsWithIndex(q, index).filter((r) => r.customerId !== customerId) : [];
+  async samePhoneRecords(q: Db | Tx, customerId: string) {
+    const index = await this.phoneIndexOf(q, customerId);
+    return index ? (await this.recordsWithIndex(q, index)).filter((r) => r.customerId !== customerId) : [];
   }
 
   /** A keyed hash of a short secret (one-time codes): useless to whoever copies the database. */
@@ -135,13 +133,12 @@ export class Vault {
    * The phone on a record, to send that person a one-time code through the gateway. It goes to
    * no reader, so it is not an access: the code proves the person holds the phone on the record.
    */
-  phoneToVerify(customerId: string): { phone: string; phoneIndex: string } | null {
-    const row = this.db
+  async phoneToVerify(customerId: string): Promise<{ phone: string; phoneIndex: string } | null> {
+    const [row] = await this.db
       .select({ identity: customerIdentities })
       .from(customerIdentities)
       .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
-      .where(and(eq(customerIdentities.customerId, customerId), isNull(customers.erasedAt)))
-      .get();
+      .where(and(eq(customerIdentities.customerId, customerId), isNull(customers.erasedAt)));
     const phone = row ? this.opened(row.identity, 'PHONE') : null;
     return phone && row?.identity.phoneIndex ? { phone, phoneIndex: row.identity.phoneIndex } : null;
   }
@@ -156,11 +153,11 @@ export class Vault {
   }
 
   /** The customer account that signs in with this phone, if one has claimed an invite. */
-  accountForPhone(phone: string): string | null {
-    return this.customersWithPhone(this.db, phone).find((r) => r.accountId)?.accountId ?? null;
+  async accountForPhone(phone: string): Promise<string | null> {
+    return (await this.customersWithPhone(this.db, phone)).find((r) => r.accountId)?.accountId ?? null;
   }
 
-  private log(tx: Tx, reader: Reader, kind: 'OWN_RECORD' | 'GRANT' | 'SELF', entries: { customerId: string; fields: ContactField[]; referralId?: string }[]) {
+  private async log(tx: Tx, reader: Reader, kind: 'OWN_RECORD' | 'GRANT' | 'SELF', entries: { customerId: string; fields: ContactField[]; referralId?: string }[]) {
     const rows = entries
       .filter((e) => e.fields.length > 0)
       .map((e) => ({
@@ -174,7 +171,7 @@ export class Vault {
         customerId: e.customerId,
         referralId: e.referralId ?? null,
       }));
-    if (rows.length > 0) tx.insert(accessLog).values(rows).run();
+    if (rows.length > 0) await tx.insert(accessLog).values(rows);
   }
 
   private readRow(row: IdentityRow, fields: readonly ContactField[]) {
@@ -187,18 +184,17 @@ export class Vault {
    * An originating merchant reads its own customers (customer id → the fields wanted): owner or
    * staff with canViewContacts only. Customers the reader may not see, and erased ones, are absent.
    */
-  readOwn(reader: Reader, wanted: ReadonlyMap<string, readonly ContactField[]>): Map<string, Contact> {
+  async readOwn(reader: Reader, wanted: ReadonlyMap<string, readonly ContactField[]>): Promise<Map<string, Contact>> {
     const result = new Map<string, Contact>();
     if (reader.kind !== 'MERCHANT' || !reader.merchantId || !reader.canViewContacts || wanted.size === 0) return result;
-    return inTransaction(this.db, (tx) => {
-      const rows = tx
+    return inTransaction(this.db, async (tx) => {
+      const rows = await tx
         .select({ identity: customerIdentities })
         .from(customerIdentities)
         .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
-        .where(and(inArray(customerIdentities.customerId, [...wanted.keys()]), eq(customers.merchantId, reader.merchantId!), isNull(customers.erasedAt)))
-        .all();
+        .where(and(inArray(customerIdentities.customerId, [...wanted.keys()]), eq(customers.merchantId, reader.merchantId!), isNull(customers.erasedAt)));
       const read = rows.map(({ identity }) => this.readRow(identity, wanted.get(identity.customerId)!));
-      this.log(tx, reader, 'OWN_RECORD', read.map((r) => ({ customerId: r.customerId, fields: r.returned })));
+      await this.log(tx, reader, 'OWN_RECORD', read.map((r) => ({ customerId: r.customerId, fields: r.returned })));
       for (const r of read) result.set(r.customerId, r.contact);
       return result;
     });
@@ -209,12 +205,12 @@ export class Vault {
    * the referral is ACCEPTED, the grant unrevoked, before validUntil, and while the requester and
    * the originating merchant are still alliance partners (suspension or leaving stops the reads).
    */
-  readGranted(reader: Reader, referralIds: readonly string[]): Map<string, { contact: Contact; validUntil: string }> {
+  async readGranted(reader: Reader, referralIds: readonly string[]): Promise<Map<string, { contact: Contact; validUntil: string }>> {
     const result = new Map<string, { contact: Contact; validUntil: string }>();
     if (reader.kind !== 'MERCHANT' || !reader.merchantId || referralIds.length === 0) return result;
-    return inTransaction(this.db, (tx) => {
+    return inTransaction(this.db, async (tx) => {
       const now = nowIso();
-      const rows = tx
+      const rows = await tx
         .select({ identity: customerIdentities, grant: contactGrants })
         .from(contactGrants)
         .innerJoin(referralRequests, eq(referralRequests.id, contactGrants.referralId))
@@ -230,31 +226,30 @@ export class Vault {
             isNull(customers.erasedAt),
             arePartners(referralRequests.requesterMerchantId, referralRequests.originMerchantId),
           ),
-        )
-        .all();
+        );
       const entries = rows.map(({ identity, grant }) => {
         const read = this.readRow(identity, grant.fields);
         return { referralId: grant.referralId, customerId: grant.customerId, contact: read.contact, fields: read.returned, validUntil: grant.validUntil };
       });
-      this.log(tx, reader, 'GRANT', entries.map((e) => ({ customerId: e.customerId, fields: e.fields, referralId: e.referralId })));
+      await this.log(tx, reader, 'GRANT', entries.map((e) => ({ customerId: e.customerId, fields: e.fields, referralId: e.referralId })));
       for (const e of entries) result.set(e.referralId, { contact: e.contact, validUntil: e.validUntil });
       return result;
     });
   }
 
   /** A customer reads their own records at every merchant (export, the self-service pages). */
-  readSelf(reader: Reader, fields: readonly ContactField[] = CONTACT_FIELDS): Map<string, Contact> {
+  async readSelf(reader: Reader, fields: readonly ContactField[] = CONTACT_FIELDS): Promise<Map<string, Contact>> {
     const result = new Map<string, Contact>();
     if (reader.kind !== 'CUSTOMER') return result;
-    return inTransaction(this.db, (tx) => {
-      const rows = tx
-        .select({ identity: customerIdentities })
-        .from(customerIdentities)
-        .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
-        .where(and(eq(customers.accountId, reader.accountId), isNull(customers.erasedAt)))
-        .all()
-        .map((r) => this.readRow(r.identity, fields));
-      this.log(tx, reader, 'SELF', rows.map((r) => ({ customerId: r.customerId, fields: r.returned })));
+    return inTransaction(this.db, async (tx) => {
+      const rows = (
+        await tx
+          .select({ identity: customerIdentities })
+          .from(customerIdentities)
+          .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
+          .where(and(eq(customers.accountId, reader.accountId), isNull(customers.erasedAt)))
+      ).map((r) => this.readRow(r.identity, fields));
+      await this.log(tx, reader, 'SELF', rows.map((r) => ({ customerId: r.customerId, fields: r.returned })));
       for (const r of rows) result.set(r.customerId, r.contact);
       return result;
     });
