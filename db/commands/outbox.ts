@@ -3,6 +3,7 @@
 // events out to recipients and channels, then delivers what waits for a gateway.
 import { and, asc, eq, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { affected } from '../dialect/kit.js';
 import { inboxOf, type Recipient } from '../queries/notifications.js';
 import { newId } from '../ids.js';
 import {
@@ -27,10 +28,10 @@ import { DEFAULT_CONSENT, latestConsent } from './consent.js';
 export const SWEEP_BATCH = 500;
 
 /** Records that referral requests changed. Call it inside the transaction that changed them. */
-export function enqueueReferralEvent(tx: Tx, referralIds: string | readonly string[], kind: ReferralEventKind, at = new Date().toISOString()): void {
+export async function enqueueReferralEvent(tx: Tx, referralIds: string | readonly string[], kind: ReferralEventKind, at = new Date().toISOString()): Promise<void> {
   const ids = typeof referralIds === 'string' ? [referralIds] : referralIds;
   if (ids.length === 0) return;
-  tx.insert(referralEvents).values(ids.map((referralId) => ({ id: newId(), referralId, kind, createdAt: at }))).run();
+  await tx.insert(referralEvents).values(ids.map((referralId) => ({ id: newId(), referralId, kind, createdAt: at })));
 }
 
 type Party = 'CUSTOMER' | 'REQUESTER' | 'ORIGIN';
@@ -65,12 +66,12 @@ export interface DispatchedEvent {
  * customer, one row per channel they allow that a gateway serves. In one transaction with the
  * dispatched stamp, so an event is fanned out once; returns the events for live subscribers.
  */
-export function dispatchEvents(db: Db, now: Date, served: readonly NotificationChannel[], limit = 200): DispatchedEvent[] {
+export async function dispatchEvents(db: Db, now: Date, served: readonly NotificationChannel[], limit = 200): Promise<DispatchedEvent[]> {
   // Most polls find nothing: a read first, so an idle worker never takes the write lock.
   if (!db.select({ id: referralEvents.id }).from(referralEvents).where(isNull(referralEvents.dispatchedAt)).limit(1).get()) return [];
-  return inTransaction(db, (tx) => {
+  return inTransaction(db, async (tx) => {
     const at = now.toISOString();
-    const rows = tx
+    const rows = await tx
       .select({
         id: referralEvents.id,
         referralId: referralEvents.referralId,
@@ -86,8 +87,7 @@ export function dispatchEvents(db: Db, now: Date, served: readonly NotificationC
       .innerJoin(customers, eq(customers.id, referralRequests.customerId))
       .where(isNull(referralEvents.dispatchedAt))
       .orderBy(asc(referralEvents.id))
-      .limit(limit)
-      .all();
+      .limit(limit);
     if (rows.length === 0) return [];
     const messages: (typeof notifications.$inferInsert)[] = [];
     for (const e of rows) {
@@ -102,18 +102,18 @@ export function dispatchEvents(db: Db, now: Date, served: readonly NotificationC
       }
       // Only a customer with an account can open a request; an erased one is not contacted again.
       if (parties.includes('CUSTOMER') && e.customerAccountId && !e.customerErasedAt) {
-        const allowed = (latestConsent(tx, e.customerAccountId)?.settings ?? DEFAULT_CONSENT).channels;
+        const allowed = ((await latestConsent(tx, e.customerAccountId))?.settings ?? DEFAULT_CONSENT).channels;
         for (const channel of served.filter((c) => allowed.includes(c))) {
           const delivery = channel === 'IN_APP' ? inApp : { channel, status: 'PENDING' as const, nextAttemptAt: at };
           messages.push({ ...base, ...delivery, id: newId(), accountId: e.customerAccountId });
         }
       }
     }
-    if (messages.length > 0) tx.insert(notifications).values(messages).run();
-    tx.update(referralEvents)
+    if (messages.length > 0) await tx.insert(notifications).values(messages);
+    await tx
+      .update(referralEvents)
       .set({ dispatchedAt: at })
-      .where(inArray(referralEvents.id, rows.map((e) => e.id)))
-      .run();
+      .where(inArray(referralEvents.id, rows.map((e) => e.id)));
     return rows.map(({ referralId, kind, requesterMerchantId, originMerchantId, customerAccountId }) => ({
       referralId,
       kind,
@@ -143,12 +143,12 @@ export interface DueDelivery {
  * lease ends (at-least-once). During quiet hours only urgent messages are due. Messages to a
  * closed account are skipped.
  */
-export function claimDueDeliveries(db: Db, now: Date, options: { leaseMs: number; urgentOnly: boolean; limit?: number }): DueDelivery[] {
+export async function claimDueDeliveries(db: Db, now: Date, options: { leaseMs: number; urgentOnly: boolean; limit?: number }): Promise<DueDelivery[]> {
   const at = now.toISOString();
   const isDue = and(eq(notifications.status, 'PENDING'), lte(notifications.nextAttemptAt, at), options.urgentOnly ? eq(notifications.urgent, true) : undefined);
   if (!db.select({ id: notifications.id }).from(notifications).where(isDue).limit(1).get()) return [];
-  return inTransaction(db, (tx) => {
-    const due = tx
+  return inTransaction(db, async (tx) => {
+    const due = await tx
       .select({
         id: notifications.id,
         channel: notifications.channel,
@@ -167,34 +167,32 @@ export function claimDueDeliveries(db: Db, now: Date, options: { leaseMs: number
       .innerJoin(merchants, eq(merchants.id, referralRequests.requesterMerchantId))
       .where(isDue)
       .orderBy(asc(notifications.nextAttemptAt))
-      .limit(options.limit ?? 50)
-      .all();
+      .limit(options.limit ?? 50);
     const closed = due.filter((d) => d.accountDisabledAt).map((d) => d.id);
-    if (closed.length > 0) tx.update(notifications).set({ status: 'SKIPPED', lastError: 'account closed' }).where(inArray(notifications.id, closed)).run();
+    if (closed.length > 0) await tx.update(notifications).set({ status: 'SKIPPED', lastError: 'account closed' }).where(inArray(notifications.id, closed));
     const open = due.filter((d) => !d.accountDisabledAt);
     if (open.length > 0) {
       const leasedUntil = new Date(now.getTime() + options.leaseMs).toISOString();
-      tx.update(notifications).set({ nextAttemptAt: leasedUntil }).where(inArray(notifications.id, open.map((d) => d.id))).run();
+      await tx.update(notifications).set({ nextAttemptAt: leasedUntil }).where(inArray(notifications.id, open.map((d) => d.id)));
     }
     return open.map(({ accountDisabledAt: _closed, ...d }) => d as DueDelivery);
   });
 }
 
 /** The gateway took the message. Idempotent: a late duplicate result changes nothing. */
-export function recordDelivered(db: Db, id: string, at: Date): void {
-  inTransaction(db, (tx) =>
-    tx
+export async function recordDelivered(db: Db, id: string, at: Date): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    await tx
       .update(notifications)
       .set({ status: 'DELIVERED', deliveredAt: at.toISOString(), attempts: sql`${notifications.attempts} + 1`, nextAttemptAt: null })
-      .where(and(eq(notifications.id, id), eq(notifications.status, 'PENDING')))
-      .run(),
-  );
+      .where(and(eq(notifications.id, id), eq(notifications.status, 'PENDING')));
+  });
 }
 
 /** A failed attempt: retried at `retryAt`, or dead-lettered (kept with its error) when that is null. */
-export function recordFailed(db: Db, id: string, error: string, retryAt: Date | null): void {
-  inTransaction(db, (tx) =>
-    tx
+export async function recordFailed(db: Db, id: string, error: string, retryAt: Date | null): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    await tx
       .update(notifications)
       .set({
         status: retryAt ? 'PENDING' : 'DEAD',
@@ -202,9 +200,8 @@ export function recordFailed(db: Db, id: string, error: string, retryAt: Date | 
         nextAttemptAt: retryAt?.toISOString() ?? null,
         lastError: error.slice(0, 500),
       })
-      .where(and(eq(notifications.id, id), eq(notifications.status, 'PENDING')))
-      .run(),
-  );
+      .where(and(eq(notifications.id, id), eq(notifications.status, 'PENDING')));
+  });
 }
 
 /**
@@ -212,9 +209,9 @@ export function recordFailed(db: Db, id: string, error: string, retryAt: Date | 
  * announces the end once (the requester must delete what it noted, the customer is told), at most
  * `limit` per call.
  */
-export function announceEndedGrants(db: Db, now: Date, limit = SWEEP_BATCH): number {
-  return inTransaction(db, (tx) => {
-    const ended = tx
+export async function announceEndedGrants(db: Db, now: Date, limit = SWEEP_BATCH): Promise<number> {
+  return inTransaction(db, async (tx) => {
+    const ended = await tx
       .select({ referralId: contactGrants.referralId })
       .from(contactGrants)
       .where(
@@ -229,21 +226,20 @@ export function announceEndedGrants(db: Db, now: Date, limit = SWEEP_BATCH): num
           ),
         ),
       )
-      .limit(limit)
-      .all()
-      .map((g) => g.referralId);
-    enqueueReferralEvent(tx, ended, 'GRANT_ENDED', now.toISOString());
+      .limit(limit);
+    await enqueueReferralEvent(tx, ended.map((g) => g.referralId), 'GRANT_ENDED', now.toISOString());
     return ended.length;
   });
 }
 
 /** Marks the recipient's inbox notifications read (the given ones, or all); returns how many changed. */
-export function markNotificationsRead(db: Db, recipient: Recipient, ids: readonly string[] | null, at = new Date()): number {
-  return inTransaction(db, (tx) =>
-    tx
-      .update(notifications)
-      .set({ readAt: at.toISOString() })
-      .where(and(inboxOf(recipient), isNull(notifications.readAt), ids ? inArray(notifications.id, [...ids]) : undefined))
-      .run().changes,
+export async function markNotificationsRead(db: Db, recipient: Recipient, ids: readonly string[] | null, at = new Date()): Promise<number> {
+  return inTransaction(db, async (tx) =>
+    affected(
+      await tx
+        .update(notifications)
+        .set({ readAt: at.toISOString() })
+        .where(and(inboxOf(recipient), isNull(notifications.readAt), ids ? inArray(notifications.id, [...ids]) : undefined)),
+    ),
   );
 }

@@ -29,8 +29,8 @@ export const MAX_RETENTION_DAYS = 365;
 const DAY_MS = 86_400_000;
 
 /** A published, current offer placed in a community this customer account is in, from a merchant not suspended there. */
-function offerVisibleToCustomer(tx: Tx, offerId: string, accountId: string, now: string) {
-  return tx
+async function offerVisibleToCustomer(tx: Tx, offerId: string, accountId: string, now: string) {
+  const [visible] = await tx
     .select({ offer: offers, allianceId: offerPlacements.allianceId })
     .from(offers)
     .innerJoin(offerPlacements, eq(offerPlacements.offerId, offers.id))
@@ -43,29 +43,30 @@ function offerVisibleToCustomer(tx: Tx, offerId: string, accountId: string, now:
       and(eq(allianceMembers.allianceId, offerPlacements.allianceId), eq(allianceMembers.merchantId, offers.merchantId), eq(allianceMembers.status, 'APPROVED')),
     )
     .where(and(eq(offers.id, offerId), eq(offers.status, 'PUBLISHED'), gt(offers.endsAt, now)))
-    .get();
+    // An offer placed in several of the customer's communities joins once per placement.
+    .limit(1);
+  return visible;
 }
 
-export function expressInterest(db: Db, accountId: string, offerId: string, note: string | null) {
-  return inTransaction(db, (tx) => {
+export async function expressInterest(db: Db, accountId: string, offerId: string, note: string | null) {
+  return inTransaction(db, async (tx) => {
     const now = nowIso();
-    const visible = offerVisibleToCustomer(tx, offerId, accountId, now);
+    const visible = await offerVisibleToCustomer(tx, offerId, accountId, now);
     if (!visible) throw notFound('offer');
-    const existing = tx.select().from(interests).where(and(eq(interests.offerId, offerId), eq(interests.accountId, accountId))).get();
+    const [existing] = await tx.select().from(interests).where(and(eq(interests.offerId, offerId), eq(interests.accountId, accountId)));
     if (existing) return existing;
     // Attribute the interest to the customer's record at a merchant of the offer's alliance,
     // preferring another merchant than the offering one (that is who introduces the customer).
-    const records = tx
+    const records = await tx
       .select({ id: customers.id, merchantId: customers.merchantId })
       .from(customers)
       .innerJoin(allianceMembers, and(eq(allianceMembers.merchantId, customers.merchantId), eq(allianceMembers.allianceId, visible.allianceId), eq(allianceMembers.status, 'APPROVED')))
       .where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt)))
-      .orderBy(asc(customers.createdAt))
-      .all();
+      .orderBy(asc(customers.createdAt));
     const origin = records.find((r) => r.merchantId !== visible.offer.merchantId) ?? records[0];
     if (!origin) throw forbidden('Only customers of this alliance\'s merchants can respond to its offers.');
     const row = { id: newId(), offerId, offerMerchantId: visible.offer.merchantId, accountId, customerId: origin.id, originMerchantId: origin.merchantId, note, createdAt: now };
-    tx.insert(interests).values(row).run();
+    await tx.insert(interests).values(row);
     return row;
   });
 }
@@ -77,34 +78,34 @@ export interface ReferralAsk {
   message: string | null;
 }
 
-function currentNotice(tx: Tx, merchantId: string) {
-  return tx
+async function currentNotice(tx: Tx, merchantId: string) {
+  const [notice] = await tx
     .select({ id: privacyNotices.id, version: privacyNotices.version })
     .from(privacyNotices)
     .where(eq(privacyNotices.merchantId, merchantId))
     .orderBy(desc(privacyNotices.version))
-    .limit(1)
-    .get();
+    .limit(1);
+  return notice;
 }
 
 /** A referral crosses only between merchants that are alliance partners now (not suspended, not gone). */
-function assertPartners(tx: Tx, requesterMerchantId: string, originMerchantId: string) {
-  const partner = tx.select({ id: merchants.id }).from(merchants).where(and(eq(merchants.id, requesterMerchantId), arePartners(merchants.id, originMerchantId))).get();
+async function assertPartners(tx: Tx, requesterMerchantId: string, originMerchantId: string) {
+  const [partner] = await tx.select({ id: merchants.id }).from(merchants).where(and(eq(merchants.id, requesterMerchantId), arePartners(merchants.id, originMerchantId)));
   if (!partner) throw forbidden('Referrals are made only between approved members of one alliance.');
 }
 
-function createRequest(
+async function createRequest(
   tx: Tx,
   vault: Vault,
   base: { requesterMerchantId: string; originMerchantId: string; customer: { id: string; accountId: string | null; erasedAt: string | null }; initiatedBy: 'REQUESTER' | 'ORIGIN'; interestId: string | null; offerId: string | null; category: string | null },
   ask: ReferralAsk,
 ) {
   if (base.requesterMerchantId === base.originMerchantId) throw conflict('This customer is already your own customer.');
-  assertPartners(tx, base.requesterMerchantId, base.originMerchantId);
+  await assertPartners(tx, base.requesterMerchantId, base.originMerchantId);
   if (base.customer.erasedAt) throw consentRefused();
-  assertMayRequest(tx, vault, base.customer, base.requesterMerchantId, base.category);
+  await assertMayRequest(tx, vault, base.customer, base.requesterMerchantId, base.category);
   const now = new Date();
-  const notice = currentNotice(tx, base.requesterMerchantId);
+  const notice = await currentNotice(tx, base.requesterMerchantId);
   const row = {
     id: newId(),
     status: 'PENDING' as const,
@@ -124,23 +125,23 @@ function createRequest(
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + REQUEST_TTL_DAYS * DAY_MS).toISOString(),
   };
-  tx.insert(referralRequests).values(row).run();
-  enqueueReferralEvent(tx, row.id, 'CREATED');
+  await tx.insert(referralRequests).values(row);
+  await enqueueReferralEvent(tx, row.id, 'CREATED');
   return row;
 }
 
 /** The offering merchant asks for the contact of a customer who showed interest in its offer. */
-export function requestReferral(db: Db, vault: Vault, requesterMerchantId: string, interestId: string, ask: ReferralAsk) {
-  return inTransaction(db, (tx) => {
-    const found = tx
+export async function requestReferral(db: Db, vault: Vault, requesterMerchantId: string, interestId: string, ask: ReferralAsk) {
+  return inTransaction(db, async (tx) => {
+    const [found] = await tx
       .select({ interest: interests, offer: offers, customer: customers })
       .from(interests)
       .innerJoin(offers, eq(offers.id, interests.offerId))
       .innerJoin(customers, eq(customers.id, interests.customerId))
-      .where(eq(interests.id, interestId))
-      .get();
+      .where(eq(interests.id, interestId));
     if (!found || found.offer.merchantId !== requesterMerchantId) throw notFound('interest');
-    if (tx.select({ id: referralRequests.id }).from(referralRequests).where(eq(referralRequests.interestId, interestId)).get()) {
+    const [requested] = await tx.select({ id: referralRequests.id }).from(referralRequests).where(eq(referralRequests.interestId, interestId));
+    if (requested) {
       throw conflict('A referral was already requested for this interest.');
     }
     return createRequest(
@@ -161,18 +162,18 @@ export function requestReferral(db: Db, vault: Vault, requesterMerchantId: strin
 }
 
 /** The originating merchant proposes introducing its own customer to an alliance partner. */
-export function proposeReferral(
+export async function proposeReferral(
   db: Db,
   vault: Vault,
   originMerchantId: string,
   input: { customerId: string; toMerchantId: string; offerId: string | null } & ReferralAsk,
 ) {
-  return inTransaction(db, (tx) => {
-    const customer = tx.select().from(customers).where(eq(customers.id, input.customerId)).get();
+  return inTransaction(db, async (tx) => {
+    const [customer] = await tx.select().from(customers).where(eq(customers.id, input.customerId));
     if (!customer || customer.merchantId !== originMerchantId) throw notFound('customer');
     let category: string | null = null;
     if (input.offerId) {
-      const offer = tx.select().from(offers).where(eq(offers.id, input.offerId)).get();
+      const [offer] = await tx.select().from(offers).where(eq(offers.id, input.offerId));
       if (!offer || offer.merchantId !== input.toMerchantId) throw new AppError('BAD_USER_INPUT', 'The offer must be one of the partner\'s offers.', { field: 'offerId' });
       category = offer.category;
     }
@@ -186,22 +187,21 @@ export function proposeReferral(
 }
 
 /** Loads a request for its customer; someone else's request is NOT_FOUND. */
-function requestOfCustomer(q: Db | Tx, referralId: string, accountId: string) {
-  const found = q
+async function requestOfCustomer(q: Db | Tx, referralId: string, accountId: string) {
+  const [found] = await q
     .select({ request: referralRequests, customer: customers })
     .from(referralRequests)
     .innerJoin(customers, eq(customers.id, referralRequests.customerId))
-    .where(eq(referralRequests.id, referralId))
-    .get();
+    .where(eq(referralRequests.id, referralId));
   if (!found || found.customer.accountId !== accountId) throw notFound('referral request');
   return found;
 }
 
 /** A pending request whose time ran out is EXPIRED; the write makes the read-time rule durable. */
-function assertPending(tx: Tx, request: typeof referralRequests.$inferSelect, now: string) {
+async function assertPending(tx: Tx, request: typeof referralRequests.$inferSelect, now: string) {
   if (request.status === 'PENDING' && request.expiresAt <= now) {
-    tx.update(referralRequests).set({ status: 'EXPIRED' }).where(eq(referralRequests.id, request.id)).run();
-    enqueueReferralEvent(tx, request.id, 'EXPIRED');
+    await tx.update(referralRequests).set({ status: 'EXPIRED' }).where(eq(referralRequests.id, request.id));
+    await enqueueReferralEvent(tx, request.id, 'EXPIRED');
     return 'EXPIRED';
   }
   return request.status;
@@ -224,13 +224,12 @@ export function grantedFieldsFor(requested: ContactField[], chosen: ContactField
 }
 
 /** Read-only facts about one of the customer's own requests, for the consent receipt signed before answering. */
-export function referralFacts(db: Db, accountId: string, referralId: string) {
-  const found = requestOfCustomer(db, referralId, accountId);
-  const names = db
+export async function referralFacts(db: Db, accountId: string, referralId: string) {
+  const found = await requestOfCustomer(db, referralId, accountId);
+  const names = await db
     .select({ id: merchants.id, name: merchants.name })
     .from(merchants)
-    .where(inArray(merchants.id, [found.request.requesterMerchantId, found.request.originMerchantId]))
-    .all();
+    .where(inArray(merchants.id, [found.request.requesterMerchantId, found.request.originMerchantId]));
   const nameOf = (id: string) => names.find((n) => n.id === id)?.name ?? '';
   return {
     ...found.request,
@@ -245,40 +244,38 @@ export const grantValidUntil = (decidedAt: Date, retentionDays: number) => new D
  * The customer's answer. An acceptance creates the grant (and stores the consent receipt signed
  * for it); a decline may also block the requester. A request no longer pending is a CONFLICT.
  */
-export function respondToReferral(db: Db, accountId: string, referralId: string, response: Response, decided: { at: Date; receipt: string | null }) {
-  const outcome = inTransaction(db, (tx) => {
-    const { request, customer } = requestOfCustomer(tx, referralId, accountId);
+export async function respondToReferral(db: Db, accountId: string, referralId: string, response: Response, decided: { at: Date; receipt: string | null }) {
+  const outcome = await inTransaction(db, async (tx) => {
+    const { request, customer } = await requestOfCustomer(tx, referralId, accountId);
     const at = decided.at.toISOString();
-    const status = assertPending(tx, request, at);
+    const status = await assertPending(tx, request, at);
     if (status !== 'PENDING') return { conflict: status };
     if (response.accept) {
       const granted = grantedFieldsFor(request.requestedFields, response.fields);
-      tx.update(referralRequests)
+      await tx
+        .update(referralRequests)
         .set({ status: 'ACCEPTED', grantedFields: granted, decidedAt: at, consentReceipt: decided.receipt })
-        .where(eq(referralRequests.id, request.id))
-        .run();
-      tx.insert(contactGrants)
-        .values({
-          id: newId(),
-          referralId: request.id,
-          merchantId: request.requesterMerchantId,
-          customerId: customer.id,
-          fields: granted,
-          grantedAt: at,
-          validUntil: grantValidUntil(decided.at, request.retentionDays),
-        })
-        .run();
+        .where(eq(referralRequests.id, request.id));
+      await tx.insert(contactGrants).values({
+        id: newId(),
+        referralId: request.id,
+        merchantId: request.requesterMerchantId,
+        customerId: customer.id,
+        fields: granted,
+        grantedAt: at,
+        validUntil: grantValidUntil(decided.at, request.retentionDays),
+      });
     } else {
-      tx.update(referralRequests).set({ status: 'DECLINED', decidedAt: at }).where(eq(referralRequests.id, request.id)).run();
+      await tx.update(referralRequests).set({ status: 'DECLINED', decidedAt: at }).where(eq(referralRequests.id, request.id));
       if (response.blockRequester) {
         const subject = consentSubject(customer);
-        const current = latestConsent(tx, subject)?.settings ?? DEFAULT_CONSENT;
+        const current = (await latestConsent(tx, subject))?.settings ?? DEFAULT_CONSENT;
         if (!current.blockedMerchantIds.includes(request.requesterMerchantId)) {
-          appendConsent(tx, subject, { ...current, blockedMerchantIds: [...current.blockedMerchantIds, request.requesterMerchantId] }, 'CUSTOMER', 'blocked when declining a referral request');
+          await appendConsent(tx, subject, { ...current, blockedMerchantIds: [...current.blockedMerchantIds, request.requesterMerchantId] }, 'CUSTOMER', 'blocked when declining a referral request');
         }
       }
     }
-    enqueueReferralEvent(tx, request.id, response.accept ? 'ACCEPTED' : 'DECLINED');
+    await enqueueReferralEvent(tx, request.id, response.accept ? 'ACCEPTED' : 'DECLINED');
     return { ok: request.id };
   });
   if ('conflict' in outcome) throw conflict(`This request can no longer be answered (it is ${outcome.conflict}).`);
@@ -286,16 +283,16 @@ export function respondToReferral(db: Db, accountId: string, referralId: string,
 }
 
 /** The merchant that made the request (or the proposing origin) takes it back while pending. */
-export function withdrawReferral(db: Db, merchantId: string, referralId: string) {
-  const outcome = inTransaction(db, (tx) => {
-    const request = tx.select().from(referralRequests).where(eq(referralRequests.id, referralId)).get();
+export async function withdrawReferral(db: Db, merchantId: string, referralId: string) {
+  const outcome = await inTransaction(db, async (tx) => {
+    const [request] = await tx.select().from(referralRequests).where(eq(referralRequests.id, referralId));
     const initiator = request?.initiatedBy === 'ORIGIN' ? request.originMerchantId : request?.requesterMerchantId;
     if (!request || (merchantId !== request.requesterMerchantId && merchantId !== request.originMerchantId)) throw notFound('referral request');
     if (merchantId !== initiator) throw forbidden('Only the merchant that made this request can withdraw it.');
-    const status = assertPending(tx, request, nowIso());
+    const status = await assertPending(tx, request, nowIso());
     if (status !== 'PENDING') return { conflict: status };
-    tx.update(referralRequests).set({ status: 'WITHDRAWN', decidedAt: nowIso() }).where(eq(referralRequests.id, referralId)).run();
-    enqueueReferralEvent(tx, referralId, 'WITHDRAWN');
+    await tx.update(referralRequests).set({ status: 'WITHDRAWN', decidedAt: nowIso() }).where(eq(referralRequests.id, referralId));
+    await enqueueReferralEvent(tx, referralId, 'WITHDRAWN');
     return { ok: referralId };
   });
   if ('conflict' in outcome) throw conflict(`This request can no longer be withdrawn (it is ${outcome.conflict}).`);
@@ -303,25 +300,25 @@ export function withdrawReferral(db: Db, merchantId: string, referralId: string)
 }
 
 /** The customer ends a grant at once: the contact is null from then on. */
-export function revokeGrant(db: Db, accountId: string, referralId: string) {
-  return inTransaction(db, (tx) => {
-    const { request } = requestOfCustomer(tx, referralId, accountId);
+export async function revokeGrant(db: Db, accountId: string, referralId: string) {
+  return inTransaction(db, async (tx) => {
+    const { request } = await requestOfCustomer(tx, referralId, accountId);
     if (request.status !== 'ACCEPTED') throw conflict('Only an accepted referral can be revoked.');
     const now = nowIso();
-    tx.update(referralRequests).set({ status: 'REVOKED' }).where(eq(referralRequests.id, referralId)).run();
-    tx.update(contactGrants).set({ revokedAt: now }).where(and(eq(contactGrants.referralId, referralId), isNull(contactGrants.revokedAt))).run();
-    enqueueReferralEvent(tx, referralId, 'REVOKED');
+    await tx.update(referralRequests).set({ status: 'REVOKED' }).where(eq(referralRequests.id, referralId));
+    await tx.update(contactGrants).set({ revokedAt: now }).where(and(eq(contactGrants.referralId, referralId), isNull(contactGrants.revokedAt)));
+    await enqueueReferralEvent(tx, referralId, 'REVOKED');
     return referralId;
   });
 }
 
-export function recordConversion(db: Db, merchantId: string, referralId: string, amount: number) {
-  return inTransaction(db, (tx) => {
-    const request = tx.select().from(referralRequests).where(eq(referralRequests.id, referralId)).get();
+export async function recordConversion(db: Db, merchantId: string, referralId: string, amount: number) {
+  return inTransaction(db, async (tx) => {
+    const [request] = await tx.select().from(referralRequests).where(eq(referralRequests.id, referralId));
     if (!request || (request.requesterMerchantId !== merchantId && request.originMerchantId !== merchantId)) throw notFound('referral request');
     if (request.requesterMerchantId !== merchantId) throw forbidden('Only the merchant that received the referral records its sales.');
     if (request.status !== 'ACCEPTED' && request.status !== 'REVOKED') throw conflict('Sales can only be recorded on an accepted referral.');
-    tx.insert(conversions).values({ id: newId(), referralId, amount, at: nowIso() }).run();
+    await tx.insert(conversions).values({ id: newId(), referralId, amount, at: nowIso() });
     return referralId;
   });
 }
@@ -330,20 +327,19 @@ export function recordConversion(db: Db, merchantId: string, referralId: string,
  * The sweep job: pending requests past their expiry become EXPIRED, at most `limit` per call (one
  * short transaction each; the job calls again while a batch comes back full). Idempotent.
  */
-export function expirePendingReferrals(db: Db, now = nowIso(), limit = SWEEP_BATCH): number {
-  return inTransaction(db, (tx) => {
+export async function expirePendingReferrals(db: Db, now = nowIso(), limit = SWEEP_BATCH): Promise<number> {
+  return inTransaction(db, async (tx) => {
     const due = tx
       .select({ id: referralRequests.id })
       .from(referralRequests)
       .where(and(eq(referralRequests.status, 'PENDING'), lte(referralRequests.expiresAt, now)))
       .limit(limit);
-    const expired = tx
+    const expired = await tx
       .update(referralRequests)
       .set({ status: 'EXPIRED' })
       .where(inArray(referralRequests.id, due))
-      .returning({ id: referralRequests.id })
-      .all();
-    enqueueReferralEvent(tx, expired.map((r) => r.id), 'EXPIRED');
+      .returning({ id: referralRequests.id });
+    await enqueueReferralEvent(tx, expired.map((r) => r.id), 'EXPIRED');
     return expired.length;
   });
 }
