@@ -56,14 +56,14 @@ function contactLoaders(deps: AppDeps, viewer: Viewer | null): ContactLoaders {
       const [customerId, field] = key.split(':') as [string, ContactField];
       wanted.set(customerId, [...(wanted.get(customerId) ?? []), field]);
     }
-    const read = viewer ? deps.vault.readOwn(viewer, wanted) : new Map<string, Contact>();
+    const read = viewer ? await deps.vault.readOwn(viewer, wanted) : new Map<string, Contact>();
     return keys.map((key) => {
       const [customerId, field] = key.split(':') as [string, ContactField];
       return read.get(customerId)?.[field] ?? null;
     });
   });
   const granted = new DataLoader<string, { contact: Contact; validUntil: string } | null>(async (ids) => {
-    const read = viewer ? deps.vault.readGranted(viewer, ids) : new Map();
+    const read = viewer ? await deps.vault.readGranted(viewer, ids) : new Map<string, { contact: Contact; validUntil: string }>();
     return ids.map((id) => read.get(id) ?? null);
   });
   return { own, granted };

@@ -37,14 +37,14 @@ export async function verifyReceipt(deps: AppDeps, jws: string): Promise<Consent
 }
 
 /**
- * The customer answers a request. An acceptance is signed first (signing is asynchronous and
- * transactions are not), then the transaction re-checks the request and stores grant and receipt.
+ * The customer answers a request. An acceptance is signed first (a transaction awaits only the
+ * database), then the transaction re-checks the request and stores grant and receipt.
  */
 export async function answerReferral(deps: AppDeps, accountId: string, referralId: string, response: referrals.Response): Promise<string> {
   const at = new Date();
   let receipt: string | null = null;
   if (response.accept) {
-    const facts = referrals.referralFacts(deps.db, accountId, referralId);
+    const facts = await referrals.referralFacts(deps.db, accountId, referralId);
     receipt = await signReceipt(deps, {
       receiptId: newId(),
       issuedAt: at.toISOString(),

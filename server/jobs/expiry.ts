@@ -45,13 +45,14 @@ export function every(everyMs: number, work: () => unknown, logger: Logger, name
 }
 
 /**
- * Calls `batch` with `limit` until it handles fewer than that, yielding to the event loop between
- * calls so requests are served while a backlog is worked off. Returns how many rows it handled.
+ * Calls `batch` (one transaction each) with `limit` until it handles fewer than that, yielding to
+ * the event loop between calls so requests are served while a backlog is worked off. Returns how
+ * many rows it handled.
  */
-export async function drain(batch: (limit: number) => number, limit = SWEEP_BATCH): Promise<number> {
+export async function drain(batch: (limit: number) => Promise<number>, limit = SWEEP_BATCH): Promise<number> {
   let total = 0;
   for (;;) {
-    const handled = batch(limit);
+    const handled = await batch(limit);
     total += handled;
     if (handled < limit) return total;
     await setImmediate();

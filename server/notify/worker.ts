@@ -50,14 +50,14 @@ export function createNotifier({ db, config, pubsub, logger, adapter, random = M
   async function attempt(message: DueDelivery, now: Date): Promise<'delivered' | 'retried' | 'dead'> {
     try {
       await adapter!.send(message);
-      recordDelivered(db, message.id, now);
+      await recordDelivered(db, message.id, now);
       return 'delivered';
     } catch (err) {
       const failed = message.attempts + 1;
       const retryAt =
         failed >= config.NOTIFY_MAX_ATTEMPTS ? null : new Date(now.getTime() + retryDelay(failed, config.NOTIFY_RETRY_BASE_MS, config.NOTIFY_RETRY_MAX_MS, random));
       const error = describe(err);
-      recordFailed(db, message.id, error, retryAt);
+      await recordFailed(db, message.id, error, retryAt);
       logger.warn({ notification: message.id, channel: message.channel, attempt: failed, error, retryAt }, retryAt ? 'notification failed, will retry' : 'notification dead-lettered');
       return retryAt ? 'retried' : 'dead';
     }
@@ -65,10 +65,10 @@ export function createNotifier({ db, config, pubsub, logger, adapter, random = M
 
   return {
     async deliverDue(now = new Date()) {
-      const events = dispatchEvents(db, now, served);
+      const events = await dispatchEvents(db, now, served);
       // After the commit: a subscriber that reads the request sees the change.
       for (const event of events) pubsub.publish(event);
-      const due = adapter ? claimDueDeliveries(db, now, { leaseMs, urgentOnly: quiet.isQuiet(now) }) : [];
+      const due = adapter ? await claimDueDeliveries(db, now, { leaseMs, urgentOnly: quiet.isQuiet(now) }) : [];
       const outcomes = await Promise.all(due.map((m) => attempt(m, now)));
       const count = (o: string) => outcomes.filter((x) => x === o).length;
       return { dispatched: events.length, delivered: count('delivered'), retried: count('retried'), dead: count('dead') };
