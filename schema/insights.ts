@@ -98,8 +98,8 @@ builder.mutationFields((t) => ({
       amount: t.arg.int({ required: true, validate: z.number().int().min(1, 'must be at least 1 fen').max(MAX_PURCHASE_FEN, `must be at most ${MAX_PURCHASE_FEN} fen`) }),
       at: t.arg({ type: 'DateTime' }),
     },
-    resolve: (query, _root, args, ctx) => {
-      const id = recordPurchase(ctx.deps.db, ctx.viewer!.merchantId!, localId('Customer', args.customerId), args.amount, args.at ?? null);
+    resolve: async (query, _root, args, ctx) => {
+      const id = await recordPurchase(ctx.deps.db, ctx.viewer!.merchantId!, localId('Customer', args.customerId), args.amount, args.at ?? null);
       return ctx.deps.db.query.customers.findFirst(query({ where: { id } })).then((c) => c!);
     },
   }),

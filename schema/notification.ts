@@ -56,10 +56,10 @@ builder.mutationFields((t) => ({
     description: "Marks these notifications read (all of the viewer's when ids is omitted); returns how many remain unread.",
     authScopes: { authenticated: true },
     args: { ids: t.arg.idList({ validate: z.array(z.string()).max(100) }) },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const r = recipientOf(ctx.viewer);
       if (!r) return 0;
-      markNotificationsRead(ctx.deps.db, r, args.ids ? args.ids.map((id) => localId('Notification', id)) : null);
+      await markNotificationsRead(ctx.deps.db, r, args.ids ? args.ids.map((id) => localId('Notification', id)) : null);
       return unreadCount(ctx.deps.db, r);
     },
   }),

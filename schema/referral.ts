@@ -252,8 +252,8 @@ builder.mutationFields((t) => ({
     type: InterestRef,
     authScopes: { customer: true },
     args: { offerId: t.arg.id({ required: true }), note: t.arg.string({ validate: text(500).optional() }) },
-    resolve: (query, _root, args, ctx) => {
-      const row = referrals.expressInterest(ctx.deps.db, ctx.viewer!.accountId, localId('Offer', args.offerId), args.note ?? null);
+    resolve: async (query, _root, args, ctx) => {
+      const row = await referrals.expressInterest(ctx.deps.db, ctx.viewer!.accountId, localId('Offer', args.offerId), args.note ?? null);
       return ctx.deps.db.query.interests.findFirst(query({ where: { id: row.id } })).then((r) => r!);
     },
   }),
@@ -263,7 +263,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RequestReferralInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       await consume(ctx.deps.limits.referralRequestsPerMerchant, ctx.viewer!.merchantId!);
-      const row = referrals.requestReferral(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, localId('Interest', input.interestId), {
+      const row = await referrals.requestReferral(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, localId('Interest', input.interestId), {
         purpose: input.purpose,
         fields: input.fields,
         retentionDays: input.retentionDays,
@@ -278,7 +278,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ProposeReferralInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       await consume(ctx.deps.limits.referralRequestsPerMerchant, ctx.viewer!.merchantId!);
-      const row = referrals.proposeReferral(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, {
+      const row = await referrals.proposeReferral(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, {
         customerId: localId('Customer', input.customerId),
         toMerchantId: localId('Merchant', input.toMerchantId),
         offerId: input.offerId ? localId('Offer', input.offerId) : null,
@@ -303,8 +303,8 @@ builder.mutationFields((t) => ({
     type: ReferralRequestRef,
     authScopes: { merchantStaff: true },
     args: { referralId: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => {
-      const id = referrals.withdrawReferral(ctx.deps.db, ctx.viewer!.merchantId!, localId('ReferralRequest', args.referralId));
+    resolve: async (query, _root, args, ctx) => {
+      const id = await referrals.withdrawReferral(ctx.deps.db, ctx.viewer!.merchantId!, localId('ReferralRequest', args.referralId));
       return ctx.deps.db.query.referralRequests.findFirst(query({ where: { id } })).then((r) => r!);
     },
   }),
@@ -312,8 +312,8 @@ builder.mutationFields((t) => ({
     type: ReferralRequestRef,
     authScopes: { customer: true },
     args: { referralId: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => {
-      const id = referrals.revokeGrant(ctx.deps.db, ctx.viewer!.accountId, localId('ReferralRequest', args.referralId));
+    resolve: async (query, _root, args, ctx) => {
+      const id = await referrals.revokeGrant(ctx.deps.db, ctx.viewer!.accountId, localId('ReferralRequest', args.referralId));
       return ctx.deps.db.query.referralRequests.findFirst(query({ where: { id } })).then((r) => r!);
     },
   }),
@@ -324,8 +324,8 @@ builder.mutationFields((t) => ({
       referralId: t.arg.id({ required: true }),
       amount: t.arg.int({ required: true, validate: z.number().int().min(1).max(100_000_000) }),
     },
-    resolve: (query, _root, args, ctx) => {
-      const id = referrals.recordConversion(ctx.deps.db, ctx.viewer!.merchantId!, localId('ReferralRequest', args.referralId), args.amount);
+    resolve: async (query, _root, args, ctx) => {
+      const id = await referrals.recordConversion(ctx.deps.db, ctx.viewer!.merchantId!, localId('ReferralRequest', args.referralId), args.amount);
       return ctx.deps.db.query.referralRequests.findFirst(query({ where: { id } })).then((r) => r!);
     },
   }),
