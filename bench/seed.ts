@@ -1,11 +1,13 @@
 // Deterministic benchmark data (fixed seed), bulk-inserted with prepared statements in one
-// transaction. Identities go through the vault's write function: the vault alone touches them.
+// transaction (prepared on the writer connection, where transactions run). Identities go through
+// the vault's write function: the vault alone touches them.
 // Sizes grow by adding alliances, as a real platform grows city by city: every community feed
 // has the same depth at every size, so a feed that slows down with size is a missing index.
 import type { Statement } from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/client.js';
 import { DEFAULT_CONSENT } from '../db/commands/consent.js';
+import { inTransaction, writerOf } from '../db/tx.js';
 import type { Vault } from '../db/vault.js';
 
 export const SIZES = { small: 1, medium: 10, large: 100 } as const;
@@ -100,14 +102,14 @@ function inserter(db: Db) {
   };
 }
 
-export function seedBench(db: Db, vault: Vault, size: Size, seed = 20261122): BenchFixture {
+export async function seedBench(db: Db, vault: Vault, size: Size, seed = 20261122): Promise<BenchFixture> {
   const rng = prng(seed);
   // Dates are relative to the start of today (UTC), so the data is the same all day and offers stay current.
   const today = Math.floor(Date.now() / DAY) * DAY;
   const at = (ms: number) => new Date(ms).toISOString();
   const id = (ms: number) => uuidv7({ msecs: ms, random: rng.bytes() });
   const ago = (maxDays: number, minDays = 0) => today - minDays * DAY - rng.int((maxDays - minDays) * DAY);
-  const ins = inserter(db);
+  const ins = inserter(writerOf(db));
   const units = SIZES[size];
 
   const login = (kind: 'MERCHANT' | 'CUSTOMER', email: string | null, displayName: string, createdMs: number): Login => {
@@ -122,7 +124,7 @@ export function seedBench(db: Db, vault: Vault, size: Size, seed = 20261122): Be
   const writePool: WritePair[] = [];
   let phoneSeq = 0;
 
-  db.transaction((tx) => {
+  await inTransaction(db, async (tx) => {
     for (let u = 0; u < units; u++) {
       const founded = ago(800, 600);
       const allianceId = id(founded);
@@ -211,7 +213,7 @@ export function seedBench(db: Db, vault: Vault, size: Size, seed = 20261122): Be
             consent_source: rng.pick(['IN_STORE', 'ONLINE', 'PHONE', 'IMPORT'] as const), created_at: at(created), claimed_at: account ? at(created + DAY) : null,
           });
           const seq = phoneSeq++;
-          vault.writeIdentity(tx, customerId, m.merchantId, {
+          await vault.writeIdentity(tx, customerId, m.merchantId, {
             name: `顾客${seq}`,
             phone: `+86138${String(seq).padStart(8, '0')}`,
             address: rng.chance(0.5) ? `温州市鹿城区滨江路 ${seq % 500} 号` : null,
