@@ -23,30 +23,29 @@ export interface SessionGrant {
   tokenVersion: number;
 }
 
-export function openSession(tx: Tx, accountId: string, token: TokenMaterial): string {
+export async function openSession(tx: Tx, accountId: string, token: TokenMaterial): Promise<string> {
   const sessionId = newId();
   const now = nowIso();
-  tx.insert(sessions).values({ id: sessionId, accountId, createdAt: now }).run();
-  insertRefreshToken(tx, accountId, sessionId, token, now);
+  await tx.insert(sessions).values({ id: sessionId, accountId, createdAt: now });
+  await insertRefreshToken(tx, accountId, sessionId, token, now);
   return sessionId;
 }
 
-function insertRefreshToken(tx: Tx, accountId: string, sessionId: string, token: TokenMaterial, now: string) {
-  tx.insert(refreshTokens)
-    .values({
-      id: newId(),
-      accountId,
-      sessionId,
-      tokenHash: token.refreshTokenHash,
-      expiresAt: token.refreshExpiresAt,
-      createdAt: now,
-    })
-    .run();
+async function insertRefreshToken(tx: Tx, accountId: string, sessionId: string, token: TokenMaterial, now: string) {
+  await tx.insert(refreshTokens).values({
+    id: newId(),
+    accountId,
+    sessionId,
+    tokenHash: token.refreshTokenHash,
+    expiresAt: token.refreshExpiresAt,
+    createdAt: now,
+  });
 }
 
 /** Whether an account (even a disabled one) holds this email. */
-export function emailTaken(q: Db | Tx, email: string): boolean {
-  return !!q.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, email)).get();
+export async function emailTaken(q: Db | Tx, email: string): Promise<boolean> {
+  const [row] = await q.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, email));
+  return !!row;
 }
 
 export interface SignUpMerchantData {
@@ -59,20 +58,20 @@ export interface SignUpMerchantData {
 }
 
 /** Opens a merchant with its owner account; `codeId` is a checked code sent to the email. */
-export function signUpMerchant(db: Db, data: SignUpMerchantData, codeId: string, token: TokenMaterial): SessionGrant {
-  return inTransaction(db, (tx) => {
-    useCode(tx, codeId);
+export function signUpMerchant(db: Db, data: SignUpMerchantData, codeId: string, token: TokenMaterial): Promise<SessionGrant> {
+  return inTransaction(db, async (tx) => {
+    await useCode(tx, codeId);
     // No code is ever sent to a registered address, so this is only a sign-up racing another.
-    if (emailTaken(tx, data.email)) throw badInput('emailCode', WRONG_CODE);
+    if (await emailTaken(tx, data.email)) throw badInput('emailCode', WRONG_CODE);
     const now = nowIso();
     const accountId = newId();
     const merchantId = newId();
-    tx.insert(accounts)
-      .values({ id: accountId, kind: 'MERCHANT', email: data.email, passwordHash: data.passwordHash, displayName: data.displayName, createdAt: now })
-      .run();
-    tx.insert(merchants).values({ id: merchantId, name: data.merchantName, category: data.category, city: data.city, createdAt: now }).run();
-    tx.insert(merchantStaff).values({ accountId, merchantId, role: 'OWNER', canViewContacts: true, createdAt: now }).run();
-    const sessionId = openSession(tx, accountId, token);
+    await tx
+      .insert(accounts)
+      .values({ id: accountId, kind: 'MERCHANT', email: data.email, passwordHash: data.passwordHash, displayName: data.displayName, createdAt: now });
+    await tx.insert(merchants).values({ id: merchantId, name: data.merchantName, category: data.category, city: data.city, createdAt: now });
+    await tx.insert(merchantStaff).values({ accountId, merchantId, role: 'OWNER', canViewContacts: true, createdAt: now });
+    const sessionId = await openSession(tx, accountId, token);
     return { accountId, sessionId, tokenVersion: 0 };
   });
 }
@@ -98,15 +97,14 @@ export function findAccountLogin(db: Db, accountId: string | null): { accountId:
   return row ?? null;
 }
 
-export function startSession(db: Db, accountId: string, token: TokenMaterial): SessionGrant {
-  return inTransaction(db, (tx) => {
-    const account = tx
+export function startSession(db: Db, accountId: string, token: TokenMaterial): Promise<SessionGrant> {
+  return inTransaction(db, async (tx) => {
+    const [account] = await tx
       .select({ tokenVersion: accounts.tokenVersion, disabledAt: accounts.disabledAt })
       .from(accounts)
-      .where(eq(accounts.id, accountId))
-      .get();
+      .where(eq(accounts.id, accountId));
     if (!account || account.disabledAt) throw unauthenticated('Wrong login or password.');
-    const sessionId = openSession(tx, accountId, token);
+    const sessionId = await openSession(tx, accountId, token);
     return { accountId, sessionId, tokenVersion: account.tokenVersion };
   });
 }
@@ -117,10 +115,10 @@ type RotateOutcome = { ok: SessionGrant } | { reused: true } | { invalid: true }
  * Rotates a refresh token. A token that was already rotated is a stolen or replayed token: the
  * whole session (token family) is revoked, and the revocation is committed before the error.
  */
-export function rotateRefreshToken(db: Db, presentedHash: string, next: TokenMaterial): SessionGrant {
-  const outcome = inTransaction(db, (tx): RotateOutcome => {
+export async function rotateRefreshToken(db: Db, presentedHash: string, next: TokenMaterial): Promise<SessionGrant> {
+  const outcome = await inTransaction(db, async (tx): Promise<RotateOutcome> => {
     const now = nowIso();
-    const row = tx
+    const [row] = await tx
       .select({
         id: refreshTokens.id,
         accountId: refreshTokens.accountId,
@@ -134,15 +132,14 @@ export function rotateRefreshToken(db: Db, presentedHash: string, next: TokenMat
       .from(refreshTokens)
       .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
       .innerJoin(accounts, eq(accounts.id, refreshTokens.accountId))
-      .where(eq(refreshTokens.tokenHash, presentedHash))
-      .get();
+      .where(eq(refreshTokens.tokenHash, presentedHash));
     if (!row || row.sessionRevokedAt || row.disabledAt || row.expiresAt <= now) return { invalid: true };
     if (row.usedAt) {
-      tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, row.sessionId)).run();
+      await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, row.sessionId));
       return { reused: true };
     }
-    tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.id, row.id)).run();
-    insertRefreshToken(tx, row.accountId, row.sessionId, next, now);
+    await tx.update(refreshTokens).set({ usedAt: now }).where(eq(refreshTokens.id, row.id));
+    await insertRefreshToken(tx, row.accountId, row.sessionId, next, now);
     return { ok: { accountId: row.accountId, sessionId: row.sessionId, tokenVersion: row.tokenVersion } };
   });
   if ('ok' in outcome) return outcome.ok;
@@ -151,11 +148,11 @@ export function rotateRefreshToken(db: Db, presentedHash: string, next: TokenMat
 }
 
 /** Ends the session the refresh token belongs to. Unknown tokens are ignored (signing out is idempotent). */
-export function signOut(db: Db, presentedHash: string): void {
-  inTransaction(db, (tx) => {
-    const row = tx.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash)).get();
+export function signOut(db: Db, presentedHash: string): Promise<void> {
+  return inTransaction(db, async (tx) => {
+    const [row] = await tx.select({ sessionId: refreshTokens.sessionId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, presentedHash));
     if (!row) return;
-    tx.update(sessions).set({ revokedAt: nowIso() }).where(and(eq(sessions.id, row.sessionId), isNull(sessions.revokedAt))).run();
+    await tx.update(sessions).set({ revokedAt: nowIso() }).where(and(eq(sessions.id, row.sessionId), isNull(sessions.revokedAt)));
   });
 }
 
@@ -166,62 +163,59 @@ export interface AddStaffData {
   canViewContacts: boolean;
 }
 
-export function addStaff(db: Db, ownerAccountId: string, data: AddStaffData): { accountId: string } {
-  return inTransaction(db, (tx) => {
-    const owner = tx.select().from(merchantStaff).where(eq(merchantStaff.accountId, ownerAccountId)).get();
+export function addStaff(db: Db, ownerAccountId: string, data: AddStaffData): Promise<{ accountId: string }> {
+  return inTransaction(db, async (tx) => {
+    const [owner] = await tx.select().from(merchantStaff).where(eq(merchantStaff.accountId, ownerAccountId));
     if (!owner || owner.role !== 'OWNER') throw forbidden('Only the merchant owner can add staff.');
-    if (emailTaken(tx, data.email)) throw conflict('An account with this email already exists.');
+    if (await emailTaken(tx, data.email)) throw conflict('An account with this email already exists.');
     const now = nowIso();
     const accountId = newId();
-    tx.insert(accounts)
-      .values({ id: accountId, kind: 'MERCHANT', email: data.email, passwordHash: data.passwordHash, displayName: data.displayName, createdAt: now })
-      .run();
-    tx.insert(merchantStaff)
-      .values({ accountId, merchantId: owner.merchantId, role: 'STAFF', canViewContacts: data.canViewContacts, createdAt: now })
-      .run();
+    await tx
+      .insert(accounts)
+      .values({ id: accountId, kind: 'MERCHANT', email: data.email, passwordHash: data.passwordHash, displayName: data.displayName, createdAt: now });
+    await tx.insert(merchantStaff).values({ accountId, merchantId: owner.merchantId, role: 'STAFF', canViewContacts: data.canViewContacts, createdAt: now });
     return { accountId };
   });
 }
 
 /** The owner's staff member (not the owner), or FORBIDDEN/NOT_FOUND. */
-function ownStaff(tx: Tx, ownerAccountId: string, staffAccountId: string) {
-  const owner = tx.select().from(merchantStaff).where(eq(merchantStaff.accountId, ownerAccountId)).get();
+async function ownStaff(tx: Tx, ownerAccountId: string, staffAccountId: string) {
+  const [owner] = await tx.select().from(merchantStaff).where(eq(merchantStaff.accountId, ownerAccountId));
   if (!owner || owner.role !== 'OWNER') throw forbidden('Only the merchant owner can manage staff.');
-  const staff = tx.select().from(merchantStaff).where(eq(merchantStaff.accountId, staffAccountId)).get();
+  const [staff] = await tx.select().from(merchantStaff).where(eq(merchantStaff.accountId, staffAccountId));
   if (!staff || staff.merchantId !== owner.merchantId || staff.role !== 'STAFF') throw notFound('staff member');
   return staff;
 }
 
 /** Ends a staff member's access at once: the account is disabled and its sessions and tokens stop working. */
-export function removeStaff(db: Db, ownerAccountId: string, staffAccountId: string): void {
-  inTransaction(db, (tx) => {
-    ownStaff(tx, ownerAccountId, staffAccountId);
+export function removeStaff(db: Db, ownerAccountId: string, staffAccountId: string): Promise<void> {
+  return inTransaction(db, async (tx) => {
+    await ownStaff(tx, ownerAccountId, staffAccountId);
     const now = nowIso();
-    tx.update(accounts).set({ disabledAt: now, tokenVersion: sql`${accounts.tokenVersion} + 1` }).where(eq(accounts.id, staffAccountId)).run();
-    tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.accountId, staffAccountId), isNull(sessions.revokedAt))).run();
+    await tx.update(accounts).set({ disabledAt: now, tokenVersion: sql`${accounts.tokenVersion} + 1` }).where(eq(accounts.id, staffAccountId));
+    await tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.accountId, staffAccountId), isNull(sessions.revokedAt)));
   });
 }
 
 /** A role change: tokens issued before it stop working, so the new permission applies from the next request. */
-export function setStaffContactAccess(db: Db, ownerAccountId: string, staffAccountId: string, canViewContacts: boolean): void {
-  inTransaction(db, (tx) => {
-    ownStaff(tx, ownerAccountId, staffAccountId);
-    tx.update(merchantStaff).set({ canViewContacts }).where(eq(merchantStaff.accountId, staffAccountId)).run();
-    tx.update(accounts).set({ tokenVersion: sql`${accounts.tokenVersion} + 1` }).where(eq(accounts.id, staffAccountId)).run();
+export function setStaffContactAccess(db: Db, ownerAccountId: string, staffAccountId: string, canViewContacts: boolean): Promise<void> {
+  return inTransaction(db, async (tx) => {
+    await ownStaff(tx, ownerAccountId, staffAccountId);
+    await tx.update(merchantStaff).set({ canViewContacts }).where(eq(merchantStaff.accountId, staffAccountId));
+    await tx.update(accounts).set({ tokenVersion: sql`${accounts.tokenVersion} + 1` }).where(eq(accounts.id, staffAccountId));
   });
 }
 
 export function publishPrivacyNotice(db: Db, merchantId: string, text: string) {
-  return inTransaction(db, (tx) => {
-    const latest = tx
+  return inTransaction(db, async (tx) => {
+    const [latest] = await tx
       .select({ version: privacyNotices.version })
       .from(privacyNotices)
       .where(eq(privacyNotices.merchantId, merchantId))
       .orderBy(desc(privacyNotices.version))
-      .limit(1)
-      .get();
+      .limit(1);
     const row = { id: newId(), merchantId, version: (latest?.version ?? 0) + 1, text, publishedAt: nowIso() };
-    tx.insert(privacyNotices).values(row).run();
+    await tx.insert(privacyNotices).values(row);
     return row;
   });
 }

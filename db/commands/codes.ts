@@ -3,6 +3,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, gt, isNull, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { affected } from '../dialect/kit.js';
 import { conflict } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { verificationCodes, type CodePurpose } from '../tables/index.js';
@@ -36,18 +37,16 @@ export const changePhoneCodeTarget = (vault: Vault, accountId: string, phone: st
 const hashOf = (vault: Vault, codeId: string, code: string) => vault.keyedHash(code, `code:${codeId}`);
 
 /** A new six-digit code for the target; earlier unused ones for the same subject stop working. */
-export function issueCode(db: Db, vault: Vault, target: CodeTarget, now = new Date()): { id: string; code: string; expiresAt: string } {
+export async function issueCode(db: Db, vault: Vault, target: CodeTarget, now = new Date()): Promise<{ id: string; code: string; expiresAt: string }> {
   const code = String(randomInt(1_000_000)).padStart(6, '0');
   const id = newId();
   const expiresAt = new Date(now.getTime() + CODE_TTL_MS).toISOString();
-  inTransaction(db, (tx) => {
-    tx.update(verificationCodes)
+  await inTransaction(db, async (tx) => {
+    await tx
+      .update(verificationCodes)
       .set({ usedAt: now.toISOString() })
-      .where(and(eq(verificationCodes.purpose, target.purpose), eq(verificationCodes.subject, target.subject), isNull(verificationCodes.usedAt)))
-      .run();
-    tx.insert(verificationCodes)
-      .values({ id, ...target, codeHash: hashOf(vault, id, code), expiresAt, createdAt: now.toISOString() })
-      .run();
+      .where(and(eq(verificationCodes.purpose, target.purpose), eq(verificationCodes.subject, target.subject), isNull(verificationCodes.usedAt)));
+    await tx.insert(verificationCodes).values({ id, ...target, codeHash: hashOf(vault, id, code), expiresAt, createdAt: now.toISOString() });
   });
   return { id, code, expiresAt };
 }
@@ -56,9 +55,9 @@ export function issueCode(db: Db, vault: Vault, target: CodeTarget, now = new Da
  * Checks a code against the newest live one for the target. A wrong code uses up one of its five
  * tries (committed, whatever the caller does next). Returns the code's id to use it, or null.
  */
-export function checkCode(db: Db, vault: Vault, target: CodeTarget, code: string): string | null {
-  return inTransaction(db, (tx) => {
-    const row = tx
+export function checkCode(db: Db, vault: Vault, target: CodeTarget, code: string): Promise<string | null> {
+  return inTransaction(db, async (tx) => {
+    const [row] = await tx
       .select()
       .from(verificationCodes)
       .where(
@@ -70,28 +69,26 @@ export function checkCode(db: Db, vault: Vault, target: CodeTarget, code: string
         ),
       )
       .orderBy(desc(verificationCodes.createdAt))
-      .limit(1)
-      .get();
+      .limit(1);
     if (!row || row.targetIndex !== target.targetIndex || row.attempts >= CODE_MAX_ATTEMPTS) return null;
     const expected = Buffer.from(row.codeHash);
     const given = Buffer.from(hashOf(vault, row.id, code.trim()));
     if (expected.length === given.length && timingSafeEqual(expected, given)) return row.id;
-    tx.update(verificationCodes).set({ attempts: row.attempts + 1 }).where(eq(verificationCodes.id, row.id)).run();
+    await tx.update(verificationCodes).set({ attempts: row.attempts + 1 }).where(eq(verificationCodes.id, row.id));
     return null;
   });
 }
 
 /** Inside the change's transaction: a checked code works once (a racing second use is a CONFLICT). */
-export function useCode(tx: Tx, codeId: string): void {
-  const used = tx
+export async function useCode(tx: Tx, codeId: string): Promise<void> {
+  const used = await tx
     .update(verificationCodes)
     .set({ usedAt: nowIso() })
-    .where(and(eq(verificationCodes.id, codeId), isNull(verificationCodes.usedAt), gt(verificationCodes.expiresAt, nowIso())))
-    .run();
-  if (used.changes !== 1) throw conflict('This code was already used or has expired. Ask for a new one.');
+    .where(and(eq(verificationCodes.id, codeId), isNull(verificationCodes.usedAt), gt(verificationCodes.expiresAt, nowIso())));
+  if (affected(used) !== 1) throw conflict('This code was already used or has expired. Ask for a new one.');
 }
 
 /** Clean-up job: codes past their expiry prove nothing any more. Idempotent. */
-export function deleteExpiredCodes(db: Db, now = new Date()): number {
-  return inTransaction(db, (tx) => tx.delete(verificationCodes).where(lte(verificationCodes.expiresAt, now.toISOString())).run().changes);
+export function deleteExpiredCodes(db: Db, now = new Date()): Promise<number> {
+  return inTransaction(db, async (tx) => affected(await tx.delete(verificationCodes).where(lte(verificationCodes.expiresAt, now.toISOString()))));
 }

@@ -28,14 +28,15 @@ export const consentSubject = (record: { id: string; accountId: string | null })
 
 type Q = Db | Tx;
 
-export function latestConsent(q: Q, subjectId: string) {
-  return q.select().from(consentVersions).where(eq(consentVersions.subjectId, subjectId)).orderBy(desc(consentVersions.version)).limit(1).get();
+export async function latestConsent(q: Q, subjectId: string) {
+  const [row] = await q.select().from(consentVersions).where(eq(consentVersions.subjectId, subjectId)).orderBy(desc(consentVersions.version)).limit(1);
+  return row;
 }
 
-export function appendConsent(tx: Tx, subjectId: string, settings: ConsentSettingsData, changedBy: string, reason: string | null) {
-  const latest = latestConsent(tx, subjectId);
+export async function appendConsent(tx: Tx, subjectId: string, settings: ConsentSettingsData, changedBy: string, reason: string | null) {
+  const latest = await latestConsent(tx, subjectId);
   const row = { id: newId(), subjectId, version: (latest?.version ?? 0) + 1, settings, changedAt: nowIso(), changedBy, reason };
-  tx.insert(consentVersions).values(row).run();
+  await tx.insert(consentVersions).values(row);
   return row;
 }
 
@@ -66,15 +67,15 @@ export function applyChanges(current: ConsentSettingsData, c: ConsentChanges): C
 
 /** The customer changes their own settings: a new version, and pending requests from newly blocked merchants are declined. */
 export function updateConsent(db: Db, vault: Vault, accountId: string, changes: ConsentChanges) {
-  return inTransaction(db, (tx) => {
-    const current = latestConsent(tx, accountId)?.settings ?? DEFAULT_CONSENT;
+  return inTransaction(db, async (tx) => {
+    const current = (await latestConsent(tx, accountId))?.settings ?? DEFAULT_CONSENT;
     const next = applyChanges(current, changes);
     if (next.maxRequestsPerMonth < next.maxRequestsPerWeek) {
       throw new AppError('BAD_USER_INPUT', 'The monthly limit cannot be lower than the weekly limit.', { field: 'maxRequestsPerMonth' });
     }
-    const row = appendConsent(tx, accountId, next, 'CUSTOMER', changes.reason ?? null);
+    const row = await appendConsent(tx, accountId, next, 'CUSTOMER', changes.reason ?? null);
     // Turning referrals off stops new requests; blocking also ends what that merchant has pending.
-    declinePending(tx, vault, accountId, next.blockedMerchantIds.filter((id) => !current.blockedMerchantIds.includes(id)));
+    await declinePending(tx, vault, accountId, next.blockedMerchantIds.filter((id) => !current.blockedMerchantIds.includes(id)));
     return row;
   });
 }
@@ -83,12 +84,14 @@ export function updateConsent(db: Db, vault: Vault, accountId: string, changes: 
  * Declines a person's pending requests from the given requesters: at the records of their account
  * and at shops' records of the same phone they never claimed, so a blocked merchant pursues none.
  */
-function declinePending(tx: Tx, vault: Vault, accountId: string, fromRequesters: string[]) {
+async function declinePending(tx: Tx, vault: Vault, accountId: string, fromRequesters: string[]) {
   if (fromRequesters.length === 0) return;
-  const own = tx.select({ id: customers.id }).from(customers).where(eq(customers.accountId, accountId)).all().map((r) => r.id);
-  const records = [...new Set([...own, ...own.flatMap((id) => vault.samePhoneRecords(tx, id).map((r) => r.customerId))])];
+  const own = (await tx.select({ id: customers.id }).from(customers).where(eq(customers.accountId, accountId))).map((r) => r.id);
+  const samePhone: string[] = [];
+  for (const id of own) for (const r of await vault.samePhoneRecords(tx, id)) samePhone.push(r.customerId);
+  const records = [...new Set([...own, ...samePhone])];
   if (records.length === 0) return;
-  const declined = tx
+  const declined = await tx
     .update(referralRequests)
     .set({ status: 'DECLINED', decidedAt: nowIso() })
     .where(
@@ -98,9 +101,8 @@ function declinePending(tx: Tx, vault: Vault, accountId: string, fromRequesters:
         inArray(referralRequests.requesterMerchantId, fromRequesters),
       ),
     )
-    .returning({ id: referralRequests.id })
-    .all();
-  enqueueReferralEvent(tx, declined.map((r) => r.id), 'DECLINED');
+    .returning({ id: referralRequests.id });
+  await enqueueReferralEvent(tx, declined.map((r) => r.id), 'DECLINED');
 }
 
 /**
@@ -114,10 +116,10 @@ export const consentRefused = () => new AppError('CONSENT_REFUSED', 'This custom
  * (blind index), claimed or not. Their settings are the account's once one exists, so a record
  * they never claimed does not escape what they chose; before that, the record's own.
  */
-function personOf(tx: Tx, vault: Vault, record: { id: string; accountId: string | null }) {
-  const samePhone = vault.samePhoneRecords(tx, record.id);
+async function personOf(tx: Tx, vault: Vault, record: { id: string; accountId: string | null }) {
+  const samePhone = await vault.samePhoneRecords(tx, record.id);
   const accountIds = [...new Set([record.accountId, ...samePhone.map((r) => r.accountId)].filter((id): id is string => id !== null))];
-  const ofAccounts = accountIds.length > 0 ? tx.select({ id: customers.id }).from(customers).where(inArray(customers.accountId, accountIds)).all() : [];
+  const ofAccounts = accountIds.length > 0 ? await tx.select({ id: customers.id }).from(customers).where(inArray(customers.accountId, accountIds)) : [];
   return {
     subject: record.accountId ?? accountIds[0] ?? record.id,
     records: [...new Set([record.id, ...samePhone.map((r) => r.customerId), ...ofAccounts.map((r) => r.id)])],
@@ -128,7 +130,7 @@ function personOf(tx: Tx, vault: Vault, record: { id: string; accountId: string 
  * Before a referral request is created: the person's consent must allow this requester and
  * category, and the frequency caps (over all requesters and all their records) must have room.
  */
-export function assertMayRequest(
+export async function assertMayRequest(
   tx: Tx,
   vault: Vault,
   record: { id: string; accountId: string | null },
@@ -136,8 +138,8 @@ export function assertMayRequest(
   category: string | null,
   now = new Date(),
 ) {
-  const person = personOf(tx, vault, record);
-  const settings = latestConsent(tx, person.subject)?.settings ?? DEFAULT_CONSENT;
+  const person = await personOf(tx, vault, record);
+  const settings = (await latestConsent(tx, person.subject))?.settings ?? DEFAULT_CONSENT;
   const refused =
     !settings.allowReferrals ||
     settings.blockedMerchantIds.includes(requesterMerchantId) ||
@@ -150,7 +152,7 @@ export function assertMayRequest(
   ];
   for (const [days, limit, onlyThisRequester] of caps) {
     const since = new Date(now.getTime() - days * DAY_MS).toISOString();
-    const { n } = tx
+    const [{ n }] = await tx
       .select({ n: count() })
       .from(referralRequests)
       .where(
@@ -159,8 +161,7 @@ export function assertMayRequest(
           gte(referralRequests.createdAt, since),
           onlyThisRequester ? eq(referralRequests.requesterMerchantId, requesterMerchantId) : undefined,
         ),
-      )
-      .get()!;
+      );
     if (n >= limit) throw consentRefused();
   }
 }
@@ -169,9 +170,9 @@ export function assertMayRequest(
  * A new account takes over the consent history its customer record had (the versions the
  * merchant recorded), unchanged: same versions, who, when and why.
  */
-export function carryConsentHistory(tx: Tx, fromSubject: string, toSubject: string) {
-  const versions = tx.select().from(consentVersions).where(eq(consentVersions.subjectId, fromSubject)).orderBy(asc(consentVersions.version)).all();
-  if (versions.length > 0) tx.insert(consentVersions).values(versions.map((v) => ({ ...v, id: newId(), subjectId: toSubject }))).run();
+export async function carryConsentHistory(tx: Tx, fromSubject: string, toSubject: string) {
+  const versions = await tx.select().from(consentVersions).where(eq(consentVersions.subjectId, fromSubject)).orderBy(asc(consentVersions.version));
+  if (versions.length > 0) await tx.insert(consentVersions).values(versions.map((v) => ({ ...v, id: newId(), subjectId: toSubject })));
 }
 
 /** Consent recorded by the originating merchant when it adds a customer (given in store, online…). */

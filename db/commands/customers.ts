@@ -2,6 +2,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { and, eq, isNull, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { affected } from '../dialect/kit.js';
 import { AppError, conflict, notFound, unauthenticated } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { accounts, customerInvites, customers, merchants } from '../tables/index.js';
@@ -16,20 +17,18 @@ const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export const hashInviteCode = (code: string): string => createHash('sha256').update(code.toUpperCase()).digest('hex');
 
-function newInvite(tx: Tx, vault: Vault, customerId: string) {
+async function newInvite(tx: Tx, vault: Vault, customerId: string) {
   const code = Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
   const id = newId();
   const now = new Date();
-  tx.insert(customerInvites)
-    .values({
-      id,
-      customerId,
-      codeHash: hashInviteCode(code),
-      codeSealed: vault.sealSecret(code, `invite:${id}`),
-      expiresAt: new Date(now.getTime() + INVITE_DAYS * 86_400_000).toISOString(),
-      createdAt: now.toISOString(),
-    })
-    .run();
+  await tx.insert(customerInvites).values({
+    id,
+    customerId,
+    codeHash: hashInviteCode(code),
+    codeSealed: vault.sealSecret(code, `invite:${id}`),
+    expiresAt: new Date(now.getTime() + INVITE_DAYS * 86_400_000).toISOString(),
+    createdAt: now.toISOString(),
+  });
   return code;
 }
 
@@ -39,18 +38,18 @@ export interface AddCustomerData extends Identity {
 }
 
 /** The originating merchant records a customer who agreed to it keeping their details. */
-export function addCustomer(db: Db, vault: Vault, merchantId: string, data: AddCustomerData): { customerId: string } {
-  return inTransaction(db, (tx) => {
-    if (vault.customersWithPhone(tx, data.phone, merchantId).length > 0) {
+export function addCustomer(db: Db, vault: Vault, merchantId: string, data: AddCustomerData): Promise<{ customerId: string }> {
+  return inTransaction(db, async (tx) => {
+    if ((await vault.customersWithPhone(tx, data.phone, merchantId)).length > 0) {
       throw conflict('You already have a customer with this phone number.');
     }
-    const merchant = tx.select({ name: merchants.name }).from(merchants).where(eq(merchants.id, merchantId)).get();
+    const [merchant] = await tx.select({ name: merchants.name }).from(merchants).where(eq(merchants.id, merchantId));
     if (!merchant) throw notFound('merchant');
     const customerId = newId();
-    tx.insert(customers).values({ id: customerId, merchantId, tags: data.tags, consentSource: data.consentSource, createdAt: nowIso() }).run();
-    vault.writeIdentity(tx, customerId, merchantId, data);
-    recordInitialConsent(tx, customerId, merchant.name, data.consentSource);
-    newInvite(tx, vault, customerId);
+    await tx.insert(customers).values({ id: customerId, merchantId, tags: data.tags, consentSource: data.consentSource, createdAt: nowIso() });
+    await vault.writeIdentity(tx, customerId, merchantId, data);
+    await recordInitialConsent(tx, customerId, merchant.name, data.consentSource);
+    await newInvite(tx, vault, customerId);
     return { customerId };
   });
 }
@@ -73,27 +72,31 @@ export interface ClaimTarget {
 const INVITE_INVALID = 'This invite code is not valid or has expired. Ask the shop for a new one.';
 
 /** Looks an invite up before the (slow, async) password work; the claim re-checks everything. */
-export function findClaimTarget(db: Db, vault: Vault, code: string): ClaimTarget {
-  const invite = db.select().from(customerInvites).where(eq(customerInvites.codeHash, hashInviteCode(code))).get();
+export async function findClaimTarget(db: Db, vault: Vault, code: string): Promise<ClaimTarget> {
+  const [invite] = await db.select().from(customerInvites).where(eq(customerInvites.codeHash, hashInviteCode(code)));
   if (!invite || invite.usedAt || invite.expiresAt <= nowIso()) throw new AppError('NOT_FOUND', INVITE_INVALID);
   return claimTarget(db, vault, invite);
 }
 
 /** The demo seed claims for its demo customer without knowing the (encrypted) code. */
-export function findClaimTargetByCustomer(db: Db, vault: Vault, customerId: string): ClaimTarget {
-  const invite = db.select().from(customerInvites).where(and(eq(customerInvites.customerId, customerId), isNull(customerInvites.usedAt))).get();
+export async function findClaimTargetByCustomer(db: Db, vault: Vault, customerId: string): Promise<ClaimTarget> {
+  const [invite] = await db
+    .select()
+    .from(customerInvites)
+    .where(and(eq(customerInvites.customerId, customerId), isNull(customerInvites.usedAt)))
+    .limit(1);
   if (!invite) throw new AppError('NOT_FOUND', INVITE_INVALID);
   return claimTarget(db, vault, invite);
 }
 
-function claimTarget(db: Db, vault: Vault, invite: typeof customerInvites.$inferSelect): ClaimTarget {
-  const record = db.select().from(customers).where(eq(customers.id, invite.customerId)).get();
+async function claimTarget(db: Db, vault: Vault, invite: typeof customerInvites.$inferSelect): Promise<ClaimTarget> {
+  const [record] = await db.select().from(customers).where(eq(customers.id, invite.customerId));
   if (!record || record.erasedAt || record.accountId) throw new AppError('NOT_FOUND', INVITE_INVALID);
-  const phoneIndex = vault.phoneIndexOf(db, record.id);
+  const phoneIndex = await vault.phoneIndexOf(db, record.id);
   if (!phoneIndex) throw new AppError('NOT_FOUND', INVITE_INVALID);
-  const linked = vault.samePhoneRecords(db, record.id).find((c) => c.accountId);
+  const linked = (await vault.samePhoneRecords(db, record.id)).find((c) => c.accountId);
   const existing = linked?.accountId
-    ? (db.select({ accountId: accounts.id, passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, linked.accountId)).get() ?? null)
+    ? ((await db.select({ accountId: accounts.id, passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, linked.accountId)))[0] ?? null)
     : null;
   return { inviteId: invite.id, customerId: record.id, phoneIndex, existing };
 }
@@ -107,37 +110,37 @@ export const claimCode = (target: ClaimTarget): CodeTarget => ({ purpose: 'CLAIM
  * account the same phone already has (the caller has verified that account's password), or
  * creates a new customer account with this password.
  */
-export function claimInvite(db: Db, target: ClaimTarget, codeId: string, passwordHash: string, token: TokenMaterial): SessionGrant {
-  return inTransaction(db, (tx) => {
-    useCode(tx, codeId);
-    const invite = tx.select().from(customerInvites).where(eq(customerInvites.id, target.inviteId)).get();
+export function claimInvite(db: Db, target: ClaimTarget, codeId: string, passwordHash: string, token: TokenMaterial): Promise<SessionGrant> {
+  return inTransaction(db, async (tx) => {
+    await useCode(tx, codeId);
+    const [invite] = await tx.select().from(customerInvites).where(eq(customerInvites.id, target.inviteId));
     const now = nowIso();
     if (!invite || invite.usedAt || invite.expiresAt <= now) throw conflict('This invite was already used.');
-    const record = tx.select().from(customers).where(eq(customers.id, target.customerId)).get();
+    const [record] = await tx.select().from(customers).where(eq(customers.id, target.customerId));
     if (!record || record.accountId || record.erasedAt) throw conflict('This invite was already used.');
     let accountId = target.existing?.accountId;
     let tokenVersion = 0;
     if (accountId) {
-      const account = tx.select().from(accounts).where(eq(accounts.id, accountId)).get();
+      const [account] = await tx.select().from(accounts).where(eq(accounts.id, accountId));
       if (!account || account.disabledAt) throw unauthenticated('Wrong login or password.');
       tokenVersion = account.tokenVersion;
     } else {
       accountId = newId();
       // No name in clear text: the customer's own name is read through the vault when shown.
-      tx.insert(accounts).values({ id: accountId, kind: 'CUSTOMER', email: null, passwordHash, displayName: '顾客', createdAt: now }).run();
+      await tx.insert(accounts).values({ id: accountId, kind: 'CUSTOMER', email: null, passwordHash, displayName: '顾客', createdAt: now });
       // The person's settings start from what they told this merchant.
-      carryConsentHistory(tx, record.id, accountId);
+      await carryConsentHistory(tx, record.id, accountId);
     }
-    tx.update(customers).set({ accountId, claimedAt: now }).where(eq(customers.id, record.id)).run();
-    tx.update(customerInvites).set({ usedAt: now }).where(eq(customerInvites.id, invite.id)).run();
-    const sessionId = openSession(tx, accountId, token);
+    await tx.update(customers).set({ accountId, claimedAt: now }).where(eq(customers.id, record.id));
+    await tx.update(customerInvites).set({ usedAt: now }).where(eq(customerInvites.id, invite.id));
+    const sessionId = await openSession(tx, accountId, token);
     return { accountId, sessionId, tokenVersion };
   });
 }
 
 /** Clean-up job: an unused invite past its expiry can never be claimed, so its sealed code goes. Idempotent. */
-export function deleteExpiredInvites(db: Db, now = new Date()): number {
-  return inTransaction(db, (tx) =>
-    tx.delete(customerInvites).where(and(isNull(customerInvites.usedAt), lte(customerInvites.expiresAt, now.toISOString()))).run().changes,
+export function deleteExpiredInvites(db: Db, now = new Date()): Promise<number> {
+  return inTransaction(db, async (tx) =>
+    affected(await tx.delete(customerInvites).where(and(isNull(customerInvites.usedAt), lte(customerInvites.expiresAt, now.toISOString())))),
   );
 }
