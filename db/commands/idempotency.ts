@@ -1,6 +1,7 @@
 // Idempotency keys: the first result of a mutation is kept 24 hours under the caller's key.
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { affected } from '../dialect/kit.js';
 import { conflict } from '../errors.js';
 import { nowIso } from '../ids.js';
 import { idempotencyKeys } from '../tables/index.js';
@@ -14,32 +15,32 @@ export type Claim = { kind: 'new' } | { kind: 'replay'; response: string };
  * Claims a key for a request. The same key with the same request replays the stored result; with
  * another request, or while the first is still running, it is a CONFLICT.
  */
-export function claimKey(db: Db, accountId: string, key: string, requestHash: string): Claim {
-  return inTransaction(db, (tx) => {
+export function claimKey(db: Db, accountId: string, key: string, requestHash: string): Promise<Claim> {
+  return inTransaction(db, async (tx): Promise<Claim> => {
     const cutoff = new Date(Date.now() - KEEP_HOURS * 3_600_000).toISOString();
-    const existing = tx.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key))).get();
+    const [existing] = await tx.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
     if (existing && existing.createdAt > cutoff) {
       if (existing.requestHash !== requestHash) throw conflict('This Idempotency-Key was already used for a different request.');
       if (existing.response === null) throw conflict('A request with this Idempotency-Key is still being processed.');
       return { kind: 'replay', response: existing.response };
     }
-    if (existing) tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key))).run();
-    tx.insert(idempotencyKeys).values({ accountId, key, requestHash, createdAt: nowIso() }).run();
+    if (existing) await tx.delete(idempotencyKeys).where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
+    await tx.insert(idempotencyKeys).values({ accountId, key, requestHash, createdAt: nowIso() });
     return { kind: 'new' };
   });
 }
 
 /** Keeps a successful result; a failed request releases its key so it can be retried. */
-export function settleKey(db: Db, accountId: string, key: string, response: string | null): void {
-  inTransaction(db, (tx) => {
+export function settleKey(db: Db, accountId: string, key: string, response: string | null): Promise<void> {
+  return inTransaction(db, async (tx) => {
     const where = and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key));
-    if (response === null) tx.delete(idempotencyKeys).where(where).run();
-    else tx.update(idempotencyKeys).set({ response }).where(where).run();
+    if (response === null) await tx.delete(idempotencyKeys).where(where);
+    else await tx.update(idempotencyKeys).set({ response }).where(where);
   });
 }
 
 /** Clean-up job: keys older than the keeping time. */
-export function purgeExpiredKeys(db: Db): number {
+export function purgeExpiredKeys(db: Db): Promise<number> {
   const cutoff = new Date(Date.now() - KEEP_HOURS * 3_600_000).toISOString();
-  return inTransaction(db, (tx) => tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, cutoff)).run().changes);
+  return inTransaction(db, async (tx) => affected(await tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, cutoff))));
 }

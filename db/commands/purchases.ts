@@ -15,15 +15,15 @@ export const MAX_PURCHASE_FEN = 100_000_000;
  * A customer who erased their data at this merchant gets no new facts attached to the record;
  * their earlier purchases stay, as amounts and dates without identity.
  */
-export function recordPurchase(db: Db, merchantId: string, customerId: string, amount: number, at: string | null): string {
+export async function recordPurchase(db: Db, merchantId: string, customerId: string, amount: number, at: string | null): Promise<string> {
   const now = nowIso();
   const when = at ?? now;
   if (when > now) throw badInput('at', 'must not be in the future');
-  return inTransaction(db, (tx) => {
-    const customer = tx.select({ merchantId: customers.merchantId, erasedAt: customers.erasedAt }).from(customers).where(eq(customers.id, customerId)).get();
+  return inTransaction(db, async (tx) => {
+    const [customer] = await tx.select({ merchantId: customers.merchantId, erasedAt: customers.erasedAt }).from(customers).where(eq(customers.id, customerId));
     if (!customer || customer.merchantId !== merchantId) throw notFound('customer');
     if (customer.erasedAt) throw conflict('This customer erased their data at your shop: no new purchases can be recorded for them.');
-    tx.insert(purchases).values({ id: newId(), customerId, merchantId, amount, at: when }).run();
+    await tx.insert(purchases).values({ id: newId(), customerId, merchantId, amount, at: when });
     return customerId;
   });
 }

@@ -50,19 +50,18 @@ export const EXPORTED_TABLES = [
 ] as const;
 
 /** One JSON document of everything held about this customer account, at every merchant. */
-export function exportCustomerData(db: Db, vault: Vault, reader: Reader): Record<string, unknown> {
+export async function exportCustomerData(db: Db, vault: Vault, reader: Reader): Promise<Record<string, unknown>> {
   const accountId = reader.accountId;
-  const records = db
+  const records = await db
     .select({ record: customers, merchant: merchants.name })
     .from(customers)
     .innerJoin(merchants, eq(merchants.id, customers.merchantId))
-    .where(eq(customers.accountId, accountId))
-    .all();
+    .where(eq(customers.accountId, accountId));
   const recordIds = records.map((r) => r.record.id);
   // The identity read is logged (kind SELF) like any other read of personal information.
-  const identities = vault.readSelf(reader);
-  const account = db.select({ id: accounts.id, createdAt: accounts.createdAt }).from(accounts).where(eq(accounts.id, accountId)).get();
-  const requests = db.select().from(referralRequests).where(inArray(referralRequests.customerId, recordIds)).all();
+  const identities = await vault.readSelf(reader);
+  const [account] = await db.select({ id: accounts.id, createdAt: accounts.createdAt }).from(accounts).where(eq(accounts.id, accountId));
+  const requests = await db.select().from(referralRequests).where(inArray(referralRequests.customerId, recordIds));
   const requestIds = requests.map((r) => r.id);
   return {
     exportedAt: nowIso(),
@@ -77,37 +76,33 @@ export function exportCustomerData(db: Db, vault: Vault, reader: Reader): Record
       claimedAt: record.claimedAt,
       erasedAt: record.erasedAt,
     })),
-    invites: db
+    invites: await db
       .select({ customerId: customerInvites.customerId, createdAt: customerInvites.createdAt, expiresAt: customerInvites.expiresAt, usedAt: customerInvites.usedAt })
       .from(customerInvites)
-      .where(inArray(customerInvites.customerId, recordIds))
-      .all(),
-    consentVersions: db.select().from(consentVersions).where(inArray(consentVersions.subjectId, [accountId, ...recordIds])).all(),
-    interests: db
+      .where(inArray(customerInvites.customerId, recordIds)),
+    consentVersions: await db.select().from(consentVersions).where(inArray(consentVersions.subjectId, [accountId, ...recordIds])),
+    interests: await db
       .select({ offer: offers.title, note: interests.note, createdAt: interests.createdAt })
       .from(interests)
       .innerJoin(offers, eq(offers.id, interests.offerId))
-      .where(eq(interests.accountId, accountId))
-      .all(),
+      .where(eq(interests.accountId, accountId)),
     referralRequests: requests.map(({ consentReceipt: _receipt, ...r }) => r),
-    grants: db.select().from(contactGrants).where(inArray(contactGrants.customerId, recordIds)).all(),
-    conversions: db.select().from(conversions).where(inArray(conversions.referralId, requestIds)).all(),
-    purchases: db
+    grants: await db.select().from(contactGrants).where(inArray(contactGrants.customerId, recordIds)),
+    conversions: await db.select().from(conversions).where(inArray(conversions.referralId, requestIds)),
+    purchases: await db
       .select({ merchant: merchants.name, amount: purchases.amount, at: purchases.at })
       .from(purchases)
       .innerJoin(merchants, eq(merchants.id, purchases.merchantId))
       .where(inArray(purchases.customerId, recordIds))
-      .orderBy(purchases.at)
-      .all(),
-    communities: db
+      .orderBy(purchases.at),
+    communities: await db
       .select({ community: communities.name, joinedAt: communityMembers.joinedAt, leftAt: communityMembers.leftAt })
       .from(communityMembers)
       .innerJoin(communities, eq(communities.id, communityMembers.communityId))
-      .where(eq(communityMembers.accountId, accountId))
-      .all(),
-    accessLog: db.select().from(accessLog).where(inArray(accessLog.customerId, recordIds)).all(),
-    referralEvents: db.select().from(referralEvents).where(inArray(referralEvents.referralId, requestIds)).all(),
-    notifications: db.select().from(notifications).where(eq(notifications.accountId, accountId)).all(),
+      .where(eq(communityMembers.accountId, accountId)),
+    accessLog: await db.select().from(accessLog).where(inArray(accessLog.customerId, recordIds)),
+    referralEvents: await db.select().from(referralEvents).where(inArray(referralEvents.referralId, requestIds)),
+    notifications: await db.select().from(notifications).where(eq(notifications.accountId, accountId)),
   };
 }
 
@@ -117,12 +112,12 @@ export function exportCustomerData(db: Db, vault: Vault, reader: Reader): Record
  * sent to it (`phoneChange.codeId`), used here; one phone belongs to one account.
  */
 export function correctCustomerData(db: Db, vault: Vault, accountId: string, changes: Omit<Partial<Identity>, 'phone'>, phoneChange?: { phone: string; codeId: string }) {
-  return inTransaction(db, (tx) => {
-    const records = tx.select().from(customers).where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt))).all();
+  return inTransaction(db, async (tx) => {
+    const records = await tx.select().from(customers).where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt)));
     if (records.length === 0) throw notFound('customer record');
     if (phoneChange) {
-      useCode(tx, phoneChange.codeId);
-      for (const clash of vault.customersWithPhone(tx, phoneChange.phone)) {
+      await useCode(tx, phoneChange.codeId);
+      for (const clash of await vault.customersWithPhone(tx, phoneChange.phone)) {
         // Only the phone's holder gets here (they read the code), so the answer may say why.
         if (clash.accountId && clash.accountId !== accountId) throw conflict('This phone number belongs to another account.');
         if (clash.accountId !== accountId && records.some((r) => r.merchantId === clash.merchantId)) {
@@ -131,7 +126,7 @@ export function correctCustomerData(db: Db, vault: Vault, accountId: string, cha
       }
     }
     const all = phoneChange ? { ...changes, phone: phoneChange.phone } : changes;
-    for (const record of records) vault.correctIdentity(tx, record.id, all);
+    for (const record of records) await vault.correctIdentity(tx, record.id, all);
   });
 }
 
@@ -141,39 +136,36 @@ export function correctCustomerData(db: Db, vault: Vault, accountId: string, cha
  * identity, so campaign and RFM aggregates are unchanged. Erasing everywhere closes the account.
  */
 export function eraseCustomerData(db: Db, vault: Vault, accountId: string, merchantId: string | null) {
-  return inTransaction(db, (tx) => {
-    const records = tx
+  return inTransaction(db, async (tx) => {
+    const records = await tx
       .select()
       .from(customers)
-      .where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt), merchantId ? eq(customers.merchantId, merchantId) : undefined))
-      .all();
+      .where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt), merchantId ? eq(customers.merchantId, merchantId) : undefined));
     if (merchantId && records.length === 0) throw notFound('record at this merchant');
     const now = nowIso();
     const ids = records.map((r) => r.id);
-    for (const id of ids) vault.eraseIdentity(tx, id);
+    for (const id of ids) await vault.eraseIdentity(tx, id);
     if (ids.length > 0) {
-      tx.update(customers).set({ erasedAt: now }).where(inArray(customers.id, ids)).run();
-      tx.delete(customerInvites).where(inArray(customerInvites.customerId, ids)).run();
-      tx.update(contactGrants).set({ revokedAt: now }).where(and(inArray(contactGrants.customerId, ids), isNull(contactGrants.revokedAt))).run();
-      const revoked = tx
+      await tx.update(customers).set({ erasedAt: now }).where(inArray(customers.id, ids));
+      await tx.delete(customerInvites).where(inArray(customerInvites.customerId, ids));
+      await tx.update(contactGrants).set({ revokedAt: now }).where(and(inArray(contactGrants.customerId, ids), isNull(contactGrants.revokedAt)));
+      const revoked = await tx
         .update(referralRequests)
         .set({ status: 'REVOKED' })
         .where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'ACCEPTED')))
-        .returning({ id: referralRequests.id })
-        .all();
-      enqueueReferralEvent(tx, revoked.map((r) => r.id), 'REVOKED');
-      const declined = tx
+        .returning({ id: referralRequests.id });
+      await enqueueReferralEvent(tx, revoked.map((r) => r.id), 'REVOKED');
+      const declined = await tx
         .update(referralRequests)
         .set({ status: 'DECLINED', decidedAt: now })
         .where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'PENDING')))
-        .returning({ id: referralRequests.id })
-        .all();
-      enqueueReferralEvent(tx, declined.map((r) => r.id), 'DECLINED');
+        .returning({ id: referralRequests.id });
+      await enqueueReferralEvent(tx, declined.map((r) => r.id), 'DECLINED');
     }
     if (!merchantId) {
-      tx.update(accounts).set({ disabledAt: now }).where(eq(accounts.id, accountId)).run();
-      tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.accountId, accountId), isNull(sessions.revokedAt))).run();
-      tx.update(communityMembers).set({ leftAt: now }).where(and(eq(communityMembers.accountId, accountId), isNull(communityMembers.leftAt))).run();
+      await tx.update(accounts).set({ disabledAt: now }).where(eq(accounts.id, accountId));
+      await tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.accountId, accountId), isNull(sessions.revokedAt)));
+      await tx.update(communityMembers).set({ leftAt: now }).where(and(eq(communityMembers.accountId, accountId), isNull(communityMembers.leftAt)));
     }
     return { erased: ids.length };
   });
