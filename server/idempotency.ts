@@ -85,7 +85,7 @@ function replay(kept: Kept): ExecutionResult {
 
 export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
   return {
-    onExecute({ args, setResultAndStopExecution }) {
+    async onExecute({ args, setResultAndStopExecution }) {
       const ctx = args.contextValue;
       const key = ctx.request?.headers.get('idempotency-key');
       const isMutation = (args.document as DocumentNode).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
@@ -104,7 +104,7 @@ export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
         .digest('hex');
       let claim;
       try {
-        claim = claimKey(ctx.deps.db, accountId, key, requestHash);
+        claim = await claimKey(ctx.deps.db, accountId, key, requestHash);
       } catch (err) {
         const e = err as AppError;
         setResultAndStopExecution({ errors: [new GraphQLError(e.message, { extensions: { code: e.code } })] });
@@ -117,10 +117,10 @@ export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
         return;
       }
       return {
-        onExecuteDone({ result }) {
+        async onExecuteDone({ result }) {
           const single = result as ExecutionResult;
           const kept = single.errors?.length || !single.data ? null : withoutPersonal(args.schema, args.document as DocumentNode, args.operationName, single.data);
-          settleKey(ctx.deps.db, accountId, key, kept && ctx.deps.vault.sealSecret(JSON.stringify(kept), aad));
+          await settleKey(ctx.deps.db, accountId, key, kept && ctx.deps.vault.sealSecret(JSON.stringify(kept), aad));
         },
       };
     },

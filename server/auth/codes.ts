@@ -38,7 +38,7 @@ async function send(deps: AppDeps, ip: string, keys: { resendKey: string; target
   let message: CodeMessage | null = null;
   if (delivery && 'notice' in delivery) message = delivery.notice;
   else if (delivery) {
-    const issued = codes.issueCode(deps.db, deps.vault, delivery.target, now);
+    const issued = await codes.issueCode(deps.db, deps.vault, delivery.target, now);
     message = { id: issued.id, channel: delivery.channel, to: delivery.to, kind: 'CODE', purpose: delivery.target.purpose, code: issued.code, expiresAt: issued.expiresAt };
   }
   // Not awaited: a slow or failing gateway must not make a known target answer differently.
@@ -53,11 +53,11 @@ export async function sendClaimCode(deps: AppDeps, ip: string, inviteCode: strin
   const code = inviteCode.trim().toUpperCase();
   let target: customers.ClaimTarget | null = null;
   try {
-    target = customers.findClaimTarget(deps.db, deps.vault, code);
+    target = await customers.findClaimTarget(deps.db, deps.vault, code);
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
   }
-  const phone = target ? deps.vault.phoneToVerify(target.customerId) : null;
+  const phone = target ? await deps.vault.phoneToVerify(target.customerId) : null;
   const unknown = `invite:${sha256(code)}`;
   if (!target || !phone) return send(deps, ip, { resendKey: unknown, targetKey: unknown }, null);
   return send(deps, ip, { resendKey: unknown, targetKey: phoneLoginKey(phone.phoneIndex) }, { target: customers.claimCode(target), channel: 'SMS', to: phone.phone });

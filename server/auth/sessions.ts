@@ -24,9 +24,9 @@ function tokenMaterial(deps: AppDeps): accounts.TokenMaterial {
   return { refreshToken, refreshTokenHash: hashRefreshToken(refreshToken), refreshExpiresAt: expires.toISOString() };
 }
 
-export async function issueSession(deps: AppDeps, make: (t: accounts.TokenMaterial) => accounts.SessionGrant): Promise<IssuedSession> {
+export async function issueSession(deps: AppDeps, make: (t: accounts.TokenMaterial) => Promise<accounts.SessionGrant>): Promise<IssuedSession> {
   const material = tokenMaterial(deps);
-  const grant = make(material);
+  const grant = await make(material);
   const access = await deps.tokens.signAccess(grant);
   return {
     accessToken: access.token,
@@ -43,7 +43,7 @@ export async function signUpMerchant(
   input: Omit<accounts.SignUpMerchantData, 'passwordHash'> & { password: string; emailCode: string },
 ): Promise<IssuedSession> {
   const { password, emailCode, ...rest } = input;
-  const codeId = checkCode(deps.db, deps.vault, signUpCodeTarget(deps.vault, rest.email), emailCode);
+  const codeId = await checkCode(deps.db, deps.vault, signUpCodeTarget(deps.vault, rest.email), emailCode);
   if (!codeId) throw badInput('emailCode', accounts.WRONG_CODE);
   const passwordHash = await hashPassword(password);
   return issueSession(deps, (t) => accounts.signUpMerchant(deps.db, { ...rest, passwordHash }, codeId, t));
@@ -60,12 +60,12 @@ const countFailure = (limits: [RateLimiterAbstract, string][]) => Promise.all(li
 export async function signIn(
   deps: AppDeps,
   attempt: { loginKey: string; ip: string; password: string },
-  findLogin: () => { accountId: string; passwordHash: string } | null,
+  findLogin: () => Promise<{ accountId: string; passwordHash: string } | null>,
 ) {
   const { signInFailuresPerLogin: perLogin, signInFailuresPerIp: perIp } = deps.limits;
   await assertNotBlocked(perLogin, attempt.loginKey);
   await assertNotBlocked(perIp, attempt.ip);
-  const login = findLogin();
+  const login = await findLogin();
   const ok = await verifyPassword(login?.passwordHash ?? null, attempt.password);
   if (!login || !ok) {
     await countFailure([[perLogin, attempt.loginKey], [perIp, attempt.ip]]);
@@ -87,7 +87,7 @@ export async function claimCustomerInvite(deps: AppDeps, input: { code: string; 
   await assertNotBlocked(perIp, input.ip);
   let target: customers.ClaimTarget;
   try {
-    target = customers.findClaimTarget(deps.db, deps.vault, input.code.trim().toUpperCase());
+    target = await customers.findClaimTarget(deps.db, deps.vault, input.code.trim().toUpperCase());
   } catch (err) {
     if (err instanceof AppError) {
       await countFailure([[perIp, input.ip]]);
@@ -97,7 +97,7 @@ export async function claimCustomerInvite(deps: AppDeps, input: { code: string; 
   }
   const loginKey = phoneLoginKey(target.phoneIndex);
   await assertNotBlocked(perLogin, loginKey);
-  const codeId = checkCode(deps.db, deps.vault, customers.claimCode(target), input.phoneCode);
+  const codeId = await checkCode(deps.db, deps.vault, customers.claimCode(target), input.phoneCode);
   // Only the phone's holder gets past the code, so from here on an answer may say more.
   const passwordOk = codeId !== null && (!target.existing || (await verifyPassword(target.existing.passwordHash, input.password)));
   if (!codeId || !passwordOk) {
@@ -116,8 +116,8 @@ export function refreshSession(deps: AppDeps, refreshToken: string): Promise<Iss
   return issueSession(deps, (t) => accounts.rotateRefreshToken(deps.db, hashRefreshToken(refreshToken), t));
 }
 
-export function signOut(deps: AppDeps, refreshToken: string): void {
-  accounts.signOut(deps.db, hashRefreshToken(refreshToken));
+export function signOut(deps: AppDeps, refreshToken: string): Promise<void> {
+  return accounts.signOut(deps.db, hashRefreshToken(refreshToken));
 }
 
 export async function addStaff(deps: AppDeps, ownerAccountId: string, input: Omit<accounts.AddStaffData, 'passwordHash'> & { password: string }) {

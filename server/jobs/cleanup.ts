@@ -9,10 +9,10 @@ import { every, type Job } from './expiry.js';
 export function startCleanup(db: Db, logger: Logger, everyMs = 3_600_000): Job {
   return every(
     everyMs,
-    () => {
-      const invites = deleteExpiredInvites(db);
-      const keys = purgeExpiredKeys(db);
-      const codes = deleteExpiredCodes(db);
+    async () => {
+      const invites = await deleteExpiredInvites(db);
+      const keys = await purgeExpiredKeys(db);
+      const codes = await deleteExpiredCodes(db);
       if (invites + keys + codes > 0) logger.info({ invites, keys, codes }, 'cleaned up expired invites, codes and idempotency keys');
     },
     logger,
