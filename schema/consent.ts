@@ -54,7 +54,7 @@ export const ConsentVersionRef = builder.drizzleObject('consentVersions', {
 builder.drizzleObjectFields(CustomerSelfRef, (t) => ({
   consent: t.field({
     type: ConsentSettingsRef,
-    resolve: (a, _args, ctx) => latestConsent(ctx.deps.db, a.id) ?? { version: 0, settings: DEFAULT_CONSENT, changedAt: new Date(0).toISOString() },
+    resolve: async (a, _args, ctx) => (await latestConsent(ctx.deps.db, a.id)) ?? { version: 0, settings: DEFAULT_CONSENT, changedAt: new Date(0).toISOString() },
   }),
   consentHistory: t.relatedConnection(
     'consentVersions',

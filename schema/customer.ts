@@ -95,12 +95,12 @@ builder.drizzleObjectFields('merchants', (t) => ({
     authScopes: isOwnMerchant,
     args: { search: t.arg.string({ validate: text(100).optional() }) },
     totalCount: true,
-    query: (args, ctx) => {
+    query: async (args, ctx) => {
       const term = args.search?.trim();
       const byPhone = term ? z.string().pipe(phone).safeParse(term) : null;
       let where: object = customerWhere(ctx.viewer);
       if (byPhone?.success) {
-        const ids = ctx.deps.vault.customersWithPhone(ctx.deps.db, byPhone.data, ctx.viewer!.merchantId!).map((r) => r.customerId);
+        const ids = (await ctx.deps.vault.customersWithPhone(ctx.deps.db, byPhone.data, ctx.viewer!.merchantId!)).map((r) => r.customerId);
         where = { ...where, id: { in: ids } };
       } else if (term) {
         // Names are encrypted, so search covers tags (exact) and phone numbers (blind index).
@@ -164,8 +164,8 @@ builder.mutationFields((t) => ({
     type: CustomerRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: AddCustomerInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => {
-      const { customerId } = customerCommands.addCustomer(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, {
+    resolve: async (query, _root, { input }, ctx) => {
+      const { customerId } = await customerCommands.addCustomer(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, {
         name: input.name,
         phone: input.phone,
         address: input.address ?? null,
@@ -205,8 +205,8 @@ export const CustomerSelfRef = builder.drizzleObject('accounts', {
   fields: (t) => ({
     id: t.id({ resolve: (a) => encodeGlobalID('CustomerSelf', a.id) }),
     displayName: t.string({
-      resolve: (_a, _args, ctx) => {
-        const mine = ctx.deps.vault.readSelf(ctx.viewer!, ['NAME']);
+      resolve: async (_a, _args, ctx) => {
+        const mine = await ctx.deps.vault.readSelf(ctx.viewer!, ['NAME']);
         return [...mine.values()].find((c) => c.NAME)?.NAME ?? ctx.viewer!.displayName;
       },
     }),

@@ -65,8 +65,8 @@ builder.mutationFields((t) => ({
     description: "Ends a staff member's access at once (the owner's own account cannot be removed).",
     authScopes: { merchantOwner: true },
     args: { accountId: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => {
-      removeStaff(ctx.deps.db, ctx.viewer!.accountId, localId('Account', args.accountId));
+    resolve: async (_root, args, ctx) => {
+      await removeStaff(ctx.deps.db, ctx.viewer!.accountId, localId('Account', args.accountId));
       return true;
     },
   }),
@@ -74,8 +74,8 @@ builder.mutationFields((t) => ({
     description: "Grants or withdraws a staff member's permission to read customers' contact details; effective immediately.",
     authScopes: { merchantOwner: true },
     args: { accountId: t.arg.id({ required: true }), canViewContacts: t.arg.boolean({ required: true }) },
-    resolve: (_root, args, ctx) => {
-      setStaffContactAccess(ctx.deps.db, ctx.viewer!.accountId, localId('Account', args.accountId), args.canViewContacts);
+    resolve: async (_root, args, ctx) => {
+      await setStaffContactAccess(ctx.deps.db, ctx.viewer!.accountId, localId('Account', args.accountId), args.canViewContacts);
       return true;
     },
   }),

@@ -25,23 +25,23 @@ builder.mutationFields((t) => ({
   exportMyData: t.string({
     description: 'A JSON document of everything the platform holds about the viewer (PIPL access & copy right).',
     authScopes: { customer: true },
-    resolve: (_root, _args, ctx) => JSON.stringify(exportCustomerData(ctx.deps.db, ctx.deps.vault, ctx.viewer!), null, 2),
+    resolve: async (_root, _args, ctx) => JSON.stringify(await exportCustomerData(ctx.deps.db, ctx.deps.vault, ctx.viewer!), null, 2),
   }),
   correctMyData: t.drizzleField({
     type: CustomerSelfRef,
     authScopes: { customer: true },
     args: { input: t.arg({ type: CorrectMyDataInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => {
+    resolve: async (query, _root, { input }, ctx) => {
       const accountId = ctx.viewer!.accountId;
       let phoneChange: { phone: string; codeId: string } | undefined;
       if (input.phone != null) {
         // A new phone is where sign-in and future records go: only its holder may set it.
         if (!input.phoneCode) throw badInput('phoneCode', 'Enter the code sent to the new phone (ask for one first).');
-        const codeId = checkCode(ctx.deps.db, ctx.deps.vault, changePhoneCodeTarget(ctx.deps.vault, accountId, input.phone), input.phoneCode);
+        const codeId = await checkCode(ctx.deps.db, ctx.deps.vault, changePhoneCodeTarget(ctx.deps.vault, accountId, input.phone), input.phoneCode);
         if (!codeId) throw badInput('phoneCode', WRONG_CODE);
         phoneChange = { phone: input.phone, codeId };
       }
-      correctCustomerData(ctx.deps.db, ctx.deps.vault, accountId, {
+      await correctCustomerData(ctx.deps.db, ctx.deps.vault, accountId, {
         ...(input.name != null ? { name: input.name } : {}),
         ...(input.address !== undefined ? { address: input.address } : {}),
         ...(input.wechat !== undefined ? { wechat: input.wechat } : {}),
@@ -54,8 +54,8 @@ builder.mutationFields((t) => ({
     description: "Erases the viewer's personal information at one merchant, or at all when merchantId is null; revokes grants.",
     authScopes: { customer: true },
     args: { merchantId: t.arg.id() },
-    resolve: (query, _root, args, ctx) => {
-      eraseCustomerData(ctx.deps.db, ctx.deps.vault, ctx.viewer!.accountId, args.merchantId ? localId('Merchant', args.merchantId) : null);
+    resolve: async (query, _root, args, ctx) => {
+      await eraseCustomerData(ctx.deps.db, ctx.deps.vault, ctx.viewer!.accountId, args.merchantId ? localId('Merchant', args.merchantId) : null);
       return ctx.deps.db.query.accounts.findFirst(query({ where: { id: ctx.viewer!.accountId } })).then((a) => a!);
     },
   }),

@@ -151,8 +151,8 @@ builder.mutationFields((t) => ({
       const emailLogin = input.login.trim().toLowerCase();
       const loginKey = phoneLogin ? phoneLoginKey(ctx.deps.vault.phoneIndex(phoneLogin)) : emailLoginKey(emailLogin);
       const find = phoneLogin
-        ? () => findAccountLogin(ctx.deps.db, ctx.deps.vault.accountForPhone(phoneLogin))
-        : () => findMerchantLogin(ctx.deps.db, emailLogin);
+        ? async () => findAccountLogin(ctx.deps.db, await ctx.deps.vault.accountForPhone(phoneLogin))
+        : async () => findMerchantLogin(ctx.deps.db, emailLogin);
       return toSession(ctx, await sessions.signIn(ctx.deps, { loginKey, ip: ctx.ip, password: input.password }, find));
     },
   }),
@@ -163,8 +163,8 @@ builder.mutationFields((t) => ({
   }),
   signOut: t.boolean({
     args: { refreshToken: t.arg.string({ required: true, validate: text(200) }) },
-    resolve: (_root, args, ctx) => {
-      sessions.signOut(ctx.deps, args.refreshToken);
+    resolve: async (_root, args, ctx) => {
+      await sessions.signOut(ctx.deps, args.refreshToken);
       return true;
     },
   }),

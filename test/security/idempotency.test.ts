@@ -77,6 +77,6 @@ describe('Idempotency-Key', () => {
 
   it('keys older than 24 hours are purged', async () => {
     p.deps.db.$client.prepare(`update idempotency_keys set created_at = '2000-01-01T00:00:00.000Z'`).run();
-    expect(purgeExpiredKeys(p.deps.db)).toBeGreaterThan(0);
+    expect(await purgeExpiredKeys(p.deps.db)).toBeGreaterThan(0);
   });
 });
