@@ -98,12 +98,12 @@ describe('the outbox is written with the change', () => {
   it('a transaction that fails after enqueueing leaves no event', async () => {
     const c = await smsCustomer();
     const id = localId(await propose(c.id));
-    expect(() =>
-      inTransaction(db, (tx) => {
-        enqueueReferralEvent(tx, id, 'WITHDRAWN');
+    await expect(
+      inTransaction(db, async (tx) => {
+        await enqueueReferralEvent(tx, id, 'WITHDRAWN');
         throw new Error('later step failed');
       }),
-    ).toThrow('later step failed');
+    ).rejects.toThrow('later step failed');
     expect(db.select().from(referralEvents).where(eq(referralEvents.referralId, id)).orderBy(referralEvents.id).all().map((e) => e.kind)).toEqual(['CREATED']);
   });
 
@@ -113,11 +113,11 @@ describe('the outbox is written with the change', () => {
     const accepted = await propose(c.id, cast.curtain);
     await ok(p, RESPOND, { i: { referralId: accepted, accept: true } }, c.token);
     const later = new Date(Date.now() + 400 * 86_400_000);
-    expect(expirePendingReferrals(db, later.toISOString())).toBeGreaterThanOrEqual(1);
-    expect(expirePendingReferrals(db, later.toISOString())).toBe(0);
+    expect(await expirePendingReferrals(db, later.toISOString())).toBeGreaterThanOrEqual(1);
+    expect(await expirePendingReferrals(db, later.toISOString())).toBe(0);
     expect(eventsOf(pending).map((e) => e.kind)).toEqual(['CREATED', 'EXPIRED']);
-    expect(announceEndedGrants(db, later)).toBeGreaterThanOrEqual(1);
-    expect(announceEndedGrants(db, later)).toBe(0);
+    expect(await announceEndedGrants(db, later)).toBeGreaterThanOrEqual(1);
+    expect(await announceEndedGrants(db, later)).toBe(0);
     expect(eventsOf(accepted).map((e) => e.kind)).toEqual(['CREATED', 'ACCEPTED', 'GRANT_ENDED']);
   });
 
@@ -133,8 +133,8 @@ describe('the outbox is written with the change', () => {
     }
     const later = new Date(Date.now() + 400 * 86_400_000);
     const batches: number[] = [];
-    const counted = (sweep: (limit: number) => number) => (limit: number) => {
-      const n = sweep(limit);
+    const counted = (sweep: (limit: number) => Promise<number>) => async (limit: number) => {
+      const n = await sweep(limit);
       batches.push(n);
       return n;
     };
@@ -293,10 +293,10 @@ describe('housekeeping', () => {
     const c = await addCustomer(p, cast.sofa, { name: '陈先生' });
     const before = db.select().from(customerInvites).all().length;
     const far = new Date(Date.now() + 365 * 86_400_000);
-    const deleted = deleteExpiredInvites(db, far);
+    const deleted = await deleteExpiredInvites(db, far);
     expect(deleted).toBeGreaterThanOrEqual(1);
     expect(db.select().from(customerInvites).where(eq(customerInvites.customerId, localId(c.id))).all()).toEqual([]);
     expect(db.select().from(customerInvites).all().length).toBe(before - deleted);
-    expect(deleteExpiredInvites(db, far)).toBe(0);
+    expect(await deleteExpiredInvites(db, far)).toBe(0);
   });
 });

@@ -208,15 +208,15 @@ describe('answering, withdrawing and expiry', () => {
     expect(codeOf(await p.gql(RESPOND, { i: { referralId: proposeReferral.id, accept: true } }, c.token))).toBe('CONFLICT');
     const stored = () => (p.deps.db.$client.prepare('select status from referral_requests where id = ?').get(localId(proposeReferral.id)) as { status: string }).status;
     expect(stored()).toBe('EXPIRED');
-    expect(expirePendingReferrals(p.deps.db)).toBeGreaterThanOrEqual(0);
+    expect(await expirePendingReferrals(p.deps.db)).toBeGreaterThanOrEqual(0);
   });
 
   it('the sweep expires every pending request past its time and nothing else', async () => {
     const c = await freshCustomer();
     const { proposeReferral } = await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.light.merchantId, ...ask } }, cast.sofa.accessToken);
     p.deps.db.$client.prepare('update referral_requests set expires_at = ? where id = ?').run(new Date(Date.now() - 1000).toISOString(), localId(proposeReferral.id));
-    expect(expirePendingReferrals(p.deps.db)).toBe(1);
-    expect(expirePendingReferrals(p.deps.db)).toBe(0);
+    expect(await expirePendingReferrals(p.deps.db)).toBe(1);
+    expect(await expirePendingReferrals(p.deps.db)).toBe(0);
   });
 
   it('the requester records a sale on an accepted referral; amounts are positive fen', async () => {

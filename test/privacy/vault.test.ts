@@ -26,7 +26,8 @@ const people = [
   { name: '钱多多', phone: '+8613912345678', address: '温州市瓯海区娄桥街道 88 号', wechat: 'qian_duoduo_88' },
   { name: '孙悟空', phone: '+8613811112222', address: '花果山水帘洞 1 号', wechat: 'sun_wukong_72' },
 ];
-const ids = people.map((person) => addCustomer(db, vault, shopId, { ...person, tags: [], consentSource: 'IN_STORE' }).customerId);
+const ids: string[] = [];
+for (const person of people) ids.push((await addCustomer(db, vault, shopId, { ...person, tags: [], consentSource: 'IN_STORE' })).customerId);
 
 describe('personal information at rest', () => {
   it('the database file and its WAL hold none of the customers\' names, phones, addresses or WeChat IDs', () => {
@@ -53,41 +54,41 @@ describe('personal information at rest', () => {
     expect(seal(keys, 'same', 'a')).not.toBe(seal(keys, 'same', 'a'));
   });
 
-  it('the blind index finds a customer by phone without storing the phone', () => {
-    expect(vault.customersWithPhone(db, people[0]!.phone, shopId).map((r) => r.customerId)).toEqual([ids[0]]);
-    expect(vault.customersWithPhone(db, people[0]!.phone, otherId)).toEqual([]);
+  it('the blind index finds a customer by phone without storing the phone', async () => {
+    expect((await vault.customersWithPhone(db, people[0]!.phone, shopId)).map((r) => r.customerId)).toEqual([ids[0]]);
+    expect(await vault.customersWithPhone(db, people[0]!.phone, otherId)).toEqual([]);
   });
 });
 
 describe('who may read', () => {
   const wanted = new Map(ids.map((id) => [id, ['NAME', 'PHONE'] as const]));
 
-  it('the originating merchant\'s account with contact permission reads the fields, and each read is logged', () => {
+  it('the originating merchant\'s account with contact permission reads the fields, and each read is logged', async () => {
     const before = logCount();
-    const read = vault.readOwn(reader({}), wanted);
+    const read = await vault.readOwn(reader({}), wanted);
     expect(read.get(ids[0]!)).toEqual({ NAME: '钱多多', PHONE: '+8613912345678' });
     expect(logCount()).toBe(before + 2);
     const last = db.$client.prepare('select kind, fields, merchant_id as m from access_log order by id desc limit 1').get() as { kind: string; fields: string; m: string };
     expect(last).toEqual({ kind: 'OWN_RECORD', fields: '["NAME","PHONE"]', m: shopId });
   });
 
-  it('staff without contact permission read nothing and nothing is logged', () => {
+  it('staff without contact permission read nothing and nothing is logged', async () => {
     const before = logCount();
-    expect(vault.readOwn(reader({ canViewContacts: false }), wanted).size).toBe(0);
+    expect((await vault.readOwn(reader({ canViewContacts: false }), wanted)).size).toBe(0);
     expect(logCount()).toBe(before);
   });
 
-  it('another merchant reads nothing of the shop\'s customers, even with contact permission', () => {
+  it('another merchant reads nothing of the shop\'s customers, even with contact permission', async () => {
     const before = logCount();
-    expect(vault.readOwn(reader({ merchantId: otherId }), wanted).size).toBe(0);
+    expect((await vault.readOwn(reader({ merchantId: otherId }), wanted)).size).toBe(0);
     expect(logCount()).toBe(before);
   });
 
-  it('a customer account cannot read records through the merchant path', () => {
-    expect(vault.readOwn(reader({ kind: 'CUSTOMER', merchantId: null }), wanted).size).toBe(0);
+  it('a customer account cannot read records through the merchant path', async () => {
+    expect((await vault.readOwn(reader({ kind: 'CUSTOMER', merchantId: null }), wanted)).size).toBe(0);
   });
 
-  it('nobody reads a grant that does not exist', () => {
-    expect(vault.readGranted(reader({ merchantId: otherId }), ['no-such-referral']).size).toBe(0);
+  it('nobody reads a grant that does not exist', async () => {
+    expect((await vault.readGranted(reader({ merchantId: otherId }), ['no-such-referral'])).size).toBe(0);
   });
 });
