@@ -33,7 +33,7 @@ const config = loadConfig({
   NOTIFY_WEBHOOK_CHANNELS: '',
 });
 const deps = await createDeps(config, { onQuery: (sql) => counting && statements.set(sql, (statements.get(sql) ?? 0) + 1) });
-const fixture = seedBench(deps.db, deps.vault, size as Size);
+const fixture = await seedBench(deps.db, deps.vault, size as Size);
 const login = scenario === 'pending' ? fixture.customer : fixture.merchant;
 const token = (await deps.tokens.signAccess({ ...login, tokenVersion: 0 })).token;
 const bodies: Record<string, string> = {

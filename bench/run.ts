@@ -204,7 +204,7 @@ async function prepare(env: Record<string, string>, size: Size) {
   let statements = 0;
   const deps = await createDeps(loadConfig({ ...env, LOG_LEVEL: 'silent' }), { onQuery: () => counting && statements++ });
   const started = Date.now();
-  const fixture = seedBench(deps.db, deps.vault, size);
+  const fixture = await seedBench(deps.db, deps.vault, size);
   const seedSeconds = (Date.now() - started) / 1000;
 
   const tokens = new Map<string, string>();

@@ -1,7 +1,7 @@
 // The vault: the only reader and writer of personal information (name, phone, address, WeChat).
 // Every read checks the viewer's right and writes the access-log entry in the same transaction;
 // a viewer without the right gets nothing (null), never an error that reveals the data exists.
-import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { newId, nowIso } from './ids.js';
 import { arePartners } from './queries/partners.js';
@@ -49,6 +49,16 @@ export class Vault {
   /** How one customer record appears to one viewer (a merchant, or an account without one). */
   pseudonymFor(customerId: string, viewerKey: string): string {
     return pseudonym(this.keys, customerId, viewerKey);
+  }
+
+  /**
+   * A filter on customer records, for a list's planned query: the record holds this phone. Only
+   * its blind index goes into the SQL, and the identity table stays this module's.
+   */
+  holdsPhone(phone: string) {
+    const index = this.phoneIndex(phone);
+    return (c: typeof customers) =>
+      sql`exists (select 1 from ${customerIdentities} where ${customerIdentities.customerId} = ${c.id} and ${customerIdentities.phoneIndex} = ${index})`;
   }
 
   /** The blind index of an E.164 phone number. */

@@ -95,13 +95,12 @@ builder.drizzleObjectFields('merchants', (t) => ({
     authScopes: isOwnMerchant,
     args: { search: t.arg.string({ validate: text(100).optional() }) },
     totalCount: true,
-    query: async (args, ctx) => {
+    query: (args, ctx) => {
       const term = args.search?.trim();
       const byPhone = term ? z.string().pipe(phone).safeParse(term) : null;
       let where: object = customerWhere(ctx.viewer);
       if (byPhone?.success) {
-        const ids = (await ctx.deps.vault.customersWithPhone(ctx.deps.db, byPhone.data, ctx.viewer!.merchantId!)).map((r) => r.customerId);
-        where = { ...where, id: { in: ids } };
+        where = { ...where, RAW: ctx.deps.vault.holdsPhone(byPhone.data) };
       } else if (term) {
         // Names are encrypted, so search covers tags (exact) and phone numbers (blind index).
         where = { ...where, RAW: (c: typeof customers) => sql`exists (select 1 from json_each(${c.tags}) where value = ${term})` };

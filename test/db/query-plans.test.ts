@@ -11,9 +11,9 @@ const p = await createTestPlatform();
 let fixture: BenchFixture;
 const token = (login: Login) => p.deps.tokens.signAccess({ ...login, tokenVersion: 0 }).then((t) => t.token);
 
-beforeAll(() => {
-  fixture = seedBench(p.deps.db, p.deps.vault, 'small');
-});
+beforeAll(async () => {
+  fixture = await seedBench(p.deps.db, p.deps.vault, 'small');
+}, 60_000);
 
 /** The statements one request runs, with the plan SQLite chose for each. */
 async function plansOf(query: string, variables: Record<string, unknown>, login: Login) {
