@@ -5,7 +5,7 @@ import { ALLIANCE_ROLES, MEMBERSHIP_STATUSES } from '../db/tables/index.js';
 import type { Context } from '../server/context.js';
 import { builder } from './builder.js';
 import './merchant.js';
-import { forgetViewerAccess, viewerAccess } from './policies/access.js';
+import { refreshViewerAccess, viewerAccess } from './policies/access.js';
 import { canSeeMember, memberVisibleWhere } from './policies/alliances.js';
 import { localId, localIdOrNull } from './policies/globalId.js';
 import { name, text } from './validators.js';
@@ -136,7 +136,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateAllianceInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const alliance = await commands.createAlliance(ctx.deps.db, actorOf(ctx), input);
-      forgetViewerAccess(ctx);
+      await refreshViewerAccess(ctx);
       return alliance;
     },
   }),

@@ -6,7 +6,7 @@ import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import './community.js';
 import './offer.js';
-import { forgetViewerAccess, viewerAccess } from './policies/access.js';
+import { refreshViewerAccess, viewerAccess } from './policies/access.js';
 import { campaignVisibleWhere, canSeeCampaign } from './policies/campaigns.js';
 import { communityVisibleWhere } from './policies/communities.js';
 import { localId, localIdOrNull } from './policies/globalId.js';
@@ -129,7 +129,7 @@ builder.mutationFields((t) => ({
         allianceId: localId('Alliance', input.allianceId),
         communityIds: input.communityIds.map((id) => localId('Community', id)),
       });
-      forgetViewerAccess(ctx);
+      await refreshViewerAccess(ctx);
       return campaign;
     },
   }),
@@ -149,7 +149,7 @@ builder.mutationFields((t) => ({
     args: { campaignId: t.arg.id({ required: true }), accept: t.arg.boolean({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const campaign = await commands.respondToCampaignInvite(ctx.deps.db, ctx.viewer!.merchantId!, campaignArg(args.campaignId), args.accept);
-      forgetViewerAccess(ctx);
+      await refreshViewerAccess(ctx);
       return campaign;
     },
   }),

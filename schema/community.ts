@@ -5,7 +5,7 @@ import { communityMembers } from '../db/tables/index.js';
 import { actorOf, AllianceRef, allianceIdOf, reason } from './alliance.js';
 import { builder } from './builder.js';
 import { communityWithFeedPage } from './feed.js';
-import { forgetViewerAccess, viewerAccess } from './policies/access.js';
+import { refreshViewerAccess, viewerAccess } from './policies/access.js';
 import { canSeeCommunity, communityVisibleWhere } from './policies/communities.js';
 import { localId, localIdOrNull } from './policies/globalId.js';
 import type { Context } from '../server/context.js';
@@ -51,12 +51,12 @@ builder.queryField('community', (t) =>
     type: CommunityRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx, info) => {
+    resolve: async (query, _root, args, ctx, info) => {
       const id = localIdOrNull('Community', args.id);
       if (!id) return null;
       const planned = query({ where: { AND: [{ id }, communityVisibleWhere(viewerAccess(ctx))] } });
       // A community with its feed page, as most of these are, runs the statements prepared for it.
-      const fast = communityWithFeedPage(ctx, info, id, planned);
+      const fast = await communityWithFeedPage(ctx, info, id, planned);
       return fast !== undefined ? (fast as typeof CommunityRef.$inferType | null) : ctx.deps.db.query.communities.findFirst(planned);
     },
   }),
@@ -90,7 +90,7 @@ builder.mutationFields((t) => ({
     args: { communityId: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const community = await commands.joinCommunity(ctx.deps.db, memberOf(ctx), localId('Community', args.communityId));
-      forgetViewerAccess(ctx);
+      await refreshViewerAccess(ctx);
       return community;
     },
   }),
@@ -100,7 +100,7 @@ builder.mutationFields((t) => ({
     args: { communityId: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const community = await commands.leaveCommunity(ctx.deps.db, memberOf(ctx), localId('Community', args.communityId));
-      forgetViewerAccess(ctx);
+      await refreshViewerAccess(ctx);
       return community;
     },
   }),

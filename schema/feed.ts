@@ -157,7 +157,7 @@ function visibleTo(access: ViewerAccess, card: FeedCard): FeedCard {
  * would load it, or undefined when the planned query asks for more than the prepared statements
  * load (the caller runs it then). Null when the viewer may not see the community.
  */
-export function communityWithFeedPage(ctx: Context, info: GraphQLResolveInfo, id: string, planned: Planned) {
+export async function communityWithFeedPage(ctx: Context, info: GraphQLResolveInfo, id: string, planned: Planned) {
   const page = planned.with?.placements;
   if (!page || page === true || Object.keys(planned.with!).length !== 1 || Object.keys(planned.extras ?? {}).length) return undefined;
   if (!coversRow(ctx, PLACEMENT_LOADS, page)) return undefined;
@@ -169,14 +169,15 @@ export function communityWithFeedPage(ctx: Context, info: GraphQLResolveInfo, id
 
   const prepared = statements(ctx.deps.db);
   const access = viewerAccess(ctx);
-  const community = prepared.community.execute({ id }).sync();
+  const community = await prepared.community.execute({ id });
   if (!community || !canSeeCommunity(access, community)) return null;
   const statement = prepared.pages[(args.category ? 2 : 0) + (after ? 1 : 0)]!;
-  const placements = statement.execute({ community: id, now: nowIso(), category: args.category, limit: page.limit, ...after }).sync();
+  const placements = await statement.execute({ community: id, now: nowIso(), category: args.category, limit: page.limit, ...after });
   // The reader's interests load only when the document asks whether they are interested.
   const offerPlan = page.with?.offer;
   const reader = offerPlan && offerPlan !== true && offerPlan.with?.interests ? (ctx.viewer?.accountId ?? null) : null;
-  const cards = feedCards(ctx.deps.db, placements.map((placement) => placement.offerId), reader);
-  // Both statements run synchronously on one connection, so every listed offer has its card.
-  return { ...community, placements: placements.map((placement) => ({ ...placement, offer: visibleTo(access, cards.get(placement.offerId)!) })) };
+  const cards = await feedCards(ctx.deps.db, placements.map((placement) => placement.offerId), reader);
+  // An offer deleted between the two reads has no card: the page leaves it out.
+  const listed = placements.filter((placement) => cards.has(placement.offerId));
+  return { ...community, placements: listed.map((placement) => ({ ...placement, offer: visibleTo(access, cards.get(placement.offerId)!) })) };
 }

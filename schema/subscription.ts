@@ -7,7 +7,7 @@ import { forbidden } from '../db/errors.js';
 import { topicOf } from '../server/notify/pubsub.js';
 import { adoptViewer, type Context } from '../server/context.js';
 import { builder } from './builder.js';
-import { forgetViewerAccess } from './policies/access.js';
+
 import { canSeeReferral } from './policies/customers.js';
 import { ReferralRequestRef } from './referral.js';
 
@@ -22,10 +22,10 @@ async function* visibleTo(ctx: Context, events: AsyncIterable<DispatchedEvent>):
     const viewer = ctx.viewer!;
     const access = { requesterMerchantId: event.requesterMerchantId, originMerchantId: event.originMerchantId, customer: { accountId: event.customerAccountId } };
     if (!canSeeReferral(viewer, access)) continue;
-    const row = loadViewerRow(ctx.deps.db, viewer.accountId, viewer.sessionId);
+    const row = await loadViewerRow(ctx.deps.db, viewer.accountId, viewer.sessionId);
     if (!row || row.tokenVersion !== viewer.tokenVersion) return;
-    adoptViewer(ctx, { ...row, sessionId: viewer.sessionId });
-    forgetViewerAccess(ctx);
+    // The viewer's role and memberships as they are now, for this event's fields.
+    await adoptViewer(ctx, { ...row, sessionId: viewer.sessionId });
     yield event;
   }
 }

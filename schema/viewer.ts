@@ -20,10 +20,10 @@ export const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
     displayName: t.exposeString('displayName'),
     roles: t.field({
       type: [RoleEnum],
-      resolve: (v, _args, ctx) => {
+      resolve: async (v, _args, ctx) => {
         if (v.kind === 'CUSTOMER') return ['CUSTOMER'] as const;
         const staff = v.staffRole === 'OWNER' ? 'MERCHANT_OWNER' : 'MERCHANT_STAFF';
-        return accessOf(ctx, v).adminAllianceIds.size > 0 ? ([staff, 'ALLIANCE_ADMIN'] as const) : ([staff] as const);
+        return (await accessOf(ctx, v)).adminAllianceIds.size > 0 ? ([staff, 'ALLIANCE_ADMIN'] as const) : ([staff] as const);
       },
     }),
     canViewContacts: t.exposeBoolean('canViewContacts', {
@@ -39,8 +39,8 @@ export const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
     adminOf: t.drizzleField({
       type: ['alliances'],
       description: "Alliances in which this account's merchant is OWNER or ADMIN.",
-      resolve: (query, v, _args, ctx) => {
-        const adminOf = accessOf(ctx, v).adminAllianceIds;
+      resolve: async (query, v, _args, ctx) => {
+        const adminOf = (await accessOf(ctx, v)).adminAllianceIds;
         return adminOf.size ? ctx.deps.db.query.alliances.findMany(query({ where: { id: { in: [...adminOf] } }, orderBy: { name: 'asc' } })) : [];
       },
     }),
@@ -71,11 +71,11 @@ export const PhoneCodeSentRef = builder.objectRef<CodeSent>('PhoneCodeSent').imp
   }),
 });
 
-export function toSession(ctx: Context, issued: sessions.IssuedSession): SessionShape {
-  const row = loadViewerRow(ctx.deps.db, issued.accountId, issued.sessionId);
+export async function toSession(ctx: Context, issued: sessions.IssuedSession): Promise<SessionShape> {
+  const row = await loadViewerRow(ctx.deps.db, issued.accountId, issued.sessionId);
   if (!row) throw unauthenticated();
   const viewer = { ...row, sessionId: issued.sessionId };
-  adoptViewer(ctx, viewer);
+  await adoptViewer(ctx, viewer);
   return { ...issued, viewer };
 }
 

@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
+import { accessFor, type ViewerAccess } from '../db/queries/access.js';
 import { loadViewerRow, type ViewerRow } from '../db/queries/accounts.js';
 import type { Contact, ContactField, Vault } from '../db/vault.js';
 import type { KeyRing } from './auth/keys.js';
@@ -12,6 +13,7 @@ import type { Notifier } from './notify/worker.js';
 import type { TokenService } from './auth/tokens.js';
 import type { RateLimits } from './rate-limits.js';
 import type { Config } from './config.js';
+
 
 export interface Viewer extends ViewerRow {
   sessionId: string;
@@ -38,6 +40,8 @@ export interface Context {
   viewer: Viewer | null;
   /** The client's address, for per-address rate limits. */
   ip: string;
+  /** The viewer's memberships (schema/policies/access.ts), for every visibility rule. */
+  access: ViewerAccess;
   /** Per-request batching of vault reads, so a list of customers is one read and one log write. */
   contacts: ContactLoaders;
 }
@@ -69,16 +73,18 @@ function contactLoaders(deps: AppDeps, viewer: Viewer | null): ContactLoaders {
   return { own, granted };
 }
 
-export function createContext(deps: AppDeps, viewer: Viewer | null, ip = 'unknown'): Context {
-  return { deps, viewer, ip, contacts: contactLoaders(deps, viewer) };
+/** The viewer's memberships are loaded here once: every visibility rule reads them synchronously. */
+export async function createContext(deps: AppDeps, viewer: Viewer | null, ip = 'unknown'): Promise<Context> {
+  return { deps, viewer, ip, access: await accessFor(deps.db, viewer), contacts: contactLoaders(deps, viewer) };
 }
 
 /**
  * Sign-in, sign-up and invite claims answer with the new session's viewer: the rest of that
  * response is resolved as that viewer (nothing was read as anyone else before).
  */
-export function adoptViewer(ctx: Context, viewer: Viewer): void {
+export async function adoptViewer(ctx: Context, viewer: Viewer): Promise<void> {
   ctx.viewer = viewer;
+  ctx.access = await accessFor(ctx.deps.db, viewer);
   ctx.contacts = contactLoaders(ctx.deps, viewer);
 }
 
@@ -95,7 +101,7 @@ export async function viewerFromAuthorization(deps: AppDeps, header: string | nu
   } catch {
     throw unauthenticated('The access token is invalid or has expired.');
   }
-  const row = loadViewerRow(deps.db, claims.sub, claims.sid);
+  const row = await loadViewerRow(deps.db, claims.sub, claims.sid);
   if (!row || row.tokenVersion !== claims.ver) throw unauthenticated('The session has ended. Sign in again.');
   return { ...row, sessionId: claims.sid };
 }

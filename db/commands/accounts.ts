@@ -76,24 +76,22 @@ export function signUpMerchant(db: Db, data: SignUpMerchantData, codeId: string,
   });
 }
 
+interface Login {
+  accountId: string;
+  passwordHash: string;
+}
+const LOGIN = { accountId: accounts.id, passwordHash: accounts.passwordHash };
+
 /** The stored hash for a login (email), or null: the caller verifies the password outside any transaction. */
-export function findMerchantLogin(db: Db, email: string): { accountId: string; passwordHash: string } | null {
-  const row = db
-    .select({ accountId: accounts.id, passwordHash: accounts.passwordHash })
-    .from(accounts)
-    .where(and(eq(accounts.email, email), isNull(accounts.disabledAt)))
-    .get();
+export async function findMerchantLogin(db: Db, email: string): Promise<Login | null> {
+  const [row] = await db.select(LOGIN).from(accounts).where(and(eq(accounts.email, email), isNull(accounts.disabledAt)));
   return row ?? null;
 }
 
 /** A customer's login: the account the vault found for their phone. */
-export function findAccountLogin(db: Db, accountId: string | null): { accountId: string; passwordHash: string } | null {
+export async function findAccountLogin(db: Db, accountId: string | null): Promise<Login | null> {
   if (!accountId) return null;
-  const row = db
-    .select({ accountId: accounts.id, passwordHash: accounts.passwordHash })
-    .from(accounts)
-    .where(and(eq(accounts.id, accountId), isNull(accounts.disabledAt)))
-    .get();
+  const [row] = await db.select(LOGIN).from(accounts).where(and(eq(accounts.id, accountId), isNull(accounts.disabledAt)));
   return row ?? null;
 }
 

@@ -68,7 +68,7 @@ export interface DispatchedEvent {
  */
 export async function dispatchEvents(db: Db, now: Date, served: readonly NotificationChannel[], limit = 200): Promise<DispatchedEvent[]> {
   // Most polls find nothing: a read first, so an idle worker never takes the write lock.
-  if (!db.select({ id: referralEvents.id }).from(referralEvents).where(isNull(referralEvents.dispatchedAt)).limit(1).get()) return [];
+  if ((await db.select({ id: referralEvents.id }).from(referralEvents).where(isNull(referralEvents.dispatchedAt)).limit(1)).length === 0) return [];
   return inTransaction(db, async (tx) => {
     const at = now.toISOString();
     const rows = await tx
@@ -146,7 +146,7 @@ export interface DueDelivery {
 export async function claimDueDeliveries(db: Db, now: Date, options: { leaseMs: number; urgentOnly: boolean; limit?: number }): Promise<DueDelivery[]> {
   const at = now.toISOString();
   const isDue = and(eq(notifications.status, 'PENDING'), lte(notifications.nextAttemptAt, at), options.urgentOnly ? eq(notifications.urgent, true) : undefined);
-  if (!db.select({ id: notifications.id }).from(notifications).where(isDue).limit(1).get()) return [];
+  if ((await db.select({ id: notifications.id }).from(notifications).where(isDue).limit(1)).length === 0) return [];
   return inTransaction(db, async (tx) => {
     const due = await tx
       .select({

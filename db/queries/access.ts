@@ -74,13 +74,15 @@ const statements = preparedPer((db) => ({
 }));
 
 /** A few indexed lookups, whatever the request touches; callers load it once per request. */
-export function loadViewerAccess(db: Db, subject: AccessSubject): ViewerAccess {
+export async function loadViewerAccess(db: Db, subject: AccessSubject): Promise<ViewerAccess> {
   const { accountId, merchantId, staffRole } = subject;
   const q = statements(db);
-  const memberships = merchantId ? q.memberships.all({ merchantId }) : [];
-  const communityRows = merchantId ? q.merchantCommunities.all({ merchantId }) : q.accountCommunities.all({ accountId });
-  const campaignRows = merchantId ? q.campaigns.all({ merchantId }) : [];
-  const joinable = subject.kind === 'CUSTOMER' ? q.joinable.all({ accountId }) : [];
+  const [memberships, communityRows, campaignRows, joinable] = await Promise.all([
+    merchantId ? q.memberships.execute({ merchantId }) : [],
+    merchantId ? q.merchantCommunities.execute({ merchantId }) : q.accountCommunities.execute({ accountId }),
+    merchantId ? q.campaigns.execute({ merchantId }) : [],
+    subject.kind === 'CUSTOMER' ? q.joinable.execute({ accountId }) : [],
+  ]);
   return {
     accountId,
     merchantId,
@@ -92,3 +94,6 @@ export function loadViewerAccess(db: Db, subject: AccessSubject): ViewerAccess {
     campaignIds: new Set(campaignRows.map((r) => r.campaignId)),
   };
 }
+
+/** A request's viewer's memberships, or none for an anonymous one. */
+export const accessFor = (db: Db, subject: AccessSubject | null): Promise<ViewerAccess> => (subject ? loadViewerAccess(db, subject) : Promise.resolve(NO_ACCESS));

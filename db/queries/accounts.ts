@@ -35,8 +35,8 @@ const viewerRowStatement = preparedPer((db) =>
 );
 
 /** The account behind a verified access token, or null when it or its session is gone. */
-export function loadViewerRow(db: Db, accountId: string, sessionId: string): ViewerRow | null {
-  const row = viewerRowStatement(db).get({ accountId, sessionId });
+export async function loadViewerRow(db: Db, accountId: string, sessionId: string): Promise<ViewerRow | null> {
+  const [row] = await viewerRowStatement(db).execute({ accountId, sessionId });
   if (!row || row.disabledAt || row.sessionRevokedAt) return null;
   return {
     accountId: row.accountId,

@@ -77,16 +77,21 @@ export type FeedCard = OfferRow['offer'] & {
 };
 
 /** The cards of these offers by id (an id with no offer has no card), with `reader`'s interests in them (none without a reader). */
-export function feedCards(db: Db, offerIds: readonly string[], reader: string | null): Map<string, FeedCard> {
+export async function feedCards(db: Db, offerIds: readonly string[], reader: string | null): Promise<Map<string, FeedCard>> {
   const q = statements(db);
   const ids = JSON.stringify(offerIds);
+  const [offerRows, interestRows, placementRows] = await Promise.all([
+    q.offers.execute({ ids }),
+    reader ? q.interests.execute({ ids, account: reader }) : [],
+    q.placements.execute({ ids }),
+  ]);
   const cards = new Map<string, FeedCard>();
-  for (const { offer, merchant, campaign } of q.offers.all({ ids })) {
+  for (const { offer, merchant, campaign } of offerRows) {
     cards.set(offer.id, { ...offer, merchant, campaign, placements: [], communities: [], interests: [] });
   }
   // An account has at most one interest in an offer (a unique index).
-  for (const { offerId, id } of reader ? q.interests.all({ ids, account: reader }) : []) cards.get(offerId)?.interests.push({ id });
-  for (const { offerId, placement, membership, community } of q.placements.all({ ids })) {
+  for (const { offerId, id } of interestRows) cards.get(offerId)?.interests.push({ id });
+  for (const { offerId, placement, membership, community } of placementRows) {
     const card = cards.get(offerId);
     if (!card) continue;
     card.placements.push({ ...placement, merchantMembership: membership });

@@ -10,6 +10,7 @@ export type Recipient = { accountId: string } | { merchantId: string };
 export const inboxOf = (r: Recipient) =>
   and(eq(notifications.channel, 'IN_APP'), 'accountId' in r ? eq(notifications.accountId, r.accountId) : eq(notifications.merchantId, r.merchantId));
 
-export function unreadCount(db: Db, recipient: Recipient): number {
-  return db.select({ n: count() }).from(notifications).where(and(inboxOf(recipient), isNull(notifications.readAt))).get()!.n;
+export async function unreadCount(db: Db, recipient: Recipient): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(notifications).where(and(inboxOf(recipient), isNull(notifications.readAt)));
+  return row!.n;
 }

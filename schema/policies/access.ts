@@ -1,26 +1,17 @@
 // The viewer's memberships, loaded once per request and shared by every visibility rule.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { loadViewerAccess, NO_ACCESS, type AccessSubject, type ViewerAccess } from '../../db/queries/access.js';
+import { accessFor, loadViewerAccess, NO_ACCESS, type AccessSubject, type ViewerAccess } from '../../db/queries/access.js';
 import type { Context } from '../../server/context.js';
 
 export type { ViewerAccess };
 
-const loaded = new WeakMap<Context, ViewerAccess>();
+/** What the request's viewer belongs to, loaded with the context (server/context.ts). */
+export const viewerAccess = (ctx: Context): ViewerAccess => ctx.access;
 
-export function viewerAccess(ctx: Context): ViewerAccess {
-  if (!ctx.viewer) return NO_ACCESS;
-  let access = loaded.get(ctx);
-  if (!access) {
-    access = loadViewerAccess(ctx.deps.db, ctx.viewer);
-    loaded.set(ctx, access);
-  }
-  return access;
-}
-
-/** A mutation that changed the viewer's own memberships calls this, so what it returns is checked against them. */
-export function forgetViewerAccess(ctx: Context): void {
-  loaded.delete(ctx);
+/** A mutation that changed the viewer's own memberships reloads them, so what it returns is checked against them. */
+export async function refreshViewerAccess(ctx: Context): Promise<void> {
+  ctx.access = await accessFor(ctx.deps.db, ctx.viewer);
 }
 
 type Tables = Db['query'];
@@ -38,7 +29,7 @@ export function anyOf<T extends keyof Tables>(clauses: (Where<T> | false)[]): Wh
 
 export const ids = (set: ReadonlySet<string>) => [...set];
 
-/** The memberships of an account other than the request's own (e.g. the one a sign-in just opened). */
-export function accessOf(ctx: Context, subject: AccessSubject): ViewerAccess {
+/** The memberships of an account other than the request's own (e.g. a staff member just added). */
+export async function accessOf(ctx: Context, subject: AccessSubject): Promise<ViewerAccess> {
   return subject.accountId === ctx.viewer?.accountId ? viewerAccess(ctx) : loadViewerAccess(ctx.deps.db, subject);
 }

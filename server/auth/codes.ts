@@ -74,8 +74,8 @@ export function sendChangePhoneCode(deps: AppDeps, ip: string, accountId: string
  * A sign-up code to the email address; an address that already has an account gets a sign-in
  * link instead, so the answer never tells whether an email is registered.
  */
-export function sendSignUpCode(deps: AppDeps, ip: string, email: string): Promise<CodeSent> {
-  const registered = findMerchantLogin(deps.db, email) !== null;
+export async function sendSignUpCode(deps: AppDeps, ip: string, email: string): Promise<CodeSent> {
+  const registered = (await findMerchantLogin(deps.db, email)) !== null;
   const link = new URL('/signin', deps.config.PUBLIC_URL).toString();
   const key = emailLoginKey(email);
   return send(
