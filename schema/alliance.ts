@@ -109,8 +109,16 @@ builder.queryFields((t) => ({
         const search = args.search;
         return ctx.deps.db.query.alliances.findMany(
           query({
-            // instr() rather than LIKE: no wildcard in the user's text can widen the match.
-            where: search ? { RAW: (a) => sql`(instr(lower(${a.name}), lower(${search})) > 0 or instr(lower(${a.city}), lower(${search})) > 0)` } : {},
+            // LIKE, which both engines have (instr() is SQLite's), with the user's wildcards escaped:
+            // none can widen the match. lower() on both sides, as the engines' LIKE differ on case.
+            where: search
+              ? {
+                  RAW: (a) => {
+                    const pattern = `%${search.replace(/[\\%_]/g, '\\$&')}%`;
+                    return sql`(lower(${a.name}) like lower(${pattern}) escape '\\' or lower(${a.city}) like lower(${pattern}) escape '\\')`;
+                  },
+                }
+              : {},
             orderBy: { id: 'desc' },
           }),
         );

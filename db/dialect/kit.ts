@@ -1,7 +1,26 @@
 // What differs between the engines' drivers, in one place, so commands are written once.
+import { sql, type SQL } from 'drizzle-orm';
 
 /** Rows an UPDATE or DELETE changed: better-sqlite3 says `changes`, node-postgres `rowCount`. */
 export function affected(result: unknown): number {
   const r = result as { changes?: number; rowCount?: number | null };
   return Number(r.changes ?? r.rowCount ?? 0);
+}
+
+/**
+ * Whole days from `at` until `now`, 0 when `at` is not before it, for ISO-8601 UTC text timestamps
+ * as the code base writes them (YYYY-MM-DDTHH:MM:SS.sssZ). Integer arithmetic on the text, so the
+ * same statement runs on both engines: SQLite has julianday() and PostgreSQL timestamptz, neither
+ * the other's. Equal to SQLite's max(0, cast(julianday(now) - julianday(at) as integer)).
+ */
+export function daysBefore(at: SQL, now: string): SQL {
+  const part = (from: number, length: number) => sql`cast(substr(${at}, ${sql.raw(`${from}, ${length}`)}) as integer)`;
+  // Days since 1970-01-01 of the date: a year counted from March puts the leap day last.
+  const month = part(6, 2);
+  const year = sql`(${part(1, 4)} - case when ${month} <= 2 then 1 else 0 end)`;
+  const day = sql`(365 * ${year} + ${year} / 4 - ${year} / 100 + ${year} / 400 + (153 * ((${month} + 9) % 12) + 2) / 5 + ${part(9, 2)} - 719469)`;
+  const nowDay = Date.parse(now.slice(0, 10)) / 86_400_000;
+  // A day is whole once the time of day of `at` is reached again: fixed-width text compares as time.
+  const partDay = sql`case when substr(${at}, 12) > ${now.slice(11)} then 1 else 0 end`;
+  return sql`case when ${at} < ${now} then ${nowDay} - ${day} - ${partDay} else 0 end`;
 }

@@ -3,7 +3,7 @@
 import { and, eq, gt, isNull, lte, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { campaignCommunities, campaignSpend, communityMembers, contactGrants, conversions, customers, interests, offers, referralRequests } from '../tables/index.js';
-import { audienceSql, personOf, tooSmall, verifiedRecord, type Audience } from './insights.js';
+import { audienceOf, flag, personOf, tooSmall, verifiedRecord, type Audience } from './insights.js';
 
 export const CAMPAIGN_FIGURES = ['REACHED', 'INTERESTED', 'REFERRALS_REQUESTED', 'REFERRALS_ACCEPTED', 'CONVERSIONS', 'REVENUE', 'RESPONSE_RATE'] as const;
 export type CampaignFigure = (typeof CAMPAIGN_FIGURES)[number];
@@ -46,21 +46,23 @@ const NOTHING: CountedFigure = { count: 0, amount: 0, customers: 0, unseen: 0, u
  */
 export function referralFunnel(db: Db, campaignId: string, viewerMerchantId: string): Record<FunnelFigure, CountedFigure> {
   const ofCampaign = (offerId: SQL) => sql`${offerId} in (select ${offers.id} from ${offers} where ${offers.campaignId} = ${campaignId})`;
+  // The key is a typed parameter: PostgreSQL cannot infer the type of a bare one in a UNION.
   const referralFacts = (key: FunnelFigure, amount: SQL, from: SQL) => sql`
-    select ${key} as key, ${personOf} as person, ${verifiedRecord} as verified,
-      (${referralRequests.requesterMerchantId} = ${viewerMerchantId} or ${referralRequests.originMerchantId} = ${viewerMerchantId}) as held, ${amount} as amount
+    select cast(${key} as text) as key, ${personOf} as person, ${flag(verifiedRecord)} as verified,
+      ${flag(sql`${referralRequests.requesterMerchantId} = ${viewerMerchantId} or ${referralRequests.originMerchantId} = ${viewerMerchantId}`)} as held, ${amount} as amount
     from ${from} join ${customers} on ${customers.id} = ${referralRequests.customerId}
     where ${ofCampaign(sql`${referralRequests.offerId}`)}`;
-  const rows = db.all<CountedFigure & { key: FunnelFigure }>(
-    audienceSql(sql`
-      select ${'INTERESTED'} as key, ${interests.accountId} as person, max(${verifiedRecord}) as verified,
-        max(${interests.offerMerchantId} = ${viewerMerchantId} or ${interests.originMerchantId} = ${viewerMerchantId}) as held, 0 as amount
+  const rows = audienceOf<FunnelFigure>(
+    db,
+    sql`
+      select cast(${'INTERESTED'} as text) as key, ${interests.accountId} as person, max(${flag(verifiedRecord)}) as verified,
+        max(${flag(sql`${interests.offerMerchantId} = ${viewerMerchantId} or ${interests.originMerchantId} = ${viewerMerchantId}`)}) as held, 0 as amount
       from ${interests} join ${customers} on ${customers.id} = ${interests.customerId}
       where ${ofCampaign(sql`${interests.offerId}`)}
       group by ${interests.accountId}
       union all ${referralFacts('REFERRALS_REQUESTED', sql`0`, sql`${referralRequests}`)}
       union all ${referralFacts('REFERRALS_ACCEPTED', sql`0`, sql`${contactGrants} join ${referralRequests} on ${referralRequests.id} = ${contactGrants.referralId}`)}
-      union all ${referralFacts('CONVERSIONS', sql`${conversions.amount}`, sql`${conversions} join ${referralRequests} on ${referralRequests.id} = ${conversions.referralId}`)}`),
+      union all ${referralFacts('CONVERSIONS', sql`${conversions.amount}`, sql`${conversions} join ${referralRequests} on ${referralRequests.id} = ${conversions.referralId}`)}`,
   );
   const figure = (key: FunnelFigure) => rows.find((r) => r.key === key) ?? NOTHING;
   return {
@@ -80,7 +82,10 @@ export function campaignReach(db: Db, campaignId: string, publishedAt: string | 
   const verified = sql`case when exists (select 1 from ${customers} where ${customers.accountId} = ${communityMembers.accountId} and ${verifiedRecord})
     then ${communityMembers.accountId} end`;
   const row = db
-    .select({ reached: sql<number>`count(distinct ${communityMembers.accountId})`, customers: sql<number>`count(distinct ${verified})` })
+    .select({
+      reached: sql<number>`count(distinct ${communityMembers.accountId})`.mapWith(Number).as('reached'),
+      customers: sql<number>`count(distinct ${verified})`.mapWith(Number).as('customers'),
+    })
     .from(campaignCommunities)
     .innerJoin(communityMembers, eq(communityMembers.communityId, campaignCommunities.communityId))
     .where(
@@ -98,7 +103,7 @@ export function campaignReach(db: Db, campaignId: string, publishedAt: string | 
 }
 
 export function campaignSpent(db: Db, campaignId: string): number {
-  const row = db.select({ spent: sum(campaignSpend.amount).mapWith(Number) }).from(campaignSpend).where(eq(campaignSpend.campaignId, campaignId)).get();
+  const row = db.select({ spent: sum(campaignSpend.amount).mapWith(Number).as('spent') }).from(campaignSpend).where(eq(campaignSpend.campaignId, campaignId)).get();
   return row?.spent ?? 0;
 }
 

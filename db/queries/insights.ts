@@ -47,23 +47,36 @@ export const verifiedRecord = sql`(${customers.claimedAt} is not null and ${cust
 /** The person behind a record: its account (one person across merchants), else the record alone. */
 export const personOf = sql`coalesce(${customers.accountId}, ${customers.id})`;
 
+/** A condition as 1 or 0: PostgreSQL neither sums nor takes the max of booleans. */
+export const flag = (condition: SQL) => sql`case when ${condition} then 1 else 0 end`;
+
+export type AudienceRow = RawBucket & { amount: number };
+
 /**
  * One statement summing `facts` (rows of key, person, verified, held, amount: one per fact, with
- * held true when the viewer holds that fact) into each key's figure, amount and audience. A person
- * counts once per key: verified if any of their facts is, unseen if any is not held.
+ * verified and held flags, held 1 when the viewer holds that fact) into each key's figure, amount
+ * and audience. A person counts once per key: verified if any of their facts is, unseen if any is
+ * not held.
  */
-export function audienceSql(facts: SQL): SQL {
-  return sql`with fact as (${facts}),
+export function audienceOf<K extends string = string>(db: Db, facts: SQL): (AudienceRow & { key: K })[] {
+  const rows = db.all<Record<keyof AudienceRow, string | number>>(sql`with fact as (${facts}),
     per_person as (
-      select key, count(*) as facts, sum(amount) as amount, max(verified) as verified, sum(not held) as unseen
+      select key, count(*) as facts, sum(amount) as amount, max(verified) as verified, sum(1 - held) as unseen
       from fact group by key, person
     )
     select key, sum(facts) as count, sum(amount) as amount, sum(verified) as customers, sum(unseen) as unseen,
-      sum(verified and unseen > 0) as unseenCustomers
-    from per_person group by key`;
+      sum(case when verified = 1 and unseen > 0 then 1 else 0 end) as "unseenCustomers"
+    from per_person group by key`);
+  // PostgreSQL returns sums as text (numeric).
+  return rows.map((r) => ({
+    key: String(r.key) as K,
+    count: Number(r.count),
+    amount: Number(r.amount),
+    customers: Number(r.customers),
+    unseen: Number(r.unseen),
+    unseenCustomers: Number(r.unseenCustomers),
+  }));
 }
-
-export type AudienceRow = RawBucket & { amount: number };
 
 /**
  * Which buckets of one dimension must not be published.
@@ -107,14 +120,15 @@ const placedInAlliance = (allianceId: string) =>
  * own customers (it sees them once a referral is asked).
  */
 export function customersByCategoryInterest(db: Db, allianceId: string, viewerMerchantId: string, minGroupSize: number): InsightBucket[] {
-  const rows = db.all<AudienceRow>(
-    audienceSql(sql`select ${offers.category} as key, ${interests.accountId} as person, max(${verifiedRecord}) as verified,
-        max(${interests.offerMerchantId} = ${viewerMerchantId} or ${interests.originMerchantId} = ${viewerMerchantId}) as held, 0 as amount
+  const rows = audienceOf(
+    db,
+    sql`select ${offers.category} as key, ${interests.accountId} as person, max(${flag(verifiedRecord)}) as verified,
+        max(${flag(sql`${interests.offerMerchantId} = ${viewerMerchantId} or ${interests.originMerchantId} = ${viewerMerchantId}`)}) as held, 0 as amount
       from ${interests}
       join ${offers} on ${offers.id} = ${interests.offerId}
       join ${customers} on ${customers.id} = ${interests.customerId}
       where ${placedInAlliance(allianceId)}
-      group by ${offers.category}, ${interests.accountId}`),
+      group by ${offers.category}, ${interests.accountId}`,
   );
   return publish(rows, minGroupSize);
 }
@@ -129,12 +143,13 @@ export function referralsByStatus(db: Db, allianceId: string, viewerMerchantId: 
     .select({ merchantId: allianceMembers.merchantId })
     .from(allianceMembers)
     .where(and(eq(allianceMembers.allianceId, allianceId), inArray(allianceMembers.status, ['APPROVED', 'SUSPENDED'])));
-  const rows = db.all<AudienceRow>(
-    audienceSql(sql`select ${referralRequests.status} as key, ${personOf} as person, ${verifiedRecord} as verified,
-        (${referralRequests.requesterMerchantId} = ${viewerMerchantId} or ${referralRequests.originMerchantId} = ${viewerMerchantId}) as held, 0 as amount
+  const rows = audienceOf(
+    db,
+    sql`select ${referralRequests.status} as key, ${personOf} as person, ${flag(verifiedRecord)} as verified,
+        ${flag(sql`${referralRequests.requesterMerchantId} = ${viewerMerchantId} or ${referralRequests.originMerchantId} = ${viewerMerchantId}`)} as held, 0 as amount
       from ${referralRequests}
       join ${customers} on ${customers.id} = ${referralRequests.customerId}
-      where ${referralRequests.requesterMerchantId} in ${members} or ${referralRequests.originMerchantId} in ${members}`),
+      where ${referralRequests.requesterMerchantId} in ${members} or ${referralRequests.originMerchantId} in ${members}`,
   );
   return publish(rows, minGroupSize);
 }
@@ -146,7 +161,7 @@ export function referralsByStatus(db: Db, allianceId: string, viewerMerchantId: 
  */
 export function offersByCategory(db: Db, allianceId: string): InsightBucket[] {
   return db
-    .select({ key: offers.category, count: sql<number>`count(*)` })
+    .select({ key: offers.category, count: sql<number>`count(*)`.mapWith(Number).as('count') })
     .from(offers)
     .where(placedInAlliance(allianceId))
     .groupBy(offers.category)
@@ -182,11 +197,11 @@ export function referralAttribution(db: Db, merchantId: string, minGroupSize: nu
     city: string;
     publicContact: string | null;
     createdAt: string;
-    brought: number;
-    accepted: number;
-    conversions: number;
-    revenue: number;
-    converted: number;
+    brought: number | string;
+    accepted: number | string;
+    conversions: number | string;
+    revenue: number | string;
+    converted: number | string;
   }>(sql`
     with brought as (
       select ${referralRequests.id} as referral_id, ${referralRequests.requesterMerchantId} as partner_id,
@@ -200,7 +215,7 @@ export function referralAttribution(db: Db, merchantId: string, minGroupSize: nu
       group by ${conversions.referralId}
     )
     select ${merchants.id} as id, ${merchants.name} as name, ${merchants.category} as category, ${merchants.city} as city,
-      ${merchants.publicContact} as publicContact, ${merchants.createdAt} as createdAt,
+      ${merchants.publicContact} as "publicContact", ${merchants.createdAt} as "createdAt",
       count(*) as brought,
       count(${contactGrants.id}) as accepted,
       coalesce(sum(sales.n), 0) as conversions,
@@ -210,13 +225,22 @@ export function referralAttribution(db: Db, merchantId: string, minGroupSize: nu
     join ${merchants} on ${merchants.id} = brought.partner_id
     left join ${contactGrants} on ${contactGrants.referralId} = brought.referral_id
     left join sales on sales.referral_id = brought.referral_id
-    group by brought.partner_id
+    group by ${merchants.id}, ${merchants.name}, ${merchants.category}, ${merchants.city}, ${merchants.publicContact}, ${merchants.createdAt}
     order by ${merchants.name}, ${merchants.id}`);
+  // PostgreSQL returns counts and sums as text (bigint and numeric).
+  const figures = rows.map(({ brought, accepted, conversions: sold, revenue, converted, ...partner }) => ({
+    partner,
+    brought: Number(brought),
+    accepted: Number(accepted),
+    sold: Number(sold),
+    revenue: Number(revenue),
+    converted: Number(converted),
+  }));
   const suppressed = suppressedKeys(
-    rows.map((r) => ({ key: r.id, count: r.conversions, customers: r.converted, unseen: r.conversions, unseenCustomers: r.converted })),
+    figures.map((f) => ({ key: f.partner.id, count: f.sold, customers: f.converted, unseen: f.sold, unseenCustomers: f.converted })),
     minGroupSize,
   );
-  return rows.map(({ brought, accepted, conversions: sold, revenue, converted: _converted, ...partner }) => ({
+  return figures.map(({ partner, brought, accepted, sold, revenue }) => ({
     partner,
     referralsBrought: brought,
     referralsAccepted: accepted,

@@ -1,6 +1,7 @@
 // RFM segments of one merchant's own customers, computed in one SQL statement.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { daysBefore } from '../dialect/kit.js';
 import { nowIso } from '../ids.js';
 import { purchases } from '../tables/index.js';
 
@@ -76,26 +77,37 @@ const band = (order: SQL) => sql`1 + (rank() over (order by ${order}) - 1) * 5 /
  */
 export function rfmSegments(db: Db, merchantId: string, now: string = nowIso()): RfmSegment[] {
   const yearAgo = new Date(Date.parse(now) - 365 * 86_400_000).toISOString();
-  const rows = db.all<RfmSegment>(sql`
+  const rows = db.all<Record<keyof RfmSegment, string | number>>(sql`
     with per_customer as (
-      select ${purchases.customerId} as customer_id,
-        max(0, cast(julianday(${now}) - julianday(max(${purchases.at})) as integer)) as recency_days,
-        sum(${purchases.at} > ${yearAgo}) as frequency,
+      select ${purchases.customerId} as customer_id, max(${purchases.at}) as last_at,
+        sum(case when ${purchases.at} > ${yearAgo} then 1 else 0 end) as frequency,
         sum(case when ${purchases.at} > ${yearAgo} then ${purchases.amount} else 0 end) as monetary
       from ${purchases}
       where ${purchases.merchantId} = ${merchantId}
       group by ${purchases.customerId}
+    ),
+    dated as (
+      select ${daysBefore(sql`last_at`, now)} as recency_days, frequency, monetary from per_customer
     ),
     scored as (
       select recency_days, frequency, monetary,
         ${band(sql`recency_days desc`)} as r,
         ${band(sql`frequency asc`)} as f,
         ${band(sql`monetary asc`)} as m
-      from per_customer
+      from dated
     )
-    select ${segmentCase()} as segment, count(*) as customerCount,
-      avg(recency_days) as avgRecencyDays, avg(frequency) as avgFrequency, avg(monetary) as avgMonetary
+    select ${segmentCase()} as segment, count(*) as "customerCount",
+      avg(recency_days) as "avgRecencyDays", avg(frequency) as "avgFrequency", avg(monetary) as "avgMonetary"
     from scored
     group by segment`);
-  return rows.sort((a, b) => RFM_SEGMENTS.indexOf(a.segment) - RFM_SEGMENTS.indexOf(b.segment));
+  // PostgreSQL returns counts and averages as text (bigint and numeric).
+  return rows
+    .map((r) => ({
+      segment: r.segment as RfmSegmentName,
+      customerCount: Number(r.customerCount),
+      avgRecencyDays: Number(r.avgRecencyDays),
+      avgFrequency: Number(r.avgFrequency),
+      avgMonetary: Number(r.avgMonetary),
+    }))
+    .sort((a, b) => RFM_SEGMENTS.indexOf(a.segment) - RFM_SEGMENTS.indexOf(b.segment));
 }

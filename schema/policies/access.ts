@@ -18,8 +18,11 @@ type Tables = Db['query'];
 /** The relational-query filter of one table, as the policies build them. */
 export type Where<T extends keyof Tables> = NonNullable<NonNullable<Parameters<Tables[T]['findMany']>[0]>['where']>;
 
-/** A filter matching no row: a viewer with no membership sees nothing of that kind. */
-export const NOTHING = { RAW: sql`0` } as const;
+/**
+ * A filter matching no row: a viewer with no membership sees nothing of that kind. A comparison,
+ * as PostgreSQL takes no integer for a condition.
+ */
+export const NOTHING = { RAW: sql`1 = 0` } as const;
 
 /** OR of the clauses that apply to this viewer, or nothing when none does. */
 export function anyOf<T extends keyof Tables>(clauses: (Where<T> | false)[]): Where<T> {
