@@ -1,5 +1,15 @@
 // What differs between the engines' drivers, in one place, so commands are written once.
 import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../client.js';
+
+/**
+ * The rows of a raw statement: drizzle on better-sqlite3 runs it with `all`, on node-postgres with
+ * `execute` (rows on the result).
+ */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const engine = db as unknown as { all?: (q: SQL) => T[]; execute: (q: SQL) => Promise<{ rows: T[] }> };
+  return engine.all ? engine.all(query) : (await engine.execute(query)).rows;
+}
 
 /** Rows an UPDATE or DELETE changed: better-sqlite3 says `changes`, node-postgres `rowCount`. */
 export function affected(result: unknown): number {

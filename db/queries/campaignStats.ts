@@ -44,7 +44,7 @@ const NOTHING: CountedFigure = { count: 0, amount: 0, customers: 0, unseen: 0, u
  * requester records the sales; the origin sees the request, and in its referral attribution what
  * the partner sold), and an interest when the offer or the customer is its own.
  */
-export function referralFunnel(db: Db, campaignId: string, viewerMerchantId: string): Record<FunnelFigure, CountedFigure> {
+export async function referralFunnel(db: Db, campaignId: string, viewerMerchantId: string): Promise<Record<FunnelFigure, CountedFigure>> {
   const ofCampaign = (offerId: SQL) => sql`${offerId} in (select ${offers.id} from ${offers} where ${offers.campaignId} = ${campaignId})`;
   // The key is a typed parameter: PostgreSQL cannot infer the type of a bare one in a UNION.
   const referralFacts = (key: FunnelFigure, amount: SQL, from: SQL) => sql`
@@ -52,7 +52,7 @@ export function referralFunnel(db: Db, campaignId: string, viewerMerchantId: str
       ${flag(sql`${referralRequests.requesterMerchantId} = ${viewerMerchantId} or ${referralRequests.originMerchantId} = ${viewerMerchantId}`)} as held, ${amount} as amount
     from ${from} join ${customers} on ${customers.id} = ${referralRequests.customerId}
     where ${ofCampaign(sql`${referralRequests.offerId}`)}`;
-  const rows = audienceOf<FunnelFigure>(
+  const found = await audienceOf<FunnelFigure>(
     db,
     sql`
       select cast(${'INTERESTED'} as text) as key, ${interests.accountId} as person, max(${flag(verifiedRecord)}) as verified,
@@ -64,7 +64,7 @@ export function referralFunnel(db: Db, campaignId: string, viewerMerchantId: str
       union all ${referralFacts('REFERRALS_ACCEPTED', sql`0`, sql`${contactGrants} join ${referralRequests} on ${referralRequests.id} = ${contactGrants.referralId}`)}
       union all ${referralFacts('CONVERSIONS', sql`${conversions.amount}`, sql`${conversions} join ${referralRequests} on ${referralRequests.id} = ${conversions.referralId}`)}`,
   );
-  const figure = (key: FunnelFigure) => rows.find((r) => r.key === key) ?? NOTHING;
+  const figure = (key: FunnelFigure) => found.find((r) => r.key === key) ?? NOTHING;
   return {
     INTERESTED: figure('INTERESTED'),
     REFERRALS_REQUESTED: figure('REFERRALS_REQUESTED'),
@@ -77,11 +77,11 @@ export function referralFunnel(db: Db, campaignId: string, viewerMerchantId: str
  * Distinct customer accounts that were members of any of the campaign's communities when it was
  * published, and how many of them are verified people. No merchant holds these facts.
  */
-export function campaignReach(db: Db, campaignId: string, publishedAt: string | null): CountedFigure {
+export async function campaignReach(db: Db, campaignId: string, publishedAt: string | null): Promise<CountedFigure> {
   if (!publishedAt) return NOTHING;
   const verified = sql`case when exists (select 1 from ${customers} where ${customers.accountId} = ${communityMembers.accountId} and ${verifiedRecord})
     then ${communityMembers.accountId} end`;
-  const row = db
+  const [row] = await db
     .select({
       reached: sql<number>`count(distinct ${communityMembers.accountId})`.mapWith(Number).as('reached'),
       customers: sql<number>`count(distinct ${verified})`.mapWith(Number).as('customers'),
@@ -95,15 +95,14 @@ export function campaignReach(db: Db, campaignId: string, publishedAt: string | 
         lte(communityMembers.joinedAt, publishedAt),
         or(isNull(communityMembers.leftAt), gt(communityMembers.leftAt, publishedAt)),
       ),
-    )
-    .get();
+    );
   const reached = row?.reached ?? 0;
   const verifiedPeople = row?.customers ?? 0;
   return { count: reached, amount: 0, customers: verifiedPeople, unseen: reached, unseenCustomers: verifiedPeople };
 }
 
-export function campaignSpent(db: Db, campaignId: string): number {
-  const row = db.select({ spent: sum(campaignSpend.amount).mapWith(Number).as('spent') }).from(campaignSpend).where(eq(campaignSpend.campaignId, campaignId)).get();
+export async function campaignSpent(db: Db, campaignId: string): Promise<number> {
+  const [row] = await db.select({ spent: sum(campaignSpend.amount).mapWith(Number).as('spent') }).from(campaignSpend).where(eq(campaignSpend.campaignId, campaignId));
   return row?.spent ?? 0;
 }
 
@@ -112,9 +111,12 @@ export function campaignSpent(db: Db, campaignId: string): number {
  * (tooSmall) is withheld and reads 0 too, listed in `withheld`. Revenue goes with conversions, and
  * the response rate with either of its terms, which it would otherwise give away.
  */
-export function campaignStats(db: Db, campaign: { id: string; publishedAt: string | null }, viewerMerchantId: string, minGroupSize: number): CampaignStats {
-  const reach = campaignReach(db, campaign.id, campaign.publishedAt);
-  const funnel = referralFunnel(db, campaign.id, viewerMerchantId);
+export async function campaignStats(db: Db, campaign: { id: string; publishedAt: string | null }, viewerMerchantId: string, minGroupSize: number): Promise<CampaignStats> {
+  const [reach, funnel, spent] = await Promise.all([
+    campaignReach(db, campaign.id, campaign.publishedAt),
+    referralFunnel(db, campaign.id, viewerMerchantId),
+    campaignSpent(db, campaign.id),
+  ]);
   const hidden = (f: CountedFigure) => f.count > 0 && tooSmall(f, minGroupSize);
   const figures: Record<Exclude<CampaignFigure, 'RESPONSE_RATE'>, { value: number; hidden: boolean }> = {
     REACHED: { value: reach.count, hidden: hidden(reach) },
@@ -135,7 +137,7 @@ export function campaignStats(db: Db, campaign: { id: string; publishedAt: strin
     referralsAccepted: shown('REFERRALS_ACCEPTED'),
     conversions: shown('CONVERSIONS'),
     revenue: shown('REVENUE'),
-    spent: campaignSpent(db, campaign.id),
+    spent,
     responseRate: withheld.includes('RESPONSE_RATE') || reached === 0 ? 0 : interested / reached,
     withheld,
     minGroupSize,

@@ -1,6 +1,7 @@
 // Alliance aggregates and referral attribution: counts only, never a customer, and small groups suppressed.
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { rows } from '../dialect/kit.js';
 import { allianceMembers, contactGrants, conversions, customers, interests, merchants, offerPlacements, offers, referralRequests } from '../tables/index.js';
 
 /**
@@ -58,8 +59,8 @@ export type AudienceRow = RawBucket & { amount: number };
  * and audience. A person counts once per key: verified if any of their facts is, unseen if any is
  * not held.
  */
-export function audienceOf<K extends string = string>(db: Db, facts: SQL): (AudienceRow & { key: K })[] {
-  const rows = db.all<Record<keyof AudienceRow, string | number>>(sql`with fact as (${facts}),
+export async function audienceOf<K extends string = string>(db: Db, facts: SQL): Promise<(AudienceRow & { key: K })[]> {
+  const found = await rows<Record<keyof AudienceRow, string | number>>(db, sql`with fact as (${facts}),
     per_person as (
       select key, count(*) as facts, sum(amount) as amount, max(verified) as verified, sum(1 - held) as unseen
       from fact group by key, person
@@ -68,7 +69,7 @@ export function audienceOf<K extends string = string>(db: Db, facts: SQL): (Audi
       sum(case when verified = 1 and unseen > 0 then 1 else 0 end) as "unseenCustomers"
     from per_person group by key`);
   // PostgreSQL returns sums as text (numeric).
-  return rows.map((r) => ({
+  return found.map((r) => ({
     key: String(r.key) as K,
     count: Number(r.count),
     amount: Number(r.amount),
@@ -119,8 +120,8 @@ const placedInAlliance = (allianceId: string) =>
  * communities, by offer category. The viewer holds the interests in its own offers and those of its
  * own customers (it sees them once a referral is asked).
  */
-export function customersByCategoryInterest(db: Db, allianceId: string, viewerMerchantId: string, minGroupSize: number): InsightBucket[] {
-  const rows = audienceOf(
+export async function customersByCategoryInterest(db: Db, allianceId: string, viewerMerchantId: string, minGroupSize: number): Promise<InsightBucket[]> {
+  const buckets = await audienceOf(
     db,
     sql`select ${offers.category} as key, ${interests.accountId} as person, max(${flag(verifiedRecord)}) as verified,
         max(${flag(sql`${interests.offerMerchantId} = ${viewerMerchantId} or ${interests.originMerchantId} = ${viewerMerchantId}`)}) as held, 0 as amount
@@ -130,7 +131,7 @@ export function customersByCategoryInterest(db: Db, allianceId: string, viewerMe
       where ${placedInAlliance(allianceId)}
       group by ${offers.category}, ${interests.accountId}`,
   );
-  return publish(rows, minGroupSize);
+  return publish(buckets, minGroupSize);
 }
 
 /**
@@ -138,12 +139,12 @@ export function customersByCategoryInterest(db: Db, allianceId: string, viewerMe
  * of the alliance, by status. The count is of requests; the group is of the people they are about.
  * The viewer holds the requests it made or that are about its own customers.
  */
-export function referralsByStatus(db: Db, allianceId: string, viewerMerchantId: string, minGroupSize: number): InsightBucket[] {
+export async function referralsByStatus(db: Db, allianceId: string, viewerMerchantId: string, minGroupSize: number): Promise<InsightBucket[]> {
   const members = db
     .select({ merchantId: allianceMembers.merchantId })
     .from(allianceMembers)
     .where(and(eq(allianceMembers.allianceId, allianceId), inArray(allianceMembers.status, ['APPROVED', 'SUSPENDED'])));
-  const rows = audienceOf(
+  const buckets = await audienceOf(
     db,
     sql`select ${referralRequests.status} as key, ${personOf} as person, ${flag(verifiedRecord)} as verified,
         ${flag(sql`${referralRequests.requesterMerchantId} = ${viewerMerchantId} or ${referralRequests.originMerchantId} = ${viewerMerchantId}`)} as held, 0 as amount
@@ -151,7 +152,7 @@ export function referralsByStatus(db: Db, allianceId: string, viewerMerchantId: 
       join ${customers} on ${customers.id} = ${referralRequests.customerId}
       where ${referralRequests.requesterMerchantId} in ${members} or ${referralRequests.originMerchantId} in ${members}`,
   );
-  return publish(rows, minGroupSize);
+  return publish(buckets, minGroupSize);
 }
 
 /**
@@ -159,14 +160,13 @@ export function referralsByStatus(db: Db, allianceId: string, viewerMerchantId: 
  * an offer is a merchant's public post, shown in the feeds to every member of its communities, and
  * counting posts says nothing about any person.
  */
-export function offersByCategory(db: Db, allianceId: string): InsightBucket[] {
+export function offersByCategory(db: Db, allianceId: string): Promise<InsightBucket[]> {
   return db
     .select({ key: offers.category, count: sql<number>`count(*)`.mapWith(Number).as('count') })
     .from(offers)
     .where(placedInAlliance(allianceId))
     .groupBy(offers.category)
-    .orderBy(offers.category)
-    .all();
+    .orderBy(offers.category);
 }
 
 export interface PartnerAttribution {
@@ -189,8 +189,8 @@ export interface PartnerAttribution {
  * with the verified people who converted as the group. The merchant holds none of these sales: the
  * partner records them.
  */
-export function referralAttribution(db: Db, merchantId: string, minGroupSize: number): PartnerAttribution[] {
-  const rows = db.all<{
+export async function referralAttribution(db: Db, merchantId: string, minGroupSize: number): Promise<PartnerAttribution[]> {
+  const found = await rows<{
     id: string;
     name: string;
     category: string;
@@ -202,7 +202,9 @@ export function referralAttribution(db: Db, merchantId: string, minGroupSize: nu
     conversions: number | string;
     revenue: number | string;
     converted: number | string;
-  }>(sql`
+  }>(
+    db,
+    sql`
     with brought as (
       select ${referralRequests.id} as referral_id, ${referralRequests.requesterMerchantId} as partner_id,
         case when ${verifiedRecord} then ${customers.accountId} end as person
@@ -228,7 +230,7 @@ export function referralAttribution(db: Db, merchantId: string, minGroupSize: nu
     group by ${merchants.id}, ${merchants.name}, ${merchants.category}, ${merchants.city}, ${merchants.publicContact}, ${merchants.createdAt}
     order by ${merchants.name}, ${merchants.id}`);
   // PostgreSQL returns counts and sums as text (bigint and numeric).
-  const figures = rows.map(({ brought, accepted, conversions: sold, revenue, converted, ...partner }) => ({
+  const figures = found.map(({ brought, accepted, conversions: sold, revenue, converted, ...partner }) => ({
     partner,
     brought: Number(brought),
     accepted: Number(accepted),

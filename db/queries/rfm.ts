@@ -1,7 +1,7 @@
 // RFM segments of one merchant's own customers, computed in one SQL statement.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { daysBefore } from '../dialect/kit.js';
+import { daysBefore, rows } from '../dialect/kit.js';
 import { nowIso } from '../ids.js';
 import { purchases } from '../tables/index.js';
 
@@ -75,9 +75,9 @@ const band = (order: SQL) => sql`1 + (rank() over (order by ${order}) - 1) * 5 /
  * The merchant's scored customers grouped by segment, in the order of RFM_SEGMENTS; segments with
  * no customer are left out. Erased customers count: their purchases are facts without identity.
  */
-export function rfmSegments(db: Db, merchantId: string, now: string = nowIso()): RfmSegment[] {
+export async function rfmSegments(db: Db, merchantId: string, now: string = nowIso()): Promise<RfmSegment[]> {
   const yearAgo = new Date(Date.parse(now) - 365 * 86_400_000).toISOString();
-  const rows = db.all<Record<keyof RfmSegment, string | number>>(sql`
+  const found = await rows<Record<keyof RfmSegment, string | number>>(db, sql`
     with per_customer as (
       select ${purchases.customerId} as customer_id, max(${purchases.at}) as last_at,
         sum(case when ${purchases.at} > ${yearAgo} then 1 else 0 end) as frequency,
@@ -101,7 +101,7 @@ export function rfmSegments(db: Db, merchantId: string, now: string = nowIso()):
     from scored
     group by segment`);
   // PostgreSQL returns counts and averages as text (bigint and numeric).
-  return rows
+  return found
     .map((r) => ({
       segment: r.segment as RfmSegmentName,
       customerCount: Number(r.customerCount),
