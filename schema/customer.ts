@@ -1,8 +1,8 @@
 // Customers as their originating merchant sees them, customers as everyone else sees them
 // (a pseudonym), and a customer looking at themselves.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { jsonArrayContains } from '../db/dialect/kit.js';
 import { badInput, unauthenticated } from '../db/errors.js';
 import { customers } from '../db/tables/index.js';
 import * as customerCommands from '../db/commands/customers.js';
@@ -103,7 +103,7 @@ builder.drizzleObjectFields('merchants', (t) => ({
         where = { ...where, RAW: ctx.deps.vault.holdsPhone(byPhone.data) };
       } else if (term) {
         // Names are encrypted, so search covers tags (exact) and phone numbers (blind index).
-        where = { ...where, RAW: (c: typeof customers) => sql`exists (select 1 from json_each(${c.tags}) where value = ${term})` };
+        where = { ...where, RAW: (c: typeof customers) => jsonArrayContains(ctx.deps.db, c.tags, term) };
       }
       return { where, orderBy: { id: 'desc' } };
     },

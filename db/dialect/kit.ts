@@ -1,5 +1,5 @@
 // What differs between the engines' drivers, in one place, so commands are written once.
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../client.js';
 
 /**
@@ -33,4 +33,24 @@ export function daysBefore(at: SQL, now: string): SQL {
   // A day is whole once the time of day of `at` is reached again: fixed-width text compares as time.
   const partDay = sql`case when substr(${at}, 12) > ${now.slice(11)} then 1 else 0 end`;
   return sql`case when ${at} < ${now} then ${nowDay} - ${day} - ${partDay} else 0 end`;
+}
+
+/** Whether `db` is drizzle on better-sqlite3 (it has `all`) rather than on node-postgres. */
+function onSqlite(db: Db): boolean {
+  return typeof (db as unknown as { all?: unknown }).all === 'function';
+}
+
+/** A JSON text array's elements as a table of one column, `value`: SQLite's json_each, PostgreSQL's json_array_elements_text. */
+function jsonElements(db: Db, array: SQLWrapper): SQL {
+  return onSqlite(db) ? sql`json_each(${array})` : sql`json_array_elements_text(cast(${array} as json)) as t(value)`;
+}
+
+/** The elements of a JSON text array (a parameter or a column) as a subquery, for `in`. */
+export function jsonArrayValues(db: Db, array: SQLWrapper): SQL {
+  return sql`(select value from ${jsonElements(db, array)})`;
+}
+
+/** Whether the JSON text array in `column` holds `value`. */
+export function jsonArrayContains(db: Db, column: SQLWrapper, value: unknown): SQL {
+  return sql`exists (select 1 from ${jsonElements(db, column)} where value = ${value})`;
 }

@@ -5,6 +5,7 @@
 // (see schema/feed.ts). Flat joins cost SQLite a fraction of the relational query's nested JSON.
 import { eq, and, getColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { jsonArrayValues } from '../dialect/kit.js';
 import { allianceMembers, campaigns, communities, interests, merchants, offerPlacements, offers } from '../tables/index.js';
 import { preparedPer } from './prepared.js';
 
@@ -35,35 +36,37 @@ export const FEED_CARD_SELECTION = {
   },
 };
 
-const idsIn = sql`(select value from json_each(${sql.placeholder('ids')}))`;
-
-const statements = preparedPer((db) => ({
-  offers: db
-    .select({ offer: pick(getColumns(offers), ...offerColumns), merchant: pick(getColumns(merchants), ...merchantColumns), campaign: pick(getColumns(campaigns), ...campaignColumns) })
-    .from(offers)
-    .innerJoin(merchants, eq(merchants.id, offers.merchantId))
-    .leftJoin(campaigns, eq(campaigns.id, offers.campaignId))
-    .where(inArray(offers.id, idsIn))
-    .prepare(),
-  placements: db
-    .select({
-      offerId: offerPlacements.offerId,
-      placement: pick(getColumns(offerPlacements), ...placementColumns),
-      membership: pick(getColumns(allianceMembers), ...membershipColumns),
-      community: pick(getColumns(communities), ...communityColumns),
-    })
-    .from(offerPlacements)
-    .innerJoin(communities, eq(communities.id, offerPlacements.communityId))
-    .leftJoin(allianceMembers, and(eq(allianceMembers.allianceId, offerPlacements.allianceId), eq(allianceMembers.merchantId, offerPlacements.merchantId)))
-    .where(inArray(offerPlacements.offerId, idsIn))
-    .orderBy(communities.id)
-    .prepare(),
-  interests: db
-    .select({ offerId: interests.offerId, id: interests.id })
-    .from(interests)
-    .where(and(eq(interests.accountId, sql.placeholder('account')), inArray(interests.offerId, idsIn)))
-    .prepare(),
-}));
+const statements = preparedPer((db) => {
+  // The page's ids arrive as one JSON array parameter, so each statement is prepared once for any page size.
+  const idsIn = jsonArrayValues(db, sql.placeholder('ids'));
+  return {
+    offers: db
+      .select({ offer: pick(getColumns(offers), ...offerColumns), merchant: pick(getColumns(merchants), ...merchantColumns), campaign: pick(getColumns(campaigns), ...campaignColumns) })
+      .from(offers)
+      .innerJoin(merchants, eq(merchants.id, offers.merchantId))
+      .leftJoin(campaigns, eq(campaigns.id, offers.campaignId))
+      .where(inArray(offers.id, idsIn))
+      .prepare(),
+    placements: db
+      .select({
+        offerId: offerPlacements.offerId,
+        placement: pick(getColumns(offerPlacements), ...placementColumns),
+        membership: pick(getColumns(allianceMembers), ...membershipColumns),
+        community: pick(getColumns(communities), ...communityColumns),
+      })
+      .from(offerPlacements)
+      .innerJoin(communities, eq(communities.id, offerPlacements.communityId))
+      .leftJoin(allianceMembers, and(eq(allianceMembers.allianceId, offerPlacements.allianceId), eq(allianceMembers.merchantId, offerPlacements.merchantId)))
+      .where(inArray(offerPlacements.offerId, idsIn))
+      .orderBy(communities.id)
+      .prepare(),
+    interests: db
+      .select({ offerId: interests.offerId, id: interests.id })
+      .from(interests)
+      .where(and(eq(interests.accountId, sql.placeholder('account')), inArray(interests.offerId, idsIn)))
+      .prepare(),
+  };
+});
 
 type OfferRow = Awaited<ReturnType<ReturnType<typeof statements>['offers']['execute']>>[number];
 type PlacementRow = Awaited<ReturnType<ReturnType<typeof statements>['placements']['execute']>>[number];
