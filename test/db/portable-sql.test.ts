@@ -1,9 +1,12 @@
-// The read queries' SQL runs unchanged on both engines. The API answers insights, referral
-// attribution, campaign stats, RFM segments, the alliance search and a list filtered to nothing on
+// The read queries' SQL runs on both engines. The API answers insights, referral attribution,
+// campaign stats, RFM segments, the alliance search, a list filtered to nothing and a feed page on
 // SQLite; every statement it ran is then replayed, with the same parameters, on a fresh PostgreSQL
 // database migrated from db/migrations-pg and holding the same rows, and must return the same
-// columns and the same rows.
+// columns and the same rows. Where the kit writes each engine its own SQL (JSON arrays), the
+// replay swaps in what the same helper writes for drizzle on node-postgres; the feed cards and the
+// customer tag search also run through drizzle on node-postgres itself.
 import { join } from 'node:path';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
@@ -11,7 +14,10 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pgKitConfig from '../../drizzle.pg.config.js';
-import { daysBefore } from '../../db/dialect/kit.js';
+import type { Db } from '../../db/client.js';
+import { daysBefore, jsonArrayContains, jsonArrayValues } from '../../db/dialect/kit.js';
+import { feedCards } from '../../db/queries/feed.js';
+import { relations } from '../../db/relations.js';
 import { pgRelations } from '../../db/dialect/pg-tables.js';
 import { signUpMerchant, type MerchantSession } from '../factories.js';
 import { createTestPlatform } from '../fixtures.js';
@@ -48,6 +54,18 @@ reader.prepare = ((text: string) => {
 const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
 const database = `portable_sql_${process.pid}_${Date.now()}`;
 let pool: pg.Pool;
+/** Drizzle on node-postgres with the project's tables, as the kit's helpers see a PostgreSQL database. */
+let pgDb: Db;
+const dialect = new SQLiteSyncDialect();
+
+/**
+ * The statement as PostgreSQL runs it: the SQLite form of the kit's JSON array of ids swapped for
+ * the form the same helper writes for node-postgres, both rendered with one `?` in the same place.
+ */
+function forPg(text: string): string {
+  const [onSqlite, onPg] = [p.deps.db, pgDb].map((db) => dialect.sqlToQuery(jsonArrayValues(db, sql.placeholder('ids'))).sql);
+  return text.replaceAll(onSqlite!, onPg!);
+}
 
 /** SQLite's `?` placeholders, outside string literals, as PostgreSQL's `$1…$n`. */
 function numbered(text: string): string {
@@ -75,9 +93,9 @@ async function replay({ text, params }: { text: string; params: unknown[] }) {
   const sqliteRows = prepare(text).raw(true).all(...params) as unknown[][];
   let result: pg.QueryResult<unknown[]>;
   try {
-    result = await pool.query({ text: numbered(text), values: params, rowMode: 'array' });
+    result = await pool.query({ text: numbered(forPg(text)), values: params, rowMode: 'array' });
   } catch (error) {
-    throw new Error(`PostgreSQL refused: ${(error as Error).message}\n${text}`);
+    throw new Error(`PostgreSQL refused: ${(error as Error).message}\n${forPg(text)}`);
   }
   expect(result.fields.map((f) => f.name), text).toEqual(sqliteColumns);
   const pgRows = result.rows.map((row) => row.map((value, i) => decode(value, result.fields[i]!.dataTypeID)));
@@ -120,6 +138,7 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE "${database}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
   pool = new pg.Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database, max: 2 });
   await migrate(drizzle({ client: pool, relations: pgRelations }), { migrationsFolder: join(root, pgKitConfig.out!) });
+  pgDb = drizzle({ client: pool, relations }) as unknown as Db;
 
   // The story: the curtain shop's referral of the sofa shop's customer, accepted and sold to, in a
   // published campaign; a second customer's interest still pending; three buyers of the sofa shop.
@@ -163,8 +182,8 @@ beforeAll(async () => {
   const RECORD = `mutation($c: ID!, $a: Int!, $at: DateTime) { recordPurchase(customerId: $c, amount: $a, at: $at) { id } }`;
   const buyers: [customerId: string, purchases: [days: number, amount: number][]][] = [
     [cast.customerId, [[0, 50_000], [3, 20_000], [40, 80_000], [400, 10_000]]],
-    [(await addCustomer(p, cast.sofa)).id, [[10, 30_000]]],
-    [(await addCustomer(p, cast.sofa)).id, [[200, 40_000], [500, 40_000]]],
+    [(await addCustomer(p, cast.sofa, { tags: ['老客户'] })).id, [[10, 30_000]]],
+    [(await addCustomer(p, cast.sofa, { tags: ['老客户', '大单'] })).id, [[200, 40_000], [500, 40_000]]],
   ];
   for (const [c, purchases] of buyers) {
     for (const [days, a] of purchases) await ok(p, RECORD, { c, a, at: new Date(Date.now() - days * 86_400_000 - 3_600_000).toISOString() }, cast.sofa.accessToken);
@@ -250,6 +269,40 @@ describe('the read queries run unchanged on PostgreSQL, with the same columns an
     }
   });
 
+  it('a feed page on the prepared path, its cards loaded by a JSON array of offer ids', async () => {
+    const { data, replayed } = await portable(
+      `query($c: ID!) { community(id: $c) { offers(first: 20) { edges { node { id title body status viewerInterested merchant { name } communities { name } campaign { title } } } } } }`,
+      { c: cast.communityId },
+      cast.customerToken,
+    );
+    expect(data.community.offers.edges.map((e: { node: { id: string; viewerInterested: boolean } }) => [e.node.id, e.node.viewerInterested])).toEqual([[cast.offerId, true]]);
+    // The offers, their placements and the reader's interest, each found by the page's ids.
+    expect(matching(replayed, /json_each/).map((s) => s.rows)).toEqual([1, 1, 1]);
+  });
+
+  it('the feed cards as drizzle on node-postgres prepares and runs them', async () => {
+    const ids = [...prepare(`SELECT id FROM "offers"`).pluck().all()] as string[];
+    const account = prepare(`SELECT account_id FROM "interests" LIMIT 1`).pluck().get() as string;
+    const onPg = await feedCards(pgDb, ids, account);
+    expect([...onPg.values()].flatMap((card) => card.interests)).toHaveLength(1);
+    expect(onPg).toEqual(await feedCards(p.deps.db, ids, account));
+  });
+
+  // The list is a relational query, whose nested JSON each driver writes in its own engine's SQL:
+  // the filter the resolver puts on it runs in a relational query on each driver.
+  it('the customer search by tag', async () => {
+    const merchantId = decodeGlobalID(cast.sofa.merchantId).id;
+    const search = (db: Db, tag: string) =>
+      db.query.customers.findMany({ columns: { id: true, tags: true }, where: { merchantId, RAW: (c) => jsonArrayContains(db, c.tags, tag) }, orderBy: { id: 'desc' } });
+    for (const [tag, count] of [['老客户', 2], ['大单', 1], ['老', 0]] as const) {
+      const { viewer } = await ok(p, `query($s: String) { viewer { merchant { customers(first: 10, search: $s) { totalCount edges { node { tags } } } } } }`, { s: tag }, cast.sofa.accessToken);
+      expect(viewer.merchant.customers.totalCount).toBe(count);
+      const onSqlite = await search(p.deps.db, tag);
+      expect(onSqlite.map((c) => c.tags)).toEqual(viewer.merchant.customers.edges.map((e: { node: { tags: string[] } }) => e.node.tags));
+      expect(await search(pgDb, tag)).toEqual(onSqlite);
+    }
+  });
+
   it('a list filtered to nothing', async () => {
     const { data, replayed } = await portable(`query($m: ID!) { node(id: $m) { ... on Merchant { campaigns { id } } } }`, { m: loner.merchantId }, loner.accessToken);
     expect(data.node.campaigns).toEqual([]);
@@ -258,7 +311,6 @@ describe('the read queries run unchanged on PostgreSQL, with the same columns an
 });
 
 describe('day differences', () => {
-  const dialect = new SQLiteSyncDialect();
   /** Timestamps as the DateTime scalar writes them, between 1990 and 2100, from a fixed seed. */
   const samples = (() => {
     let seed = 16;
