@@ -211,7 +211,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await pool?.end();
+  if (pool) {
+    await pool.end();
+    // pool.end() resolves before the server has closed the sessions: dropping one by force would
+    // reach its closing client as an uncaught error.
+    while ((await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1`, [database])).rowCount) await new Promise((r) => setTimeout(r, 10));
+  }
   await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
   await admin.end().catch(() => undefined);
 });
