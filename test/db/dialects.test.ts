@@ -12,6 +12,7 @@ import { PgTable, getTableConfig as pgConfig } from 'drizzle-orm/pg-core';
 import { SQLiteTable, getTableConfig as sqliteConfig } from 'drizzle-orm/sqlite-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshPgDatabase, type FreshDatabase } from '../pg.js';
 import sqliteKitConfig from '../../drizzle.config.js';
 import pgKitConfig from '../../drizzle.pg.config.js';
 import { WIDE_INTEGER_COLUMNS, pgRelations, pgTables } from '../../db/dialect/pg-tables.js';
@@ -127,28 +128,15 @@ describe('migration folders', () => {
 });
 
 describe('PostgreSQL migrations on a fresh database', () => {
-  const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
-  const database = `dialects_${process.pid}_${Date.now()}`;
+  let fresh: FreshDatabase;
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    try {
-      await admin.connect();
-    } catch (error) {
-      throw new Error(
-        `PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres, database test): ${(error as Error).message}. The machines and CI run PostgreSQL 15 there; start it.`,
-      );
-    }
-    // Byte-order text sorting, as on SQLite: drizzle-kit cannot set a database's collation.
-    await admin.query(`CREATE DATABASE "${database}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
-    pool = new pg.Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database, max: 2 });
+    fresh = await freshPgDatabase('dialects');
+    pool = fresh.pool;
   });
 
-  afterAll(async () => {
-    await pool?.end();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
-    await admin.end().catch(() => undefined);
-  });
+  afterAll(() => fresh?.drop());
 
   it('apply, and leave the tables, columns, keys and indexes the PostgreSQL tables describe', async () => {
     const db = drizzle({ client: pool, relations: pgRelations });

@@ -21,6 +21,7 @@ import { relations } from '../../db/relations.js';
 import { pgRelations } from '../../db/dialect/pg-tables.js';
 import { signUpMerchant, type MerchantSession } from '../factories.js';
 import { createTestPlatform } from '../fixtures.js';
+import { freshPgDatabase, type FreshDatabase } from '../pg.js';
 import { addCustomer, createCast, ok, type Cast } from '../story.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -51,8 +52,7 @@ reader.prepare = ((text: string) => {
   });
 }) as typeof reader.prepare;
 
-const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
-const database = `portable_sql_${process.pid}_${Date.now()}`;
+let fresh: FreshDatabase;
 let pool: pg.Pool;
 /** Drizzle on node-postgres with the project's tables, as the kit's helpers see a PostgreSQL database. */
 let pgDb: Db;
@@ -127,16 +127,8 @@ let campaignId: string;
 let loner: MerchantSession;
 
 beforeAll(async () => {
-  try {
-    await admin.connect();
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres, database test): ${(error as Error).message}. The machines and CI run PostgreSQL 15 there; start it.`,
-    );
-  }
-  // Byte-order text sorting, as on SQLite.
-  await admin.query(`CREATE DATABASE "${database}" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
-  pool = new pg.Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database, max: 2 });
+  fresh = await freshPgDatabase('portable_sql');
+  pool = fresh.pool;
   await migrate(drizzle({ client: pool, relations: pgRelations }), { migrationsFolder: join(root, pgKitConfig.out!) });
   pgDb = drizzle({ client: pool, relations }) as unknown as Db;
 
@@ -210,16 +202,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(async () => {
-  if (pool) {
-    await pool.end();
-    // pool.end() resolves before the server has closed the sessions: dropping one by force would
-    // reach its closing client as an uncaught error.
-    while ((await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1`, [database])).rowCount) await new Promise((r) => setTimeout(r, 10));
-  }
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
-  await admin.end().catch(() => undefined);
-});
+afterAll(() => fresh?.drop());
 
 describe('the read queries run unchanged on PostgreSQL, with the same columns and rows', () => {
   it('alliance insights', async () => {
