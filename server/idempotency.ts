@@ -1,7 +1,7 @@
 // The Idempotency-Key header on mutations: a client that retries after a lost answer (a phone
 // dropping off the network) gets the first result instead of creating the thing twice.
 import { createHash } from 'node:crypto';
-import type { Plugin } from '@envelop/core';
+import type { OnExecuteHookResult, Plugin } from '@envelop/core';
 import {
   getOperationAST,
   GraphQLError,
@@ -83,46 +83,55 @@ function replay(kept: Kept): ExecutionResult {
   return { data: kept.data, ...(errors ? { errors } : {}) };
 }
 
+type ExecuteHook = NonNullable<Plugin<Context & { request?: Request }>['onExecute']>;
+type ExecuteEvent = Parameters<ExecuteHook>[0];
+
 export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
   return {
-    async onExecute({ args, setResultAndStopExecution }) {
-      const ctx = args.contextValue;
+    // Synchronous until a mutation carries a key: an async hook would put every request on the
+    // executor's promise path.
+    onExecute(event) {
+      const ctx = event.args.contextValue;
       const key = ctx.request?.headers.get('idempotency-key');
-      const isMutation = (args.document as DocumentNode).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
+      const isMutation = (event.args.document as DocumentNode).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
       if (!key || !isMutation) return;
-      if (!KEY.test(key)) {
-        setResultAndStopExecution({ errors: [new GraphQLError('Idempotency-Key must be 8-128 letters, digits or ._:-', { extensions: { code: 'BAD_USER_INPUT' } })] });
-        return;
-      }
-      const accountId = ctx.viewer?.accountId ?? '';
-      const requestHash = createHash('sha256')
-        .update(print(args.document as DocumentNode))
-        .update('\u0000')
-        .update(JSON.stringify(args.variableValues ?? {}))
-        .update('\u0000')
-        .update(args.operationName ?? '')
-        .digest('hex');
-      let claim;
-      try {
-        claim = await claimKey(ctx.deps.db, accountId, key, requestHash);
-      } catch (err) {
-        const e = err as AppError;
-        setResultAndStopExecution({ errors: [new GraphQLError(e.message, { extensions: { code: e.code } })] });
-        return;
-      }
-      // Sealed all the same: a kept result still tells what the caller did.
-      const aad = `idempotency:${accountId}:${key}`;
-      if (claim.kind === 'replay') {
-        setResultAndStopExecution(replay(JSON.parse(ctx.deps.vault.openSecret(claim.response, aad)) as Kept));
-        return;
-      }
-      return {
-        async onExecuteDone({ result }) {
-          const single = result as ExecutionResult;
-          const kept = single.errors?.length || !single.data ? null : withoutPersonal(args.schema, args.document as DocumentNode, args.operationName, single.data);
-          await settleKey(ctx.deps.db, accountId, key, kept && ctx.deps.vault.sealSecret(JSON.stringify(kept), aad));
-        },
-      };
+      return keyedExecution(event, ctx, key);
+    },
+  };
+}
+
+async function keyedExecution({ args, setResultAndStopExecution }: ExecuteEvent, ctx: Context, key: string): Promise<OnExecuteHookResult<Context & { request?: Request }> | void> {
+  if (!KEY.test(key)) {
+    setResultAndStopExecution({ errors: [new GraphQLError('Idempotency-Key must be 8-128 letters, digits or ._:-', { extensions: { code: 'BAD_USER_INPUT' } })] });
+    return;
+  }
+  const accountId = ctx.viewer?.accountId ?? '';
+  const requestHash = createHash('sha256')
+    .update(print(args.document as DocumentNode))
+    .update('\u0000')
+    .update(JSON.stringify(args.variableValues ?? {}))
+    .update('\u0000')
+    .update(args.operationName ?? '')
+    .digest('hex');
+  let claim;
+  try {
+    claim = await claimKey(ctx.deps.db, accountId, key, requestHash);
+  } catch (err) {
+    const e = err as AppError;
+    setResultAndStopExecution({ errors: [new GraphQLError(e.message, { extensions: { code: e.code } })] });
+    return;
+  }
+  // Sealed all the same: a kept result still tells what the caller did.
+  const aad = `idempotency:${accountId}:${key}`;
+  if (claim.kind === 'replay') {
+    setResultAndStopExecution(replay(JSON.parse(ctx.deps.vault.openSecret(claim.response, aad)) as Kept));
+    return;
+  }
+  return {
+    async onExecuteDone({ result }) {
+      const single = result as ExecutionResult;
+      const kept = single.errors?.length || !single.data ? null : withoutPersonal(args.schema, args.document as DocumentNode, args.operationName, single.data);
+      await settleKey(ctx.deps.db, accountId, key, kept && ctx.deps.vault.sealSecret(JSON.stringify(kept), aad));
     },
   };
 }
