@@ -69,26 +69,18 @@ async function retiredKeys(pems: string | undefined): Promise<Key[]> {
 
 /** Keys for a server: environment first; otherwise files beside the database (created once). */
 export async function loadKeyRing(config: Config): Promise<KeyRing> {
-  const inMemory = config.DATABASE_PATH === ':memory:';
-  const dir = inMemory ? '' : dirname(resolve(config.DATABASE_PATH));
+  // The database is always a file (db/client.ts opens a reader and a writer on it): keys live beside it.
+  const dir = dirname(resolve(config.DATABASE_PATH));
   let privatePem = config.JWT_PRIVATE_KEY;
   let publicPem = config.JWT_PUBLIC_KEY;
   if (!privatePem || !publicPem) {
-    if (inMemory) {
-      ({ privatePem, publicPem } = await generatePem());
-    } else {
-      const generated = existsSync(join(dir, 'jwt-private.pem')) ? null : await generatePem();
-      privatePem = readOrCreate(join(dir, 'jwt-private.pem'), () => generated!.privatePem);
-      publicPem = readOrCreate(join(dir, 'jwt-public.pem'), () => generated!.publicPem);
-    }
+    const generated = existsSync(join(dir, 'jwt-private.pem')) ? null : await generatePem();
+    privatePem = readOrCreate(join(dir, 'jwt-private.pem'), () => generated!.privatePem);
+    publicPem = readOrCreate(join(dir, 'jwt-public.pem'), () => generated!.publicPem);
   }
-  const piiText =
-    config.PII_KEY ??
-    (inMemory
-      ? randomBytes(32).toString('base64')
-      : readOrCreate(join(dir, 'pii.key'), () => randomBytes(32).toString('base64')));
+  const piiText = config.PII_KEY ?? readOrCreate(join(dir, 'pii.key'), () => randomBytes(32).toString('base64'));
   // After a rotation the previous public keys stay here, so tokens and receipts they signed still verify.
-  const retiredPem = config.JWT_RETIRED_PUBLIC_KEYS ?? (!inMemory && existsSync(join(dir, 'jwt-retired.pem')) ? readFileSync(join(dir, 'jwt-retired.pem'), 'utf8') : undefined);
+  const retiredPem = config.JWT_RETIRED_PUBLIC_KEYS ?? (existsSync(join(dir, 'jwt-retired.pem')) ? readFileSync(join(dir, 'jwt-retired.pem'), 'utf8') : undefined);
   return buildKeyRing(await fromPem(privatePem, publicPem), await retiredKeys(retiredPem), parsePiiKey(piiText));
 }
 
