@@ -114,4 +114,29 @@ export async function createCast(p: TestPlatform): Promise<Cast> {
   };
 }
 
+/** The curtain shop's joint campaign in the cast's community, with its offer, published. */
+export async function publishCurtainCampaign(p: TestPlatform, cast: Cast): Promise<string> {
+  const now = Date.now();
+  const { createCampaign } = await ok(
+    p,
+    `mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`,
+    {
+      i: {
+        allianceId: cast.allianceId,
+        title: '新房焕新季',
+        description: '窗帘与沙发联合优惠',
+        startsAt: new Date(now - 3_600_000).toISOString(),
+        endsAt: new Date(now + 20 * 86_400_000).toISOString(),
+        budget: 500_000,
+        expectedResponses: 10,
+        communityIds: [cast.communityId],
+      },
+    },
+    cast.curtain.accessToken,
+  );
+  await ok(p, `mutation($c: ID!, $o: ID!) { addOfferToCampaign(campaignId: $c, offerId: $o) { id } }`, { c: createCampaign.id, o: cast.offerId }, cast.curtain.accessToken);
+  await ok(p, `mutation($c: ID!) { publishCampaign(campaignId: $c) { status } }`, { c: createCampaign.id }, cast.curtain.accessToken);
+  return createCampaign.id as string;
+}
+
 export { ok };

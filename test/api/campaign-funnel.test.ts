@@ -1,7 +1,7 @@
 // Campaign stats count the referral funnel from real rows: interest → request → acceptance → sale.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform } from '../fixtures.js';
-import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';
+import { addCustomer, claim, createCast, ok, publishCurtainCampaign, type Cast } from '../story.js';
 
 const p = await createTestPlatform();
 let cast: Cast;
@@ -23,27 +23,7 @@ beforeAll(async () => {
     const { expressInterest } = await ok(p, `mutation($o: ID!) { expressInterest(offerId: $o) { id } }`, { o: cast.offerId }, token);
     interested.push({ interestId: expressInterest.id, token });
   }
-  const now = Date.now();
-  const { createCampaign } = await ok(
-    p,
-    `mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`,
-    {
-      i: {
-        allianceId: cast.allianceId,
-        title: '新房焕新季',
-        description: '窗帘与沙发联合优惠',
-        startsAt: new Date(now - 3_600_000).toISOString(),
-        endsAt: new Date(now + 20 * 86_400_000).toISOString(),
-        budget: 500_000,
-        expectedResponses: 10,
-        communityIds: [cast.communityId],
-      },
-    },
-    cast.curtain.accessToken,
-  );
-  campaignId = createCampaign.id;
-  await ok(p, `mutation($c: ID!, $o: ID!) { addOfferToCampaign(campaignId: $c, offerId: $o) { id } }`, { c: campaignId, o: cast.offerId }, cast.curtain.accessToken);
-  await ok(p, `mutation($c: ID!) { publishCampaign(campaignId: $c) { status } }`, { c: campaignId }, cast.curtain.accessToken);
+  campaignId = await publishCurtainCampaign(p, cast);
 }, 60_000);
 
 describe('campaign funnel', () => {

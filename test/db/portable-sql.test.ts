@@ -22,7 +22,7 @@ import { pgRelations } from '../../db/dialect/pg-tables.js';
 import { signUpMerchant, type MerchantSession } from '../factories.js';
 import { createTestPlatform } from '../fixtures.js';
 import { freshPgDatabase, type FreshDatabase } from '../pg.js';
-import { addCustomer, createCast, ok, type Cast } from '../story.js';
+import { addCustomer, createCast, ok, publishCurtainCampaign, type Cast } from '../story.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const p = await createTestPlatform();
@@ -136,26 +136,7 @@ beforeAll(async () => {
   // published campaign; a second customer's interest still pending; three buyers of the sofa shop.
   cast = await createCast(p);
   loner = await signUpMerchant(p, { merchantName: '独立灯饰', category: 'lighting' });
-  const { createCampaign } = await ok(
-    p,
-    `mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`,
-    {
-      i: {
-        allianceId: cast.allianceId,
-        title: '新房焕新季',
-        description: '窗帘与沙发联合优惠',
-        startsAt: new Date(Date.now() - 3_600_000).toISOString(),
-        endsAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
-        budget: 500_000,
-        expectedResponses: 10,
-        communityIds: [cast.communityId],
-      },
-    },
-    cast.curtain.accessToken,
-  );
-  campaignId = createCampaign.id;
-  await ok(p, `mutation($c: ID!, $o: ID!) { addOfferToCampaign(campaignId: $c, offerId: $o) { id } }`, { c: campaignId, o: cast.offerId }, cast.curtain.accessToken);
-  await ok(p, `mutation($c: ID!) { publishCampaign(campaignId: $c) { status } }`, { c: campaignId }, cast.curtain.accessToken);
+  campaignId = await publishCurtainCampaign(p, cast);
   const { requestReferral } = await ok(
     p,
     `mutation($i: RequestReferralInput!) { requestReferral(input: $i) { id } }`,
