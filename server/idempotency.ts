@@ -19,17 +19,16 @@ import {
 } from 'graphql';
 import { claimKey, settleKey } from '../db/commands/idempotency.js';
 import { AppError } from '../db/errors.js';
-import { CONTACT_FIELDS } from '../db/vault.js';
 import type { Context } from './context.js';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
- * Fields whose values are personal information read through the vault. A kept result never holds
- * them: a replay would hand them out unlogged, after a revocation or an erasure. The client reads
- * them again (through the vault, which logs and checks the right).
+ * A field whose value is personal information read through the vault (marked PERSONAL where it is
+ * defined). A kept result never holds one: a replay would hand it out unlogged, after a revocation
+ * or an erasure. The client reads it again (through the vault, which logs and checks the right).
  */
-const PERSONAL = new Set([...CONTACT_FIELDS.map((f) => `Customer.${f.toLowerCase()}`), 'ReferralRequest.contact', 'CustomerSelf.displayName', 'Mutation.exportMyData']);
+const isPersonal = (field: { extensions?: Readonly<Record<string, unknown>> | null }) => field.extensions?.personal === true;
 
 /** A null in a non-null position: the nearest nullable parent becomes null (GraphQL's null bubbling). */
 const GONE = Symbol('null in a non-null position');
@@ -67,7 +66,7 @@ function withoutPersonal(schema: GraphQLSchema, document: DocumentNode, operatio
         const field = type.getFields()[s.name.value];
         // __typename, or a field that @skip left out.
         if (!field || !(key in out)) return true;
-        const kept = keep(field.type, PERSONAL.has(`${type.name}.${field.name}`) ? null : out[key], s.selectionSet);
+        const kept = keep(field.type, isPersonal(field) ? null : out[key], s.selectionSet);
         out[key] = kept;
         return kept !== GONE;
       });
