@@ -235,7 +235,7 @@ async function prepare(env: Record<string, string>, size: Size) {
   for (let i = 0; i < samples; i++) await postGraphql(url, feedBody, merchantToken);
   counting = false;
   await new Promise((ok) => server.close(ok));
-  closeDb(deps.db);
+  await closeDb(deps.db);
   return { fixture, tokens, seedSeconds, sqlPerFeedRequest: statements / samples };
 }
 

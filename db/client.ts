@@ -1,17 +1,26 @@
-// Opens SQLite with the pragmas the design requires and applies the committed migrations.
+// Opens the database: SQLite (the embedded default) with the pragmas the design requires, or
+// PostgreSQL when DATABASE_URL is set, and applies the committed migrations of that engine.
+//
+// Both engines run the same drizzle tables (db/tables) and relations: the PostgreSQL tables
+// (db/dialect/pg-tables.ts) store every value as SQLite does, so the builders' SQL and the
+// column mappers serve both. The PostgreSQL tables only generate db/migrations-pg.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
 import { relations } from './relations.js';
-import { attachWriter, writerOf } from './tx.js';
+import { attachPool, attachWriter, isPostgres, writerOf } from './tx.js';
 
 export type Db = BetterSQLite3Database<Record<string, never>, typeof relations> & { $client: Database.Database };
 
 // Relative to the project root's child folder, so it holds both here and in the server bundle (dist/).
 const migrationsFolder = fileURLToPath(new URL('../db/migrations/', import.meta.url));
+const pgMigrationsFolder = fileURLToPath(new URL('../db/migrations-pg/', import.meta.url));
 
 export interface OpenDbOptions {
   /** Called with every SQL statement drizzle runs (tests count statements with it). */
@@ -51,6 +60,72 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   return db;
 }
 
-export function closeDb(db: Db): void {
+export async function closeDb(db: Db): Promise<void> {
+  if (isPostgres(db)) {
+    const pool = db.$client as unknown as pg.Pool;
+    if (!pool.ended) await pool.end();
+    return;
+  }
   for (const connection of [writerOf(db), db]) if (connection.$client.open) connection.$client.close();
+}
+
+export interface PgOptions extends OpenDbOptions {
+  poolSize?: number;
+  /** Apply db/migrations-pg first (under the migration lock); `npm run migrate` does it before processes start. */
+  migrate?: boolean;
+}
+
+// int8 (counts, bigint money) and numeric (sums of bigint) read as numbers, as SQLite returns them:
+// every amount is fen below 2^53.
+const numberTypes = new Set([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    numberTypes.has(oid) && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * A pool on PostgreSQL (15+). The database must sort text byte by byte, as SQLite does (ids, ISO
+ * timestamps and cursors): it is refused at open unless created with LC_COLLATE 'C'.
+ */
+export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
+  // An idle client's connection lost (a database restart) must not crash the process: the pool replaces it.
+  pool.on('error', () => undefined);
+  try {
+    const { rows } = await pool.query<{ collate: string }>('SELECT datcollate AS collate FROM pg_database WHERE datname = current_database()');
+    if (rows[0]?.collate !== 'C') {
+      throw new Error(
+        `the PostgreSQL database has collation ${rows[0]?.collate}; it must be created with byte-order sorting: CREATE DATABASE … TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'`,
+      );
+    }
+    const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
+    const db = drizzlePg({ client: pool, relations, logger }) as unknown as Db;
+    attachPool(db);
+    if (options.migrate ?? true) await migratePostgres(db);
+    return db;
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
+
+// Any fixed number, the same in every process: pg_advisory_lock takes a 64-bit key.
+const MIGRATION_LOCK = 7_318_004_211;
+
+/** Applies db/migrations-pg once, however many processes start together: they take turns on an advisory lock. */
+export async function migratePostgres(db: Db): Promise<void> {
+  const pool = db.$client as unknown as pg.Pool;
+  const lock = await pool.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migratePg(db as never, { migrationsFolder: pgMigrationsFolder });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    lock.release();
+  }
+}
+
+/** The database the configuration names: PostgreSQL at DATABASE_URL, else the SQLite file. */
+export async function openDatabase(config: { DATABASE_URL?: string; DATABASE_PATH: string; DATABASE_POOL_SIZE?: number }, options: PgOptions = {}): Promise<Db> {
+  return config.DATABASE_URL ? openPgDb(config.DATABASE_URL, { ...options, poolSize: config.DATABASE_POOL_SIZE }) : openDb(config.DATABASE_PATH, options);
 }

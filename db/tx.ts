@@ -7,8 +7,15 @@
 // the other connection (`Db`) and never see a write before it commits. A deferred transaction
 // that upgrades to a write fails with SQLITE_BUSY at once, ignoring busy_timeout: hence IMMEDIATE.
 // Inside a transaction await only database calls: every other mutation waits for this one.
+//
+// On PostgreSQL every transaction is SERIALIZABLE: the result is as if they had run one at a time,
+// as on SQLite, so the same read-check-write code holds caps, compare-and-set status changes, token
+// rotation and outbox claims across processes. The price is that PostgreSQL may abort one of two
+// overlapping transactions (40001, or a deadlock 40P01): it is run again from the start, a bounded
+// number of times after a jittered wait. So the work must have no effect outside the database.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Db } from './client.js';
+import { conflict } from './errors.js';
 
 /** The writer connection, as a transaction's work sees it. */
 export type Tx = Db;
@@ -20,7 +27,17 @@ interface Writer {
 }
 
 const writers = new WeakMap<Db, Writer>();
-const inside = new AsyncLocalStorage<Writer>();
+const pools = new WeakSet<Db>();
+const inside = new AsyncLocalStorage<object>();
+
+/** Called once by openPgDb: transactions on `db` take a connection from its pool. */
+export function attachPool(db: Db): void {
+  pools.add(db);
+}
+
+export function isPostgres(db: Db): boolean {
+  return pools.has(db);
+}
 
 /** Called once by openDb: transactions on `db` run on `writer`. */
 export function attachWriter(db: Db, writer: Db): void {
@@ -34,6 +51,7 @@ export function writerOf(db: Db): Tx {
 }
 
 export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (pools.has(db)) return pgTransaction(db, work);
   const writer = writers.get(db);
   if (!writer) return Promise.reject(new Error('inTransaction: this database was not opened by openDb'));
   // A transaction that waited for its own turn would wait forever: pass `tx` down instead.
@@ -55,4 +73,38 @@ export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<
   );
   writer.queue = turn.catch(() => undefined);
   return turn;
+}
+
+/** Attempts of one transaction on PostgreSQL before the caller is told to try again. */
+export const PG_ATTEMPTS = 12;
+
+/** The SQLSTATE of a PostgreSQL error, which drizzle wraps in its own (as `cause`). */
+export function sqlState(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+async function pgTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  if (inside.getStore() === db) throw new Error('inTransaction: already inside a transaction; pass its tx');
+  const pg = db as unknown as { transaction(run: (tx: Tx) => Promise<T>, config: { isolationLevel: 'serializable' }): Promise<T> };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await inside.run(db, () => pg.transaction(work, { isolationLevel: 'serializable' }));
+    } catch (error) {
+      const state = sqlState(error);
+      if (state && RETRYABLE.has(state)) {
+        if (attempt >= PG_ATTEMPTS) throw conflict('The platform is busy with the same records; try again in a moment.');
+        // Exponential with full jitter, so the transactions that collided do not collide again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 2 ** attempt * 2)));
+        continue;
+      }
+      // A unique key taken by a transaction that committed first: the same answer SQLite's checks give.
+      if (state === '23505') throw conflict('This was just created by another request; reload and try again.');
+      throw error;
+    }
+  }
 }

@@ -6,6 +6,15 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_PATH: z.string().min(1).default('./data/platform.db'),
+  // postgres://…: the production deployment, shared by several server processes; without it the
+  // SQLite file at DATABASE_PATH.
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  // Connections each process keeps to PostgreSQL.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   // Ed25519 key pair as PKCS#8 / SPKI PEM; generated beside the database file when absent.
   JWT_PRIVATE_KEY: z.string().optional(),
   JWT_PUBLIC_KEY: z.string().optional(),
@@ -99,6 +108,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(
         `In production these secrets must be set in the environment: ${missing.join(', ')}. ` +
           'See README.md, "Configuration".',
+      );
+    }
+  }
+  if (cfg.DATABASE_URL) {
+    // Every process on one PostgreSQL must sign and encrypt with the same keys: none may invent its own.
+    const missing = (['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'PII_KEY'] as const).filter((k) => !cfg[k]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `With DATABASE_URL (PostgreSQL) these secrets must be set in the environment, the same for every server process: ${missing.join(', ')}. ` +
+          'See README.md, "Deploying on PostgreSQL and Redis".',
       );
     }
   }

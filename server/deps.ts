@@ -1,7 +1,7 @@
 // Wires the process-wide dependencies from the configuration.
 import { Redis, type RedisOptions } from 'ioredis';
 import pino, { type Logger } from 'pino';
-import { openDb, type OpenDbOptions } from '../db/client.js';
+import { openDatabase, type OpenDbOptions } from '../db/client.js';
 import { Vault } from '../db/vault.js';
 import { derivePiiKeys } from '../db/vault/crypto.js';
 import { loadKeyRing } from './auth/keys.js';
@@ -39,7 +39,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     logDestination,
   );
   const keys = await loadKeyRing(config);
-  const db = openDb(config.DATABASE_PATH, dbOptions);
+  const db = await openDatabase(config, dbOptions);
   const vault = new Vault(db, derivePiiKeys(keys.piiKey));
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : null;
   // Commands cut off by closing the connections (an unsubscribe at shutdown) are expected.

@@ -37,16 +37,13 @@ async function main() {
     deps.pubsub.close();
     server.close(() => {
       void jobsStopped
-        .then(() => {
-          closeDb(deps.db);
-          return deps.closeRedis();
-        })
+        .then(() => closeDb(deps.db))
+        .then(() => deps.closeRedis())
         .then(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => {
       server.closeAllConnections();
-      closeDb(deps.db);
       process.exit(1);
     }, 10_000).unref();
   };

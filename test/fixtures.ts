@@ -1,4 +1,5 @@
 // A fresh migrated database and app per test file, and helpers to call the API over HTTP.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,34 @@ import { loadConfig } from '../server/config.js';
 import type { AppDeps } from '../server/context.js';
 import { createDeps } from '../server/deps.js';
 import type { CodeMessage, CodeSender } from '../server/notify/codes.js';
+import { freshPgDatabase } from './pg.js';
+
+/** `npm run test:pg` sets TEST_ENGINE=pg: the same tests on PostgreSQL and Redis. */
+export const onPostgres = process.env.TEST_ENGINE === 'pg';
+
+/**
+ * What a deployment on PostgreSQL and Redis sets: a database of this test file's own, a Redis key
+ * prefix of its own, and keys from the environment (every process shares them).
+ */
+async function postgresEnv(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const fresh = await freshPgDatabase('t');
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519', {
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  return {
+    env: {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${fresh.name}`,
+      DATABASE_POOL_SIZE: '4',
+      JWT_PRIVATE_KEY: privateKey,
+      JWT_PUBLIC_KEY: publicKey,
+      PII_KEY: randomBytes(32).toString('base64'),
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `test:${fresh.name}:`,
+    },
+    drop: () => fresh.drop(),
+  };
+}
 
 export interface GqlResult<T = any> {
   status: number;
@@ -30,6 +59,35 @@ export interface TestPlatform {
   sent: CodeMessage[];
   /** The newest code sent to a phone or email (what the person reads on their phone). */
   lastCode(to: string): string;
+  /**
+   * Raw SQL with `?` placeholders on whichever engine the tests run, for looking at what is stored
+   * (or planting a state the API cannot reach, such as an expired code): the rows it returns.
+   */
+  sql<T = Record<string, any>>(text: string, ...params: unknown[]): Promise<T[]>;
+}
+
+/** SQLite's `?` placeholders, outside string literals, as PostgreSQL's `$1…$n`. */
+export function numberedPlaceholders(text: string): string {
+  let n = 0;
+  let quoted = false;
+  let out = '';
+  for (const ch of text) {
+    if (ch === "'") quoted = !quoted;
+    out += ch === '?' && !quoted ? `$${++n}` : ch;
+  }
+  return out;
+}
+
+/** Runs `text` on the platform's database, SQLite or PostgreSQL, and returns its rows. */
+export async function rawSql<T>(deps: AppDeps, text: string, params: unknown[]): Promise<T[]> {
+  if (onPostgres) {
+    const pool = deps.db.$client as unknown as import('pg').Pool;
+    return (await pool.query(numberedPlaceholders(text), params)).rows as T[];
+  }
+  const statement = deps.db.$client.prepare(text);
+  if (statement.reader) return statement.all(...params) as T[];
+  statement.run(...params);
+  return [];
 }
 
 /** A gateway stand-in that keeps what it was asked to deliver. */
@@ -50,15 +108,17 @@ export function capturingCodeSender(): CodeSender & { sent: CodeMessage[]; lastC
 
 export async function createTestPlatform(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'arp-test-'));
+  const engine = onPostgres ? await postgresEnv() : null;
   // Every test client comes from one address: only tests of the per-address code limit lower it.
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'test.db'), CODES_PER_IP_PER_HOUR: '1000000', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'test.db'), CODES_PER_IP_PER_HOUR: '1000000', ...engine?.env, ...env });
   const statements: string[] = [];
   const codes = capturingCodeSender();
   const deps = await createDeps(config, { onQuery: (sql) => statements.push(sql), logDestination, codeSender: codes });
   const app = createApp(deps);
   afterAll(async () => {
-    closeDb(deps.db);
+    await closeDb(deps.db);
     await deps.closeRedis();
+    await engine?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
   return {
@@ -68,6 +128,7 @@ export async function createTestPlatform(env: Record<string, string> = {}, logDe
     statements,
     sent: codes.sent,
     lastCode: codes.lastCode,
+    sql: (text, ...params) => rawSql(deps, text, params),
     async gql(query, variables, token) {
       let req = request(app).post('/graphql').set('content-type', 'application/json');
       if (token) req = req.set('authorization', `Bearer ${token}`);

@@ -62,7 +62,7 @@ describe('requests that are not GraphQL', () => {
 describe('unexpected errors are masked', () => {
   it('a database failure answers INTERNAL_SERVER_ERROR without SQL or a stack, and /readyz reports it', async () => {
     const broken = await createTestPlatform();
-    closeDb(broken.deps.db);
+    await closeDb(broken.deps.db);
     const r = await broken.gql(
       `mutation($i: SignUpMerchantInput!) { signUpMerchant(input: $i) { accessToken } }`,
       { i: { email: 'x@example.cn', password: 'long enough pw', displayName: 'x', merchantName: 'x', category: 'sofa', city: '温州', emailCode: '123456' } },

@@ -99,7 +99,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<R
       deps.pubsub.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      closeDb(deps.db);
+      await closeDb(deps.db);
       rmSync(dir, { recursive: true, force: true });
     },
   };
