@@ -19,7 +19,7 @@ const validSignUp = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const rowCount = (table: string) => (p.deps.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+const rowCount = async (table: string) => (await p.sql<{ n: number }>(`select count(*) as n from ${table}`))[0]!.n;
 
 describe('a merchant signs up and signs in', () => {
   it('signing up creates the owner, the merchant and a session whose token identifies the viewer', async () => {
@@ -38,9 +38,9 @@ describe('a merchant signs up and signs in', () => {
 
   it('the stored password is an argon2id hash, never the password', async () => {
     const m = await signUpMerchant(p);
-    const row = p.deps.db.$client.prepare('select password_hash as h from accounts where email = ?').get(m.email) as { h: string };
-    expect(row.h.startsWith('$argon2id$')).toBe(true);
-    expect(row.h).not.toContain(m.password);
+    const [row] = await p.sql<{ h: string }>('select password_hash as h from accounts where email = ?', m.email);
+    expect(row!.h.startsWith('$argon2id$')).toBe(true);
+    expect(row!.h).not.toContain(m.password);
   });
 
   it('signs in with the right password, case-insensitively on the email', async () => {
@@ -62,7 +62,7 @@ describe('a merchant signs up and signs in', () => {
 
   it('a registered email gets no code and no account: its owner gets a sign-in link, nothing is written', async () => {
     const m = await signUpMerchant(p);
-    const before = [rowCount('accounts'), rowCount('merchants')];
+    const before = [await rowCount('accounts'), await rowCount('merchants')];
     // The owner's own sign-up code was the last one to this address a moment ago.
     await p.deps.limits.codeResendPerTarget.delete(`email:${m.email}`);
     const sent = await p.gql(`mutation($e: String!) { sendSignUpCode(email: $e) { resendAfter } }`, { e: m.email });
@@ -71,7 +71,7 @@ describe('a merchant signs up and signs in', () => {
     const r = await p.gql(SIGN_UP, { input: validSignUp({ email: m.email, emailCode: '000000' }) });
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
     expect(r.errors![0]!.extensions!.field).toBe('emailCode');
-    expect([rowCount('accounts'), rowCount('merchants')]).toEqual(before);
+    expect([await rowCount('accounts'), await rowCount('merchants')]).toEqual(before);
   });
 });
 
@@ -85,11 +85,11 @@ describe('bad sign-up input is refused with BAD_USER_INPUT naming the field, and
   ];
   for (const [label, over, field] of cases) {
     it(label, async () => {
-      const before = rowCount('accounts');
+      const before = await rowCount('accounts');
       const r = await p.gql(SIGN_UP, { input: validSignUp(over) });
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       expect(r.errors![0]!.extensions!.field).toBe(field);
-      expect(rowCount('accounts')).toBe(before);
+      expect(await rowCount('accounts')).toBe(before);
     });
   }
 
@@ -123,8 +123,8 @@ describe('refresh tokens rotate, and reuse ends the session', () => {
 
   it('only a hash of the refresh token is stored', async () => {
     const m = await signUpMerchant(p);
-    const hit = p.deps.db.$client.prepare('select count(*) as n from refresh_tokens where token_hash = ?').get(m.refreshToken) as { n: number };
-    expect(hit.n).toBe(0);
+    const [hit] = await p.sql<{ n: number }>('select count(*) as n from refresh_tokens where token_hash = ?', m.refreshToken);
+    expect(hit!.n).toBe(0);
   });
 
   it('an unknown refresh token is UNAUTHENTICATED', async () => {
@@ -171,10 +171,10 @@ describe('staff accounts', () => {
   it('staff cannot add staff', async () => {
     const owner = await signUpMerchant(p);
     const staff = await addStaff(p, owner, true);
-    const before = rowCount('accounts');
+    const before = await rowCount('accounts');
     const r = await p.gql(ADD_STAFF, { input: staffInput() }, staff.accessToken);
     expect(codeOf(r)).toBe('FORBIDDEN');
-    expect(rowCount('accounts')).toBe(before);
+    expect(await rowCount('accounts')).toBe(before);
   });
 
   it('an anonymous caller cannot add staff', async () => {
@@ -193,7 +193,7 @@ describe('privacy notices are versioned', () => {
     expect(v2.data.publishPrivacyNotice.version).toBe(2);
     const r = await p.gql(`{ viewer { merchant { privacyNotice { version text } } } }`, {}, owner.accessToken);
     expect(r.data.viewer.merchant.privacyNotice).toEqual({ version: 2, text: '第二版：保留期限最长一年。' });
-    const kept = p.deps.db.$client.prepare('select text from privacy_notices where version = 1 and text like ?').get('第一版%');
+    const [kept] = await p.sql('select text from privacy_notices where version = 1 and text like ?', '第一版%');
     expect(kept).toBeTruthy();
   });
 

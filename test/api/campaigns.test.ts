@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allianceWithCommunity, createCommunity, inDays, joinCommunity, postOffer, signUpMerchant } from '../factories.js';
-import { codeOf, createTestPlatform, type TestPlatform } from '../fixtures.js';
+import { codeOf, createTestPlatform, onPostgres, type TestPlatform } from '../fixtures.js';
 
 const p = await createTestPlatform();
 
@@ -15,9 +15,10 @@ const STATS = `query($c: ID!) { campaign(id: $c) { status budget stats { reached
 const localId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 
 const placementsOf = (pf: TestPlatform, offerIds: string[]) =>
-  pf.deps.db.$client
-    .prepare(`select offer_id as offerId, community_id as communityId from offer_placements where offer_id in (${offerIds.map(() => '?').join(',')}) order by offer_id, community_id`)
-    .all(...offerIds.map(localId)) as { offerId: string; communityId: string }[];
+  pf.sql<{ offerId: string; communityId: string }>(
+    `select offer_id as "offerId", community_id as "communityId" from offer_placements where offer_id in (${offerIds.map(() => '?').join(',')}) order by offer_id, community_id`,
+    ...offerIds.map(localId),
+  );
 
 /** Three merchants of one alliance, two communities, a draft campaign by the first with the second taking part. */
 async function draftCampaign() {
@@ -96,7 +97,7 @@ describe('publishing a campaign', () => {
     const r = await p.gql(PUBLISH, { c: campaignId }, organizer.accessToken);
     expect(r.data.publishCampaign.status).toBe('PUBLISHED');
     const expected = offers.flatMap((o) => [communityId, second].map((c) => ({ offerId: localId(o), communityId: localId(c) })));
-    expect(placementsOf(p, offers)).toEqual(expected.sort((a, b) => (a.offerId + a.communityId).localeCompare(b.offerId + b.communityId)));
+    expect(await placementsOf(p, offers)).toEqual(expected.sort((a, b) => (a.offerId + a.communityId).localeCompare(b.offerId + b.communityId)));
     const feed = await p.gql(`query($c: ID!) { community(id: $c) { offers { edges { node { id campaign { id } } } } } }`, { c: second }, organizer.accessToken);
     expect(feed.data.community.offers.edges.map((e: any) => e.node.id).sort()).toEqual([...offers].sort());
     expect(feed.data.community.offers.edges[0].node.campaign.id).toBe(campaignId);
@@ -105,21 +106,25 @@ describe('publishing a campaign', () => {
 
   it('a failure midway leaves nothing published', async () => {
     const { organizer, campaignId, second, offers } = await draftCampaign();
-    const before = placementsOf(p, offers);
+    const before = await placementsOf(p, offers);
     // The database refuses the second offer's placement into the second community: by then the
     // first offer has already been placed there, and the campaign row is still to be updated.
-    p.deps.db.$client.exec(
-      `create trigger fail_publish before insert on offer_placements when new.offer_id = '${localId(offers[1]!)}' and new.community_id = '${localId(second)}'
-       begin select raise(abort, 'disk full'); end`,
-    );
+    const failing = `new.offer_id = '${localId(offers[1]!)}' and new.community_id = '${localId(second)}'`;
+    if (onPostgres) {
+      await p.sql(`create function fail_publish() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end $$`);
+      await p.sql(`create trigger fail_publish before insert on offer_placements for each row when (${failing}) execute function fail_publish()`);
+    } else {
+      await p.sql(`create trigger fail_publish before insert on offer_placements when ${failing} begin select raise(abort, 'disk full'); end`);
+    }
     try {
       const r = await p.gql(PUBLISH, { c: campaignId }, organizer.accessToken);
       expect(codeOf(r)).toBe('INTERNAL_SERVER_ERROR');
       expect(JSON.stringify(r.errors)).not.toContain('disk full');
     } finally {
-      p.deps.db.$client.exec('drop trigger fail_publish');
+      await p.sql(onPostgres ? 'drop trigger fail_publish on offer_placements' : 'drop trigger fail_publish');
+      if (onPostgres) await p.sql('drop function fail_publish()');
     }
-    expect(placementsOf(p, offers)).toEqual(before);
+    expect(await placementsOf(p, offers)).toEqual(before);
     const status = await p.gql(`query($c: ID!) { campaign(id: $c) { status } }`, { c: campaignId }, organizer.accessToken);
     expect(status.data.campaign.status).toBe('DRAFT');
     expect((await p.gql(PUBLISH, { c: campaignId }, organizer.accessToken)).data.publishCampaign.status).toBe('PUBLISHED');

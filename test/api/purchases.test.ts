@@ -10,7 +10,7 @@ const RECORD = `mutation($c: ID!, $a: Int!, $at: DateTime) { recordPurchase(cust
 const RFM = `query($m: ID!) { node(id: $m) { ... on Merchant { rfmSegments { segment customerCount avgMonetary } } } }`;
 const localId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 const purchasesOf = (customerId: string) =>
-  p.deps.db.$client.prepare('select amount, at from purchases where customer_id = ? order by at').all(localId(customerId)) as { amount: number; at: string }[];
+  p.sql<{ amount: number; at: string }>('select amount, at from purchases where customer_id = ? order by at', localId(customerId));
 
 let sofa: MerchantSession;
 let curtain: MerchantSession;
@@ -27,7 +27,7 @@ describe('recordPurchase', () => {
     const d = await ok(p, RECORD, { c: c.id, a: 358_000 }, staff.accessToken);
     expect(d.recordPurchase).toEqual({ id: c.id, erased: false });
     await ok(p, RECORD, { c: c.id, a: 1, at: '2026-01-05T10:00:00+08:00' }, sofa.accessToken);
-    const [first, second] = purchasesOf(c.id);
+    const [first, second] = await purchasesOf(c.id);
     expect(first).toEqual({ amount: 1, at: '2026-01-05T02:00:00.000Z' });
     expect(second!.amount).toBe(358_000);
     expect(second!.at >= before && second!.at <= new Date().toISOString()).toBe(true);
@@ -41,13 +41,13 @@ describe('recordPurchase', () => {
     const c = await addCustomer(p, sofa);
     const r = await p.gql(RECORD, { c: c.id, a: amount }, sofa.accessToken);
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'amount' });
-    expect(purchasesOf(c.id)).toEqual([]);
+    expect(await purchasesOf(c.id)).toEqual([]);
   });
 
   it('accepts the largest amount, 1,000,000 yuan', async () => {
     const c = await addCustomer(p, sofa);
     await ok(p, RECORD, { c: c.id, a: 100_000_000 }, sofa.accessToken);
-    expect(purchasesOf(c.id)).toMatchObject([{ amount: 100_000_000 }]);
+    expect(await purchasesOf(c.id)).toMatchObject([{ amount: 100_000_000 }]);
   });
 
   it('refuses a date in the future', async () => {
@@ -62,7 +62,7 @@ describe('recordPurchase', () => {
     const customerToken = await claim(p, c.inviteCode);
     expect(codeOf(await p.gql(RECORD, { c: c.id, a: 1000 }, customerToken))).toBe('FORBIDDEN');
     expect(codeOf(await p.gql(RECORD, { c: c.id, a: 1000 }))).toBe('UNAUTHENTICATED');
-    expect(purchasesOf(c.id)).toEqual([]);
+    expect(await purchasesOf(c.id)).toEqual([]);
   });
 
   it('the customer finds their purchases (shop, amount, date) in their export', async () => {

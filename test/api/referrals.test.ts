@@ -185,8 +185,8 @@ describe('answering, withdrawing and expiry', () => {
     ]);
     const outcomes = [a, b].map((r) => (r.errors ? codeOf(r) : r.data.respondToReferral.status)).sort();
     expect(outcomes.filter((o) => o === 'CONFLICT')).toHaveLength(1);
-    const grants = p.deps.db.$client.prepare('select count(*) as n from contact_grants where referral_id = ?').get(localId(id)) as { n: number };
-    expect(grants.n).toBe(outcomes.includes('ACCEPTED') ? 1 : 0);
+    const [grants] = await p.sql<{ n: number }>('select count(*) as n from contact_grants where referral_id = ?', localId(id));
+    expect(grants!.n).toBe(outcomes.includes('ACCEPTED') ? 1 : 0);
   });
 
   it('the requester withdraws a pending request; a third merchant cannot', async () => {
@@ -202,19 +202,19 @@ describe('answering, withdrawing and expiry', () => {
   it('a pending request past its expiry reads EXPIRED, cannot be answered, and the sweep makes it so', async () => {
     const c = await freshCustomer();
     const { proposeReferral } = await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.light.merchantId, ...ask } }, cast.sofa.accessToken);
-    p.deps.db.$client.prepare('update referral_requests set expires_at = ? where id = ?').run(new Date(Date.now() - 1000).toISOString(), localId(proposeReferral.id));
+    await p.sql('update referral_requests set expires_at = ? where id = ?', new Date(Date.now() - 1000).toISOString(), localId(proposeReferral.id));
     const read = await ok(p, `query($id: ID!) { referralRequest(id: $id) { status } }`, { id: proposeReferral.id }, c.token);
     expect(read.referralRequest.status).toBe('EXPIRED');
     expect(codeOf(await p.gql(RESPOND, { i: { referralId: proposeReferral.id, accept: true } }, c.token))).toBe('CONFLICT');
-    const stored = () => (p.deps.db.$client.prepare('select status from referral_requests where id = ?').get(localId(proposeReferral.id)) as { status: string }).status;
-    expect(stored()).toBe('EXPIRED');
+    const stored = async () => (await p.sql<{ status: string }>('select status from referral_requests where id = ?', localId(proposeReferral.id)))[0]!.status;
+    expect(await stored()).toBe('EXPIRED');
     expect(await expirePendingReferrals(p.deps.db)).toBeGreaterThanOrEqual(0);
   });
 
   it('the sweep expires every pending request past its time and nothing else', async () => {
     const c = await freshCustomer();
     const { proposeReferral } = await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.light.merchantId, ...ask } }, cast.sofa.accessToken);
-    p.deps.db.$client.prepare('update referral_requests set expires_at = ? where id = ?').run(new Date(Date.now() - 1000).toISOString(), localId(proposeReferral.id));
+    await p.sql('update referral_requests set expires_at = ? where id = ?', new Date(Date.now() - 1000).toISOString(), localId(proposeReferral.id));
     expect(await expirePendingReferrals(p.deps.db)).toBe(1);
     expect(await expirePendingReferrals(p.deps.db)).toBe(0);
   });

@@ -71,8 +71,8 @@ describe('a requester replaying an old answer', () => {
     expect(replay.body.data.recordConversion).toEqual({ status: 'ACCEPTED', contact: null });
     expect(JSON.stringify(replay.body)).not.toContain(customer.phone.slice(3));
 
-    const kept = p.deps.db.$client.prepare(`select account_id, key, response from idempotency_keys where key = 'sale-after-measuring-0001'`).get() as { account_id: string; key: string; response: string };
-    const opened = p.deps.vault.openSecret(kept.response, `idempotency:${kept.account_id}:${kept.key}`);
+    const [kept] = await p.sql<{ account_id: string; key: string; response: string }>(`select account_id, key, response from idempotency_keys where key = 'sale-after-measuring-0001'`);
+    const opened = p.deps.vault.openSecret(kept!.response, `idempotency:${kept!.account_id}:${kept!.key}`);
     expect(opened).toContain('recordConversion');
     expect(opened).not.toContain(customer.phone.slice(3));
   });

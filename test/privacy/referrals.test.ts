@@ -158,9 +158,9 @@ describe('after the customer accepts only the phone', () => {
 
 describe('when the grant ends', () => {
   it('after the grant expires the requester sees nothing', async () => {
-    p.deps.db.$client.prepare('update contact_grants set valid_until = ? where referral_id = ?').run(new Date(Date.now() - 1000).toISOString(), Buffer.from(referralId, 'base64').toString().split(':')[1]);
+    await p.sql('update contact_grants set valid_until = ? where referral_id = ?', new Date(Date.now() - 1000).toISOString(), Buffer.from(referralId, 'base64').toString().split(':')[1]);
     expect(seen(await everyPath(cast.curtain.accessToken), cast.customerPhone)).toEqual(NONE);
-    p.deps.db.$client.prepare('update contact_grants set valid_until = ? where referral_id = ?').run(new Date(Date.now() + 86_400_000).toISOString(), Buffer.from(referralId, 'base64').toString().split(':')[1]);
+    await p.sql('update contact_grants set valid_until = ? where referral_id = ?', new Date(Date.now() + 86_400_000).toISOString(), Buffer.from(referralId, 'base64').toString().split(':')[1]);
     expect(seen(await everyPath(cast.curtain.accessToken), cast.customerPhone).PHONE).toBe(true);
   });
 

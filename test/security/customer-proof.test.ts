@@ -28,7 +28,7 @@ const CONTACT = `query($id: ID!) { referralRequest(id: $id) { status contact { p
 const SIGN_IN = `mutation($l: String!, $pw: String!) { signIn(input: { login: $l, password: $pw }) { accessToken } }`;
 const CORRECT = `mutation($i: CorrectMyDataInput!) { correctMyData(input: $i) { id } }`;
 
-const rows = (sql: string, ...args: unknown[]) => p.deps.db.$client.prepare(sql).all(...args) as Record<string, unknown>[];
+const rows = (sql: string, ...args: unknown[]) => p.sql<Record<string, unknown>>(sql, ...args);
 
 /** The shop's unclaimed customer, and a referral the shop proposed to the lighting shop for them. */
 async function unclaimedWithProposal() {
@@ -66,7 +66,7 @@ describe('a merchant cannot accept a referral for its customer (finding 1)', () 
     // Without an account nobody can answer for the customer, so the partner never reads the phone.
     const partner = await ok(p, CONTACT, { id: victim.referralId }, cast.light.accessToken);
     expect(partner.referralRequest).toEqual({ status: 'PENDING', contact: null });
-    expect(rows('select 1 from customers where id = ? and account_id is not null', Buffer.from(victim.id, 'base64').toString().split(':')[1])).toHaveLength(0);
+    expect(await rows('select 1 from customers where id = ? and account_id is not null', Buffer.from(victim.id, 'base64').toString().split(':')[1])).toHaveLength(0);
   });
 
   it('the customer, reading the SMS on their phone, claims and answers the request themself', async () => {
@@ -79,13 +79,13 @@ describe('a merchant cannot accept a referral for its customer (finding 1)', () 
   it('codes are kept only as keyed hashes, expire after ten minutes and work once', async () => {
     const customer = await addCustomer(p, cast.sofa);
     const sms = await sendClaimCode(p, customer.inviteCode);
-    const stored = rows('select * from verification_codes order by created_at desc limit 1')[0]!;
+    const stored = (await rows('select * from verification_codes order by created_at desc limit 1'))[0]!;
     expect(Object.values(stored)).not.toContain(sms.code);
     expect(JSON.stringify(stored)).not.toContain(sms.code);
     expect(JSON.stringify(stored)).not.toContain(customer.phone.slice(3));
     expect(Date.parse(String(stored.expires_at)) - Date.parse(String(stored.created_at))).toBe(10 * 60_000);
 
-    p.deps.db.$client.prepare('update verification_codes set expires_at = ? where id = ?').run(new Date(Date.now() - 1000).toISOString(), stored.id);
+    await p.sql('update verification_codes set expires_at = ? where id = ?', new Date(Date.now() - 1000).toISOString(), stored.id);
     const expired = await p.gql(CLAIM, { i: { code: customer.inviteCode, password: 'a good password', phoneCode: sms.code } });
     expect(codeOf(expired)).toBe('UNAUTHENTICATED');
 
