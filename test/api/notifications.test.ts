@@ -73,9 +73,9 @@ async function smsCustomer(name = '钱女士') {
 const propose = async (customerId: string, to = cast.light) =>
   (await ok(p, PROPOSE, { i: { customerId, toMerchantId: to.merchantId, ...ask } }, cast.sofa.accessToken)).proposeReferral.id as string;
 const eventsOf = (referralGlobalId: string) =>
-  db.select().from(referralEvents).where(eq(referralEvents.referralId, localId(referralGlobalId))).orderBy(referralEvents.id).all();
-const deliveriesOf = (referralGlobalId: string) =>
-  db.select().from(notifications).where(eq(notifications.referralId, localId(referralGlobalId))).all().filter((n) => n.channel === 'SMS');
+  db.select().from(referralEvents).where(eq(referralEvents.referralId, localId(referralGlobalId))).orderBy(referralEvents.id);
+const deliveriesOf = async (referralGlobalId: string) =>
+  (await db.select().from(notifications).where(eq(notifications.referralId, localId(referralGlobalId)))).filter((n) => n.channel === 'SMS');
 
 describe('the outbox is written with the change', () => {
   it('each command writes its event in its own transaction', async () => {
@@ -83,16 +83,16 @@ describe('the outbox is written with the change', () => {
     const id = await propose(c.id);
     await ok(p, RESPOND, { i: { referralId: id, accept: true } }, c.token);
     await ok(p, `mutation($r: ID!) { revokeGrant(referralId: $r) { id } }`, { r: id }, c.token);
-    expect(eventsOf(id).map((e) => e.kind)).toEqual(['CREATED', 'ACCEPTED', 'REVOKED']);
+    expect((await eventsOf(id)).map((e) => e.kind)).toEqual(['CREATED', 'ACCEPTED', 'REVOKED']);
   });
 
   it('a request refused by consent writes no notification', async () => {
     const c = await smsCustomer();
     await ok(p, CONSENT, { i: { allowReferrals: false } }, c.token);
-    const before = db.select().from(referralEvents).all().length;
+    const before = (await db.select().from(referralEvents)).length;
     const r = await p.gql(PROPOSE, { i: { customerId: c.id, toMerchantId: cast.light.merchantId, ...ask } }, cast.sofa.accessToken);
     expect(codeOf(r)).toBe('CONSENT_REFUSED');
-    expect(db.select().from(referralEvents).all().length).toBe(before);
+    expect((await db.select().from(referralEvents)).length).toBe(before);
   });
 
   it('a transaction that fails after enqueueing leaves no event', async () => {
@@ -104,7 +104,7 @@ describe('the outbox is written with the change', () => {
         throw new Error('later step failed');
       }),
     ).rejects.toThrow('later step failed');
-    expect(db.select().from(referralEvents).where(eq(referralEvents.referralId, id)).orderBy(referralEvents.id).all().map((e) => e.kind)).toEqual(['CREATED']);
+    expect((await db.select().from(referralEvents).where(eq(referralEvents.referralId, id)).orderBy(referralEvents.id)).map((e) => e.kind)).toEqual(['CREATED']);
   });
 
   it('the sweeps announce expiry and ended grants once (idempotent)', async () => {
@@ -115,10 +115,10 @@ describe('the outbox is written with the change', () => {
     const later = new Date(Date.now() + 400 * 86_400_000);
     expect(await expirePendingReferrals(db, later.toISOString())).toBeGreaterThanOrEqual(1);
     expect(await expirePendingReferrals(db, later.toISOString())).toBe(0);
-    expect(eventsOf(pending).map((e) => e.kind)).toEqual(['CREATED', 'EXPIRED']);
+    expect((await eventsOf(pending)).map((e) => e.kind)).toEqual(['CREATED', 'EXPIRED']);
     expect(await announceEndedGrants(db, later)).toBeGreaterThanOrEqual(1);
     expect(await announceEndedGrants(db, later)).toBe(0);
-    expect(eventsOf(accepted).map((e) => e.kind)).toEqual(['CREATED', 'ACCEPTED', 'GRANT_ENDED']);
+    expect((await eventsOf(accepted)).map((e) => e.kind)).toEqual(['CREATED', 'ACCEPTED', 'GRANT_ENDED']);
   });
 
   it('a backlog is worked off in short batches, each request and grant announced once', async () => {
@@ -142,8 +142,8 @@ describe('the outbox is written with the change', () => {
     expect(batches.at(-1)).toBe(0);
     expect(batches.slice(0, -1).every((n) => n === 1)).toBe(true);
     expect(await drain(counted((limit) => announceEndedGrants(db, later, limit)), 1)).toBeGreaterThanOrEqual(2);
-    for (const id of pending) expect(eventsOf(id).map((e) => e.kind)).toEqual(['CREATED', 'EXPIRED']);
-    for (const id of accepted) expect(eventsOf(id).map((e) => e.kind)).toEqual(['CREATED', 'ACCEPTED', 'GRANT_ENDED']);
+    for (const id of pending) expect((await eventsOf(id)).map((e) => e.kind)).toEqual(['CREATED', 'EXPIRED']);
+    for (const id of accepted) expect((await eventsOf(id)).map((e) => e.kind)).toEqual(['CREATED', 'ACCEPTED', 'GRANT_ENDED']);
     expect(await sweepExpired(db, later)).toEqual({ expired: 0, endedGrants: 0 });
   });
 
@@ -151,13 +151,13 @@ describe('the outbox is written with the change', () => {
     const c = await smsCustomer();
     const fromLight = await propose(c.id);
     await ok(p, CONSENT, { i: { blockMerchantIds: [cast.light.merchantId] } }, c.token);
-    expect(eventsOf(fromLight).map((e) => e.kind)).toEqual(['CREATED', 'DECLINED']);
+    expect((await eventsOf(fromLight)).map((e) => e.kind)).toEqual(['CREATED', 'DECLINED']);
     const fromCurtain = await propose(c.id, cast.curtain);
     await ok(p, `mutation { eraseMyData { __typename } }`, {}, c.token);
-    expect(eventsOf(fromCurtain).map((e) => e.kind)).toEqual(['CREATED', 'DECLINED']);
+    expect((await eventsOf(fromCurtain)).map((e) => e.kind)).toEqual(['CREATED', 'DECLINED']);
     // The erased customer is not contacted again; the merchants are told.
     await p.deps.notifier.deliverDue(NOON);
-    const told = db.select().from(notifications).where(eq(notifications.referralId, localId(fromCurtain))).all();
+    const told = await db.select().from(notifications).where(eq(notifications.referralId, localId(fromCurtain)));
     expect(told.filter((n) => n.kind === 'DECLINED').map((n) => n.merchantId ?? n.accountId).sort()).toEqual([localId(cast.curtain.merchantId), localId(cast.sofa.merchantId)].sort());
   });
 });
@@ -210,7 +210,7 @@ describe('the webhook gateway', () => {
     expect(headers['idempotency-key']).toBe(payload.idempotencyKey);
     expect(payload).toMatchObject({ channel: 'SMS', event: 'CREATED', urgent: false, referral: { id, requesterName: '明亮灯饰' } });
     expect(payload.link).toBe(`http://localhost:4000/customer?referral=${encodeURIComponent(id)}`);
-    expect(deliveriesOf(id)).toMatchObject([{ status: 'DELIVERED', attempts: 1 }]);
+    expect(await deliveriesOf(id)).toMatchObject([{ status: 'DELIVERED', attempts: 1 }]);
     // A second run sends nothing again.
     expect((await p.deps.notifier.deliverDue(NOON)).delivered).toBe(0);
   });
@@ -225,7 +225,7 @@ describe('the webhook gateway', () => {
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 4; attempt++) {
       await p.deps.notifier.deliverDue(now);
-      const [row] = deliveriesOf(id);
+      const [row] = await deliveriesOf(id);
       expect(row!.attempts).toBe(attempt);
       expect(row!.lastError).toBe('gateway answered HTTP 503');
       if (attempt < 4) {
@@ -280,7 +280,7 @@ describe('the webhook gateway', () => {
     const id = await propose(c.id);
     await ok(p, RESPOND, { i: { referralId: id, accept: true } }, c.token);
     await p.deps.notifier.deliverDue(NOON);
-    const everything = [...received.map((r) => r.body), JSON.stringify(db.select().from(notifications).all()), JSON.stringify(db.select().from(referralEvents).all())].join('\n');
+    const everything = [...received.map((r) => r.body), JSON.stringify(await db.select().from(notifications)), JSON.stringify(await db.select().from(referralEvents))].join('\n');
     expect(received.length).toBeGreaterThan(0);
     for (const secret of [c.phone, c.phone.replace('+86', ''), '冯秀兰', '赵雅琴', cast.customerPhone, '温州市鹿城区五马街', 'zhao_yaqin', 'wx_']) {
       expect(everything).not.toContain(secret);
@@ -291,12 +291,12 @@ describe('the webhook gateway', () => {
 describe('housekeeping', () => {
   it('expired unused invites are deleted; used and live ones stay', async () => {
     const c = await addCustomer(p, cast.sofa, { name: '陈先生' });
-    const before = db.select().from(customerInvites).all().length;
+    const before = (await db.select().from(customerInvites)).length;
     const far = new Date(Date.now() + 365 * 86_400_000);
     const deleted = await deleteExpiredInvites(db, far);
     expect(deleted).toBeGreaterThanOrEqual(1);
-    expect(db.select().from(customerInvites).where(eq(customerInvites.customerId, localId(c.id))).all()).toEqual([]);
-    expect(db.select().from(customerInvites).all().length).toBe(before - deleted);
+    expect(await db.select().from(customerInvites).where(eq(customerInvites.customerId, localId(c.id)))).toEqual([]);
+    expect((await db.select().from(customerInvites)).length).toBe(before - deleted);
     expect(await deleteExpiredInvites(db, far)).toBe(0);
   });
 });
