@@ -76,21 +76,20 @@ export interface PgOptions extends OpenDbOptions {
 }
 
 // int8 (counts, bigint money) and numeric (sums of bigint) read as numbers, as SQLite returns them:
-// every amount is fen below 2^53.
-const numberTypes = new Set([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    numberTypes.has(oid) && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
+// every amount is fen below 2^53. Set on the driver itself: drizzle passes node-postgres' own
+// parsers with every query, so a pool's `types` would not reach its results.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
 
 /**
  * A pool on PostgreSQL (15+). The database must sort text byte by byte, as SQLite does (ids, ISO
  * timestamps and cursors): it is refused at open unless created with LC_COLLATE 'C'.
  */
 export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client's connection lost (a database restart) must not crash the process: the pool replaces it.
   pool.on('error', () => undefined);
+  refuseArrayParameters(pool);
   try {
     const { rows } = await pool.query<{ collate: string }>('SELECT datcollate AS collate FROM pg_database WHERE datname = current_database()');
     if (rows[0]?.collate !== 'C') {
@@ -109,6 +108,22 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   }
 }
 
+/**
+ * Our statements never bind an array as one value (lists are expanded or sent as JSON text), so an
+ * array can only come from a client's cursor taken from a list ordered by more columns. SQLite
+ * refuses it as too many parameter values; node-postgres would send it as an array literal and
+ * compare against that. Refuse it the same way, so the API answers BAD_USER_INPUT on both.
+ */
+function refuseArrayParameters(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  pool.query = ((...args: unknown[]) => {
+    const [first, second] = args as [{ values?: unknown[] } | string, unknown];
+    const values = (typeof first === 'object' && first !== null ? first.values : undefined) ?? second;
+    if (Array.isArray(values) && values.some(Array.isArray)) return Promise.reject(new RangeError('Too many parameter values: an array bound as one value'));
+    return query(...args);
+  }) as typeof pool.query;
+}
+
 // Any fixed number, the same in every process: pg_advisory_lock takes a 64-bit key.
 const MIGRATION_LOCK = 7_318_004_211;
 
@@ -118,7 +133,9 @@ export async function migratePostgres(db: Db): Promise<void> {
   const lock = await pool.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await migratePg(db as never, { migrationsFolder: pgMigrationsFolder });
+    // On the connection that holds the lock: a pool of one (DATABASE_POOL_SIZE=1) has no other to
+    // lend, and the migrator would wait for one forever.
+    await migratePg(drizzlePg({ client: lock }), { migrationsFolder: pgMigrationsFolder });
   } finally {
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     lock.release();
