@@ -1,11 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+// `npm run test:pg` runs every file again on PostgreSQL and Redis, except those about SQLite
+// itself; their PostgreSQL counterparts are in test/db/postgres-*.test.ts.
+const SQLITE_ONLY = [
+  'test/db/backup.test.ts', // the SQLite file's online backup (PostgreSQL: pg_dump or PITR, README)
+  'test/db/portable-sql.test.ts', // replays SQLite's statements on PostgreSQL: it needs both
+  'test/db/query-plans.test.ts', // SQLite's EXPLAIN QUERY PLAN
+  'test/db/transactions.test.ts', // the SQLite writer connection and its queue
+];
+
 export default defineConfig({
   // Node loads graphql's CommonJS build for dependencies, while Vite would give our sources the ES
   // build: two graphql realms. Point our imports at the same CommonJS entry.
   resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', ...(process.env.TEST_ENGINE === 'pg' ? SQLITE_ONLY : [])],
     // Each file gets its own database; files run in parallel processes.
     pool: 'forks',
     testTimeout: 20_000,

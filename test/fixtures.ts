@@ -64,6 +64,8 @@ export interface TestPlatform {
    * (or planting a state the API cannot reach, such as an expired code): the rows it returns.
    */
   sql<T = Record<string, any>>(text: string, ...params: unknown[]): Promise<T[]>;
+  /** The settings that point another instance at this platform's database, with the keys it must share. */
+  databaseEnv: Record<string, string>;
 }
 
 /** SQLite's `?` placeholders, outside string literals, as PostgreSQL's `$1…$n`. */
@@ -108,7 +110,8 @@ export function capturingCodeSender(): CodeSender & { sent: CodeMessage[]; lastC
 
 export async function createTestPlatform(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'arp-test-'));
-  const engine = onPostgres ? await postgresEnv() : null;
+  // A second instance on another's database (several processes) brings that database's settings.
+  const engine = onPostgres && !env.DATABASE_URL ? await postgresEnv() : null;
   // Every test client comes from one address: only tests of the per-address code limit lower it.
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'test.db'), CODES_PER_IP_PER_HOUR: '1000000', ...engine?.env, ...env });
   const statements: string[] = [];
@@ -129,6 +132,9 @@ export async function createTestPlatform(env: Record<string, string> = {}, logDe
     sent: codes.sent,
     lastCode: codes.lastCode,
     sql: (text, ...params) => rawSql(deps, text, params),
+    databaseEnv: config.DATABASE_URL
+      ? { DATABASE_URL: config.DATABASE_URL, JWT_PRIVATE_KEY: config.JWT_PRIVATE_KEY!, JWT_PUBLIC_KEY: config.JWT_PUBLIC_KEY!, PII_KEY: config.PII_KEY! }
+      : { DATABASE_PATH: config.DATABASE_PATH },
     async gql(query, variables, token) {
       let req = request(app).post('/graphql').set('content-type', 'application/json');
       if (token) req = req.set('authorization', `Bearer ${token}`);

@@ -36,7 +36,7 @@ afterAll(async () => {
 /** Two processes of one platform: the same database file (and so the same signing keys), one Redis. */
 async function twoInstances(): Promise<[TestPlatform, TestPlatform]> {
   const a = await createTestPlatform({ REDIS_URL, REDIS_KEY_PREFIX });
-  const b = await createTestPlatform({ REDIS_URL, REDIS_KEY_PREFIX, DATABASE_PATH: a.deps.config.DATABASE_PATH });
+  const b = await createTestPlatform({ REDIS_URL, REDIS_KEY_PREFIX, ...a.databaseEnv });
   return [a, b];
 }
 
@@ -119,7 +119,7 @@ describe('Redis unreachable', () => {
     const env = { REDIS_URL: `redis://ops:s3cret-pass@127.0.0.1:${port}`, REDIS_KEY_PREFIX, LOG_LEVEL: 'warn' };
     const logs: string[] = [];
     const a = await createTestPlatform(env, { write: (line: string) => logs.push(line) });
-    const b = await createTestPlatform({ ...env, LOG_LEVEL: 'silent', DATABASE_PATH: a.deps.config.DATABASE_PATH });
+    const b = await createTestPlatform({ ...env, LOG_LEVEL: 'silent', ...a.databaseEnv });
 
     const victim = await signUpMerchant(a);
     for (let i = 0; i < 5; i++) expect(codeOf(await a.gql(SIGN_IN, { l: victim.email, p: `guess ${i} wrong` }))).toBe('UNAUTHENTICATED');
