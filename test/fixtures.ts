@@ -82,7 +82,7 @@ export function numberedPlaceholders(text: string): string {
 
 /** Runs `text` on the platform's database, SQLite or PostgreSQL, and returns its rows. */
 export async function rawSql<T>(deps: AppDeps, text: string, params: unknown[]): Promise<T[]> {
-  if (onPostgres) {
+  if (deps.config.DATABASE_URL) {
     const pool = deps.db.$client as unknown as import('pg').Pool;
     return (await pool.query(numberedPlaceholders(text), params)).rows as T[];
   }
@@ -108,12 +108,20 @@ export function capturingCodeSender(): CodeSender & { sent: CodeMessage[]; lastC
   };
 }
 
-export async function createTestPlatform(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestPlatform> {
+/**
+ * `engine` is the suite's (SQLite, or PostgreSQL under `npm run test:pg`) unless a test is about
+ * one engine, such as the race tests on PostgreSQL.
+ */
+export async function createTestPlatform(
+  env: Record<string, string> = {},
+  logDestination?: DestinationStream,
+  engine: 'sqlite' | 'pg' = onPostgres ? 'pg' : 'sqlite',
+): Promise<TestPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'arp-test-'));
   // A second instance on another's database (several processes) brings that database's settings.
-  const engine = onPostgres && !env.DATABASE_URL ? await postgresEnv() : null;
+  const pgDatabase = engine === 'pg' && !env.DATABASE_URL ? await postgresEnv() : null;
   // Every test client comes from one address: only tests of the per-address code limit lower it.
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'test.db'), CODES_PER_IP_PER_HOUR: '1000000', ...engine?.env, ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'test.db'), CODES_PER_IP_PER_HOUR: '1000000', ...pgDatabase?.env, ...env });
   const statements: string[] = [];
   const codes = capturingCodeSender();
   const deps = await createDeps(config, { onQuery: (sql) => statements.push(sql), logDestination, codeSender: codes });
@@ -121,7 +129,7 @@ export async function createTestPlatform(env: Record<string, string> = {}, logDe
   afterAll(async () => {
     await closeDb(deps.db);
     await deps.closeRedis();
-    await engine?.drop();
+    await pgDatabase?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
   return {
