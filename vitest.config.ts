@@ -8,6 +8,8 @@ const SQLITE_ONLY = [
   'test/db/query-plans.test.ts', // SQLite's EXPLAIN QUERY PLAN
   'test/db/transactions.test.ts', // the SQLite writer connection and its queue
 ];
+// Files that always run on PostgreSQL: `npm test` runs them already.
+const POSTGRES_ONLY = ['test/db/postgres-*.test.ts', 'test/scale/worker.test.ts'];
 
 export default defineConfig({
   // Node loads graphql's CommonJS build for dependencies, while Vite would give our sources the ES
@@ -15,7 +17,7 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', ...(process.env.TEST_ENGINE === 'pg' ? SQLITE_ONLY : [])],
+    exclude: ['**/node_modules/**', ...(process.env.TEST_ENGINE === 'pg' ? [...SQLITE_ONLY, ...POSTGRES_ONLY] : [])],
     // Each file gets its own database; files run in parallel processes.
     pool: 'forks',
     testTimeout: 20_000,

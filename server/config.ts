@@ -15,6 +15,10 @@ const envSchema = z.object({
     .optional(),
   // Connections each process keeps to PostgreSQL.
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // Whether this server process also runs the background jobs (expiry sweeps, notification
+  // delivery, clean-up). With several processes, run them in one `npm run worker` and set this to
+  // "no" on the others (running them everywhere is safe too: the jobs' transactions serialize).
+  RUN_JOBS: z.enum(['yes', 'no']).default('yes'),
   // Ed25519 key pair as PKCS#8 / SPKI PEM; generated beside the database file when absent.
   JWT_PRIVATE_KEY: z.string().optional(),
   JWT_PUBLIC_KEY: z.string().optional(),

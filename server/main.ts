@@ -18,7 +18,7 @@ async function main() {
       console.log('');
     }
   }
-  const jobs = startJobs(deps);
+  const jobs = config.RUN_JOBS === 'yes' ? startJobs(deps) : { stop: async () => undefined };
   const server = createServer(createApp(deps));
   server.listen(config.PORT, config.HOST, () => {
     const url = `http://localhost:${config.PORT}`;
