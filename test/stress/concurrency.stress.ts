@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { createTestPlatform, type TestPlatform } from '../fixtures.js';
 import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';
+import { MISMATCHED_GRANTS_SQL, pick } from './processes.js';
 
 const SECONDS = Number(process.env.STRESS_SECONDS ?? 30);
 const CLIENTS = 16;
@@ -41,8 +42,6 @@ async function call(query: string, variables: Record<string, unknown>, token: st
   });
   return { status: res.status, body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
 }
-
-const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 
 describe('concurrency', () => {
   it(`${CLIENTS} clients for ${SECONDS} s leave one outcome per referral and grants matching acceptances`, async () => {
@@ -105,15 +104,7 @@ describe('concurrency', () => {
     // Every referral answered, declined or withdrawn at most once.
     expect([...terminalSuccesses.values()].every((n) => n === 1)).toBe(true);
     const db = p.deps.db.$client;
-    const mismatched = db
-      .prepare(
-        `select r.id, r.status, g.revoked_at from referral_requests r left join contact_grants g on g.referral_id = r.id
-         where (r.status = 'ACCEPTED' and (g.id is null or g.revoked_at is not null))
-            or (r.status = 'REVOKED' and (g.id is null or g.revoked_at is null))
-            or (r.status in ('PENDING', 'DECLINED', 'WITHDRAWN', 'EXPIRED') and g.id is not null)`,
-      )
-      .all();
-    expect(mismatched).toEqual([]);
+    expect(db.prepare(MISMATCHED_GRANTS_SQL).all()).toEqual([]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });
