@@ -21,7 +21,7 @@ export const onPostgres = process.env.TEST_ENGINE === 'pg';
  * What a deployment on PostgreSQL and Redis sets: a database of this test file's own, a Redis key
  * prefix of its own, and keys from the environment (every process shares them).
  */
-async function postgresEnv(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+export async function postgresEnv(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
   const fresh = await freshPgDatabase('t');
   const { privateKey, publicKey } = generateKeyPairSync('ed25519', {
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },

@@ -15,7 +15,7 @@ import { loadConfig } from '../../server/config.js';
 import { createDeps } from '../../server/deps.js';
 import { startJobs } from '../../server/jobs/index.js';
 import type { CodeMessage } from '../../server/notify/codes.js';
-import { capturingCodeSender } from '../fixtures.js';
+import { capturingCodeSender, onPostgres, postgresEnv } from '../fixtures.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const web = join(root, 'web');
@@ -82,7 +82,8 @@ export interface RunningPlatform {
  */
 export async function startPlatform(env: Record<string, string> = {}): Promise<RunningPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'arp-e2e-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'e2e.db'), PORT: '0', ...env });
+  const pgDatabase = onPostgres ? await postgresEnv() : null;
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'e2e.db'), PORT: '0', ...pgDatabase?.env, ...env });
   const codes = capturingCodeSender();
   const deps = await createDeps(config, { codeSender: codes });
   const server = createServer(createApp(deps));
@@ -100,6 +101,8 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<R
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await closeDb(deps.db);
+      await deps.closeRedis();
+      await pgDatabase?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
