@@ -26,6 +26,28 @@ interface Writer {
   queue: Promise<unknown>;
 }
 
+/** Work every transaction started inside `whileCommitting` does last, in the same transaction. */
+const commitHooks = new AsyncLocalStorage<(tx: Tx) => Promise<void>>();
+
+/**
+ * Runs `fn` so that each transaction it starts also runs `hook` just before committing: a record
+ * of the work that commits or rolls back with it (an idempotency key's "done" mark).
+ */
+export function whileCommitting<T>(hook: (tx: Tx) => Promise<void>, fn: () => T): T {
+  return commitHooks.run(hook, fn);
+}
+
+/** The work itself, then the hook of the surrounding `whileCommitting`, if any. */
+function withCommitHook<T>(work: (tx: Tx) => Promise<T>): (tx: Tx) => Promise<T> {
+  const hook = commitHooks.getStore();
+  if (!hook) return work;
+  return async (tx) => {
+    const result = await work(tx);
+    await hook(tx);
+    return result;
+  };
+}
+
 const writers = new WeakMap<Db, Writer>();
 const pools = new WeakSet<Db>();
 const inside = new AsyncLocalStorage<object>();
@@ -50,7 +72,8 @@ export function writerOf(db: Db): Tx {
   return writer.tx;
 }
 
-export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+export function inTransaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Promise<T> {
+  const work = withCommitHook(body);
   if (pools.has(db)) return pgTransaction(db, work);
   const writer = writers.get(db);
   if (!writer) return Promise.reject(new Error('inTransaction: this database was not opened by openDb'));

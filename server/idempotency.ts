@@ -17,7 +17,8 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { claimKey, settleKey } from '../db/commands/idempotency.js';
+import { claimKey, markKeyCommitted, settleKey } from '../db/commands/idempotency.js';
+import { whileCommitting } from '../db/tx.js';
 import { AppError } from '../db/errors.js';
 import type { Context } from './context.js';
 
@@ -99,7 +100,7 @@ export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
   };
 }
 
-async function keyedExecution({ args, setResultAndStopExecution }: ExecuteEvent, ctx: Context, key: string): Promise<OnExecuteHookResult<Context & { request?: Request }> | void> {
+async function keyedExecution({ args, executeFn, setExecuteFn, setResultAndStopExecution }: ExecuteEvent, ctx: Context, key: string): Promise<OnExecuteHookResult<Context & { request?: Request }> | void> {
   if (!KEY.test(key)) {
     setResultAndStopExecution({ errors: [new GraphQLError('Idempotency-Key must be 8-128 letters, digits or ._:-', { extensions: { code: 'BAD_USER_INPUT' } })] });
     return;
@@ -114,7 +115,8 @@ async function keyedExecution({ args, setResultAndStopExecution }: ExecuteEvent,
     .digest('hex');
   let claim;
   try {
-    claim = await claimKey(ctx.deps.db, accountId, key, requestHash);
+    // A claim outlives the longest execution before another process may take it over.
+    claim = await claimKey(ctx.deps.db, accountId, key, requestHash, Math.max(60_000, 3 * ctx.deps.config.GRAPHQL_EXECUTION_TIMEOUT_MS));
   } catch (err) {
     const e = err as AppError;
     setResultAndStopExecution({ errors: [new GraphQLError(e.message, { extensions: { code: e.code } })] });
@@ -126,6 +128,9 @@ async function keyedExecution({ args, setResultAndStopExecution }: ExecuteEvent,
     setResultAndStopExecution(replay(JSON.parse(ctx.deps.vault.openSecret(claim.response, aad)) as Kept));
     return;
   }
+  // The mutation's transaction records that it committed, so a retry after a crash knows whether
+  // the work was done even when the answer was lost.
+  setExecuteFn((executeArgs) => whileCommitting((tx) => markKeyCommitted(tx, accountId, key), () => executeFn(executeArgs)));
   return {
     async onExecuteDone({ result }) {
       const single = result as ExecutionResult;

@@ -2,7 +2,8 @@ import { primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * Results of mutations sent with an Idempotency-Key header, kept 24 hours: a retried request gets
- * the first result instead of doing the work twice. A row without a response is in progress.
+ * the first result instead of doing the work twice. A row without a response is in progress (or
+ * its process died: see committedAt).
  */
 export const idempotencyKeys = sqliteTable(
   'idempotency_keys',
@@ -12,6 +13,9 @@ export const idempotencyKeys = sqliteTable(
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     response: text('response'),
+    // Set inside the mutation's own transaction: a claim without it and without a response after
+    // the lease never changed anything (its process died), so the key may be claimed again.
+    committedAt: text('committed_at'),
     createdAt: text('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.key] })],

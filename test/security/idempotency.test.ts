@@ -1,4 +1,6 @@
 // Idempotency keys: a retried mutation returns the first result; a reused key with other input is a CONFLICT.
+import { createHash } from 'node:crypto';
+import { parse, print } from 'graphql';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { purgeExpiredKeys } from '../../db/commands/idempotency.js';
@@ -60,6 +62,37 @@ describe('Idempotency-Key', () => {
     const input = { i: { name: '沈', phone: nextPhone(), consentSource: 'IN_STORE', consentGiven: true } };
     const fixed = await send('retry-key-0003', input);
     expect(fixed.body.errors).toBeUndefined();
+  });
+
+  it('a process that died with the key: work that never committed runs on a retry after the lease; work that committed is never run twice', async () => {
+    const input = { i: { name: '韩女士', phone: nextPhone(), consentSource: 'IN_STORE', consentGiven: true } };
+    const first = await send('crash-key-0001', input);
+    expect(first.body.errors).toBeUndefined();
+    // The mark was written by the mutation's own transaction.
+    const [row] = await p.sql<{ committed_at: string | null }>('select committed_at from idempotency_keys where key = ?', 'crash-key-0001');
+    expect(row!.committed_at).not.toBeNull();
+    const before = await customers();
+    // The process died after committing, before keeping the answer: a retry must not add her again.
+    const longAgo = new Date(Date.now() - 5 * 60_000).toISOString();
+    await p.sql('update idempotency_keys set response = null, created_at = ? where key = ?', longAgo, 'crash-key-0001');
+    const afterCommit = await send('crash-key-0001', input);
+    expect(afterCommit.body.errors[0].extensions.code).toBe('CONFLICT');
+    expect(afterCommit.body.errors[0].message).toMatch(/carried out/);
+    expect(await customers()).toBe(before);
+    // A claim whose work never committed, still within its lease: the first may still be running.
+    await p.sql('update idempotency_keys set committed_at = null, created_at = ? where key = ?', new Date().toISOString(), 'crash-key-0001');
+    const running = await send('crash-key-0001', input);
+    expect(running.body.errors[0].message).toMatch(/still being processed/);
+    // A claim past its lease whose work never committed: its process died first, so the retry runs.
+    const fresh = { i: { ...input.i, phone: nextPhone() } };
+    const requestHash = createHash('sha256').update(print(parse(ADD))).update('\u0000').update(JSON.stringify(fresh)).update('\u0000').update('').digest('hex');
+    const [{ account_id: accountId }] = (await p.sql<{ account_id: string }>('select account_id from idempotency_keys where key = ?', 'crash-key-0001')) as [{ account_id: string }];
+    await p.sql('insert into idempotency_keys (account_id, key, request_hash, created_at) values (?, ?, ?, ?)', accountId, 'crash-key-0002', requestHash, longAgo);
+    const beforeRetry = await customers();
+    const retried = await send('crash-key-0002', fresh);
+    expect(retried.body.errors).toBeUndefined();
+    expect(retried.body.data.addCustomer.name).toBe('韩女士');
+    expect(await customers()).toBe(beforeRetry + 1);
   });
 
   it('keys are per caller: another account\'s key of the same name is independent', async () => {
