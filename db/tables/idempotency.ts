@@ -13,10 +13,10 @@ export const idempotencyKeys = sqliteTable(
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     response: text('response'),
+    createdAt: text('created_at').notNull(),
     // Set inside the mutation's own transaction: a claim without it and without a response after
     // the lease never changed anything (its process died), so the key may be claimed again.
     committedAt: text('committed_at'),
-    createdAt: text('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.key] })],
 );
