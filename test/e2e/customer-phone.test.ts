@@ -155,6 +155,8 @@ describe('a customer on a 375 px wide phone', () => {
     await page.goto(onPlatform(inviteUrl));
     await page.getByRole('heading', { name: '领取客户账号' }).waitFor();
     await page.getByRole('button', { name: '获取短信验证码' }).click();
+    // The countdown shows once the code is on its way: read it only then.
+    await page.getByRole('button', { name: /^\d+ 秒后重新获取$/ }).waitFor();
     await page.getByLabel('短信验证码').fill(suite.platform.lastCode('+8613800138001'));
     await page.getByText('已经有账号？请填写那个账号的密码，把这家商户加进来。').waitFor();
 

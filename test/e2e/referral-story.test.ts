@@ -32,6 +32,8 @@ async function signUp(page: Page, shop: typeof sofa) {
   await page.getByLabel('邮箱', { exact: true }).fill(shop.email);
   await page.getByLabel('密码', { exact: true }).fill('shop password 123');
   await page.getByRole('button', { name: '获取邮箱验证码' }).click();
+  // The countdown shows once the code is on its way: read it only then.
+  await page.getByRole('button', { name: /^\d+ 秒后重新获取$/ }).waitFor();
   await page.getByLabel('邮箱验证码').fill(suite.platform.lastCode(shop.email));
   await page.getByRole('button', { name: '注册并进入控制台' }).click();
   await page.getByRole('heading', { name: '商户控制台' }).waitFor();
@@ -132,6 +134,8 @@ describe('the referral story', { timeout: 90_000 }, () => {
     const inviteUrl = (await sofaPage.locator('.invite-qr .share-link').textContent())!.trim();
     phone = await openPage(new URL(inviteUrl).pathname + new URL(inviteUrl).search, true);
     await phone.getByRole('button', { name: '获取短信验证码' }).click();
+    // The countdown shows once the code is on its way: read it only then.
+    await phone.getByRole('button', { name: /^\d+ 秒后重新获取$/ }).waitFor();
     await phone.getByLabel('短信验证码').fill(suite.platform.lastCode(`+86${customer.phone}`));
     await phone.getByLabel('设置密码').fill(customer.password);
     await phone.getByRole('button', { name: '领取账号' }).click();
