@@ -1,0 +1,176 @@
+// The hot queries on PostgreSQL read the big tables through indexes, so their cost does not grow
+// with the data: the statements are the ones the API really runs (as in query-plans.test.ts, with
+// its documents) while serving the benchmark's medium data set (bench/seed.ts, then ANALYZE), each
+// explained as PostgreSQL would run it:
+// - the custom plan, with the values the statement ran with (what a statement gets on its first
+//   executions, and always when it is not prepared);
+// - the generic plan (PREPARE, plan_cache_mode = force_generic_plan), which a prepared statement
+//   may switch to after five executions and which knows no values.
+// A table of at most SMALL_PAGES pages (80 kB; on the medium set the directory tables: alliances,
+// communities, campaigns, merchants, staff, memberships, notices, participants, 1–7 pages each) is
+// read whole more cheaply than through an index, so the planner scans it, and that is allowed when
+// an index could answer it instead: re-planned with enable_seqscan = off, no sequential scan may
+// remain (one that remains is a missing index, whatever the table's size). Every other table
+// (37 pages and more here: accounts, sessions, offers, placements, customers, referrals, logs…)
+// must never be scanned. The medium set (seeded in about 15 s) is used because the large one takes
+// minutes on PostgreSQL; `tsx bench/seed-time.ts large --engine=pg` times it.
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import type pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FEED, PENDING } from '../../bench/documents.js';
+import { seedBench, type BenchFixture, type Login } from '../../bench/seed.js';
+import { createTestPlatform } from '../fixtures.js';
+
+const SMALL_PAGES = 10;
+
+/**
+ * Found by this test and not fixed yet (the test fails when one goes, so the list stays true):
+ * the feed cards load their offers, placements and the reader's interests by a JSON list of ids,
+ * `in (select value from json_array_elements_text(…))` (db/dialect/kit.ts, jsonArrayValues), and
+ * PostgreSQL takes a set-returning function for 100 rows, so on the medium set it scans all 10,000
+ * offers, 19,000 placements and 15,000 interests for a page of 20 (3.5, 4.9 and 8.1 ms instead of
+ * 0.3, 0.3 and 0.7 ms). `unnest(array(select json_array_elements_text(…))) as t(value)` is
+ * estimated at 10 rows and is answered by the primary key, offer_placements_offer_community_uq and
+ * interests_offer_account_uq on the medium and the large set.
+ */
+const KNOWN_CARD_SCANS = ['Seq Scan on offer_placements', 'Seq Scan on offers'];
+
+const p = await createTestPlatform({}, undefined, 'pg');
+const pool = p.deps.db.$client as unknown as pg.Pool;
+let fixture: BenchFixture;
+let pages: Map<string, number>;
+const token = (login: Login) => p.deps.tokens.signAccess({ ...login, tokenVersion: 0 }).then((t) => t.token);
+
+// p.statements has each statement's text: the values it ran with are taken where drizzle sends it.
+const valuesOf = new Map<string, unknown[]>();
+const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+pool.query = ((...args: unknown[]) => {
+  const [config, values] = args as [{ text?: string } | string, unknown];
+  const text = typeof config === 'string' ? config : config.text;
+  if (text && Array.isArray(values)) valuesOf.set(text, values);
+  return query(...args);
+}) as typeof pool.query;
+
+beforeAll(async () => {
+  fixture = await seedBench(p.deps.db, p.deps.vault, 'medium');
+  const { rows } = await pool.query<{ name: string; pages: number }>(`select relname as name, relpages as pages from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace`);
+  pages = new Map(rows.map((r) => [r.name, r.pages]));
+}, 60_000);
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+interface Explained {
+  sql: string;
+  custom: PlanNode;
+  generic: PlanNode;
+  /** The custom plan with enable_seqscan = off: a sequential scan left in it has no index to use. */
+  indexOnly: PlanNode;
+}
+
+const nodesOf = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
+
+/** The statements one request runs, each with its plans on PostgreSQL. */
+async function plansOf(document: string, variables: Record<string, unknown>, login: Login) {
+  const auth = await token(login);
+  p.statements.length = 0;
+  const result = await p.gql(document, variables, auth);
+  expect(result.errors).toBeUndefined();
+  const client = await pool.connect();
+  const explain = async (text: string, values: unknown[] = []) => ((await client.query(`EXPLAIN (FORMAT JSON) ${text}`, values)).rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
+  const plans: Explained[] = [];
+  try {
+    for (const sql of p.statements) {
+      const values = valuesOf.get(sql);
+      if (!values) throw new Error(`no values were captured for: ${sql}`);
+      const custom = await explain(sql, values);
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      // A statement of our own name: the pool's connections keep drizzle's named statements.
+      await client.query(`PREPARE plan_probe AS ${sql}`);
+      try {
+        const generic = await explain(`EXECUTE plan_probe(${values.map(() => 'NULL').join(', ')})`);
+        await client.query('RESET plan_cache_mode');
+        await client.query('SET enable_seqscan = off');
+        const indexOnly = await explain(sql, values);
+        await client.query('RESET enable_seqscan');
+        plans.push({ sql, custom, generic, indexOnly });
+      } finally {
+        await client.query('DEALLOCATE plan_probe');
+      }
+    }
+  } finally {
+    await client.query('RESET plan_cache_mode; RESET enable_seqscan');
+    client.release();
+  }
+  return { data: result.data, plans };
+}
+
+/** Sequential scans of tables bigger than SMALL_PAGES, and of any table no index can answer (each named once). */
+function fullScans(plans: Explained[]): string[] {
+  const found = new Set<string>();
+  for (const { sql, custom, generic, indexOnly } of plans) {
+    for (const node of [...nodesOf(custom), ...nodesOf(generic)]) {
+      const table = node['Relation Name'];
+      if (node['Node Type'] === 'Seq Scan' && table && (pages.get(table) ?? Infinity) > SMALL_PAGES) found.add(`Seq Scan on ${table}`);
+    }
+    for (const node of nodesOf(indexOnly)) {
+      if (node['Node Type'] === 'Seq Scan') found.add(`Seq Scan on ${node['Relation Name']} (no index can answer it): ${sql.slice(0, 160)}`);
+    }
+  }
+  return [...found].sort();
+}
+
+describe('query plans of the hot queries on PostgreSQL', () => {
+  it('a community feed page, and the next page by its cursor', async () => {
+    const community = encodeGlobalID('Community', fixture.feedCommunityId);
+    const first = await plansOf(FEED, { community }, fixture.merchant);
+    expect(first.data.community.offers.edges).toHaveLength(20);
+    expect(fullScans(first.plans)).toEqual(KNOWN_CARD_SCANS);
+    const after = first.data.community.offers.pageInfo.endCursor;
+    const next = await plansOf(FEED.replace('offers(first: 20)', 'offers(first: 20, after: $after)').replace('($community: ID!)', '($community: ID!, $after: String)'), { community, after }, fixture.merchant);
+    expect(next.data.community.offers.edges).toHaveLength(20);
+    expect(fullScans(next.plans)).toEqual(KNOWN_CARD_SCANS);
+    // The web app's card also shows the body and whether the reader is interested.
+    const app = await plansOf(FEED.replace('status merchant', 'status body viewerInterested merchant'), { community }, fixture.merchant);
+    expect(app.plans.some((plan) => plan.sql.includes('from "interests"'))).toBe(true);
+    expect(fullScans(app.plans)).toEqual([...KNOWN_CARD_SCANS, 'Seq Scan on interests'].sort());
+  });
+
+  // Found by this test and not fixed yet (it.fails: it turns red once fixed; make it an `it` then).
+  // The page's statement filters the community's placements by two EXISTS (an approved membership
+  // on (alliance_id, merchant_id), a current published offer). PostgreSQL multiplies the two
+  // columns' join selectivities as if independent, expects 4 of the community's 376 placements to
+  // pass instead of 331, and so reads them all, hashes every approved membership of every alliance
+  // and sorts, rather than walking offer_placements_feed_idx newest first and stopping after 21
+  // rows: 0.85 ms on the medium set and 2.0 ms on the large one, against 0.1 ms for the walk on
+  // both; the cost grows with the number of alliances, which the feed must not.
+  it.fails("the feed page walks the community's feed index newest first, without sorting the whole community", async () => {
+    const { plans } = await plansOf(FEED, { community: encodeGlobalID('Community', fixture.feedCommunityId) }, fixture.merchant);
+    const page = plans.find((plan) => plan.sql.includes('from "offer_placements" as "d0"') && plan.sql.includes('order by "d0"."posted_at" desc'));
+    expect(page).toBeDefined();
+    expect(nodesOf(page!.custom).map((node) => node['Node Type'])).not.toContain('Sort');
+  });
+
+  it("a customer's pending referral requests", async () => {
+    const { data, plans } = await plansOf(PENDING, {}, fixture.customer);
+    expect(data.viewer.customer.referralRequests.edges.length).toBeGreaterThan(0);
+    expect(fullScans(plans)).toEqual([]);
+  });
+
+  it("a merchant's customers, with the total", async () => {
+    const query = 'query { viewer { merchant { customers(first: 20) { totalCount edges { node { id pseudonym tags } } } } } }';
+    const { data, plans } = await plansOf(query, {}, fixture.merchant);
+    expect(data.viewer.merchant.customers.edges).toHaveLength(20);
+    expect(fullScans(plans)).toEqual([]);
+  });
+
+  it("a merchant's access log and a customer's", async () => {
+    const merchantLog = await plansOf('query { viewer { merchant { accessLog(first: 20) { edges { node { id at kind fields } } } } } }', {}, fixture.merchant);
+    expect(merchantLog.data.viewer.merchant.accessLog.edges.length).toBeGreaterThan(0);
+    expect(fullScans(merchantLog.plans)).toEqual([]);
+    const customerLog = await plansOf('query { viewer { customer { accessLog(first: 20) { edges { node { id at kind fields } } } } } }', {}, fixture.customer);
+    expect(fullScans(customerLog.plans)).toEqual([]);
+  });
+});
