@@ -1,8 +1,10 @@
 // The benchmark harness: seeds each data set, starts the real server (production, one process)
 // and the raw baselines, drives them with autocannon on loopback and reports medians of rounds
 // as ratios against the raw express + SQL route measured in the same run.
-// Usage: tsx bench/run.ts [--smoke] [--sizes=small,medium,large] [--duration=10] [--warmup=3]
+// Usage: tsx bench/run.ts [--smoke] [--engine=sqlite|pg] [--sizes=small,medium,large] [--duration=10] [--warmup=3]
 //        [--rounds=3] [--connections=10] [--only=feed,viewer] [--profile] [--node-flags="--max-old-space-size=160"]
+// --engine=pg runs the server and the raw route on a fresh PostgreSQL database (C collation) on
+// 127.0.0.1:5432 as user postgres, dropped at the end; sqlite (the default) on a temporary file.
 // --profile writes a CPU profile of each server process into the temporary directory;
 // --node-flags passes flags to the server's node instead of npm start's (to weigh deployment settings).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,6 +20,7 @@ import { closeDb } from '../db/client.js';
 import { createApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { createDeps } from '../server/deps.js';
+import { freshPgDatabase } from '../test/pg.js';
 import { FEED, PENDING, RESPOND, REQUEST, VIEWER, gqlBody } from './documents.js';
 import { SIZES, seedBench, type BenchFixture, type Login, type Size } from './seed.js';
 
@@ -25,7 +28,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The flags `npm start` gives the server's node (package.json config.serverNodeFlags). */
 const startFlags: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).config.serverNodeFlags;
 
+type Engine = 'sqlite' | 'pg';
+
 interface Settings {
+  engine: Engine;
   sizes: Size[];
   duration: number;
   warmup: number;
@@ -44,9 +50,12 @@ function parseArgs(argv: string[]): Settings {
   }));
   const smoke = flags.has('smoke');
   const num = (name: string, fallback: number) => (flags.get(name) ? Number(flags.get(name)) : fallback);
+  const engine = (flags.get('engine') ?? 'sqlite') as Engine;
+  if (engine !== 'sqlite' && engine !== 'pg') throw new Error(`unknown engine ${engine}: use sqlite or pg`);
   const sizes = (flags.get('sizes')?.split(',') ?? (smoke ? ['small'] : Object.keys(SIZES))) as Size[];
   for (const s of sizes) if (!(s in SIZES)) throw new Error(`unknown size ${s}: use ${Object.keys(SIZES).join(', ')}`);
   return {
+    engine,
     sizes,
     duration: num('duration', smoke ? 2 : 10),
     warmup: num('warmup', smoke ? 1 : 3),
@@ -173,14 +182,16 @@ interface SizeRun {
   scenarios: ScenarioResult[];
 }
 
-/** The keys and environment of one production server. */
-function productionEnv(databasePath: string, port: number): Record<string, string> {
+/** The keys and environment of one production server: on PostgreSQL when a URL is given, else on the SQLite file. */
+function productionEnv(databasePath: string, databaseUrl: string | undefined, port: number): Record<string, string> {
   const pair = generateKeyPairSync('ed25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
   return {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
     DATABASE_PATH: databasePath,
+    // The keys come from the environment on either engine (PostgreSQL requires it).
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     JWT_PRIVATE_KEY: pair.privateKey,
     JWT_PUBLIC_KEY: pair.publicKey,
     PII_KEY: randomBytes(32).toString('base64'),
@@ -342,10 +353,12 @@ function countGraphqlErrors(options: Omit<Options, 'duration' | 'connections'>, 
 
 async function runSize(size: Size, settings: Settings, full: boolean, withHello: boolean): Promise<SizeRun> {
   const dir = mkdtempSync(join(tmpdir(), `arp-bench-${size}-`));
+  const database = settings.engine === 'pg' ? await freshPgDatabase(`bench_${size}`) : null;
   try {
     const [port, rawPort, helloPort] = [await freePort(), await freePort(), await freePort()];
-    const env = productionEnv(join(dir, 'bench.db'), port);
-    console.log(`\n[${size}] seeding…`);
+    const databaseUrl = database ? `postgres://postgres@127.0.0.1:5432/${database.name}` : undefined;
+    const env = productionEnv(join(dir, 'bench.db'), databaseUrl, port);
+    console.log(`\n[${size}] seeding on ${settings.engine === 'pg' ? `PostgreSQL (${database!.name})` : 'SQLite'}…`);
     const { fixture, tokens, seedSeconds, sqlPerFeedRequest } = await prepare(env, size);
     console.log(`[${size}] seeded in ${seedSeconds.toFixed(1)} s; ${sqlPerFeedRequest} SQL statements per feed request`);
 
@@ -354,7 +367,7 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
     const profileFlags = settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     // The server runs as `npm start` runs it: the built bundle, without a TypeScript loader.
     const server = startChild(['dist/server.mjs'], env, [...settings.nodeFlags, ...profileFlags]);
-    const raw = startChild(['bench/raw-server.ts', env.DATABASE_PATH!, String(rawPort), String(helloPort)], {});
+    const raw = startChild(['bench/raw-server.ts', databaseUrl ?? env.DATABASE_PATH!, String(rawPort), String(helloPort)], {});
     try {
       const urls: Urls = {
         graphql: `http://127.0.0.1:${port}/graphql`,
@@ -410,6 +423,7 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
       if (settings.profile) console.log(`[${size}] server CPU profiles in ${profileDir}`);
     }
   } finally {
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -446,7 +460,8 @@ function targets(runs: SizeRun[]): Target[] {
   return list;
 }
 
-function printTable(runs: SizeRun[], checks: Target[]) {
+function printTable(engine: Engine, runs: SizeRun[], checks: Target[]) {
+  console.log(`\nengine: ${engine === 'pg' ? 'PostgreSQL (server and raw route)' : 'SQLite (server and raw route)'}`);
   for (const run of runs) {
     console.log(`\n${run.size}: seeded in ${run.seedSeconds.toFixed(1)} s, ${run.sqlPerFeedRequest} SQL statements per feed request, server RSS ${run.serverStartRssMb.toFixed(0)} MB at start, ${run.serverPeakRssMb.toFixed(0)} MB peak`);
     console.log(`${'scenario'.padEnd(12)} ${'req/s'.padStart(8)} ${'x raw'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'RSS MB'.padStart(7)} ${'errors'.padStart(7)}`);
@@ -467,10 +482,10 @@ async function main() {
   const largest = settings.sizes.reduce((a, b) => (SIZES[b] > SIZES[a] ? b : a));
   for (const [i, size] of settings.sizes.entries()) runs.push(await runSize(size, settings, size === largest, i === 0));
   const checks = targets(runs);
-  printTable(runs, checks);
+  printTable(settings.engine, runs, checks);
 
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
-  const out = join(root, 'bench', 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  const out = join(root, 'bench', 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}-${settings.engine}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify({ startedAt, settings, machine, runs, targets: checks }, null, 2));
   console.log(`\nwritten ${out} (${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s)`);
