@@ -336,15 +336,26 @@ function scenarios(fixture: BenchFixture, tokens: Map<string, string>, full: boo
   return list;
 }
 
+interface ErrorCounter {
+  errors: number;
+  /** How many of each error (code: message) the answers carried. */
+  kinds: Map<string, number>;
+}
+
 /** GraphQL answers errors with status 200: a write scenario counts them from the bodies. */
-function countGraphqlErrors(options: Omit<Options, 'duration' | 'connections'>, counter: { errors: number }) {
+function countGraphqlErrors(options: Omit<Options, 'duration' | 'connections'>, counter: ErrorCounter) {
   if (!options.requests) return options;
   return {
     ...options,
     requests: options.requests.map((r) => ({
       ...r,
       onResponse: (status: number, body: string, ctx: Record<string, unknown>) => {
-        if (body.includes('"errors"')) counter.errors++;
+        if (body.includes('"errors"')) {
+          counter.errors++;
+          const error = (JSON.parse(body) as { errors?: { message: string; extensions?: { code?: string } }[] }).errors?.[0];
+          const key = `${error?.extensions?.code ?? 'ERROR'}: ${error?.message ?? body.slice(0, 100)}`;
+          counter.kinds.set(key, (counter.kinds.get(key) ?? 0) + 1);
+        }
         r.onResponse?.(status, body, ctx);
       },
     })),
@@ -382,10 +393,11 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
       const list = scenarios(fixture, tokens, full, withHello).filter((s) => !settings.only || s.name === 'raw-feed' || settings.only.includes(s.name));
       const rounds = new Map<string, Measured[]>(list.map((s) => [s.name, []]));
       const measure = async (s: Scenario, duration: number): Promise<Measured> => {
-        const counter = { errors: 0 };
+        const counter: ErrorCounter = { errors: 0, kinds: new Map() };
         const options = countGraphqlErrors(s.options(urls), counter);
         const pid = (s.target === 'server' ? server : raw).pid!;
         const { result, peakMb } = await sampleRss(pid, () => autocannon({ ...options, connections: settings.connections, duration }));
+        for (const [kind, n] of counter.kinds) console.log(`[${size}] ${s.name}: ${n} x ${kind}`);
         return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + counter.errors, non2xx: result.non2xx, rssPeakMb: peakMb };
       };
       for (const s of list) {
