@@ -14,7 +14,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { relations } from './relations.js';
-import { attachPool, attachWriter, isPostgres, writerOf } from './tx.js';
+import { attachPool, attachWriter, isPostgres, noteStatement, writerOf } from './tx.js';
 
 export type Db = BetterSQLite3Database<Record<string, never>, typeof relations> & { $client: Database.Database };
 
@@ -42,8 +42,13 @@ function connect(path: string, options: OpenDbOptions): Db {
       'PRAGMA secure_delete = ON',
     ].join(';\n'),
   );
-  const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
-  return drizzle({ client: sqlite, relations, logger }) as Db;
+  return drizzle({ client: sqlite, relations, logger: statementLogger(options) }) as Db;
+}
+
+/** Every statement goes to db/tx.ts (which tables a transaction writes) and to the caller's onQuery. */
+function statementLogger(options: OpenDbOptions) {
+  const onQuery = options.onQuery;
+  return { logQuery: onQuery ? (query: string) => (noteStatement(query), onQuery(query)) : noteStatement };
 }
 
 /**
@@ -97,8 +102,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
         `the PostgreSQL database has collation ${rows[0]?.collate}; it must be created with byte-order sorting: CREATE DATABASE … TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'`,
       );
     }
-    const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery!(query) } : undefined;
-    const db = drizzlePg({ client: pool, relations, logger }) as unknown as Db;
+    const db = drizzlePg({ client: pool, relations, logger: statementLogger(options) }) as unknown as Db;
     attachPool(db);
     if (options.migrate ?? true) await migratePostgres(db);
     return db;

@@ -48,6 +48,37 @@ function withCommitHook<T>(work: (tx: Tx) => Promise<T>): (tx: Tx) => Promise<T>
   };
 }
 
+/** The tables a transaction wrote to, gathered from its statements (noteStatement). */
+const written = new AsyncLocalStorage<Set<string>>();
+type CommitListener = (tables: ReadonlySet<string>) => unknown;
+const commitListeners = new WeakMap<Db, CommitListener[]>();
+
+/**
+ * Calls `listener` after every transaction on `db` that wrote to some table has committed, with
+ * the tables it wrote to, before that transaction's caller goes on (a cache drops what it changed).
+ */
+export function onCommitted(db: Db, listener: CommitListener): void {
+  commitListeners.set(db, [...(commitListeners.get(db) ?? []), listener]);
+}
+
+const WRITE = /^(?:insert into|update|delete from) "([a-z_]+)"/;
+
+/** Called with every statement the connections run (db/client.ts): records what a transaction writes. */
+export function noteStatement(statement: string): void {
+  const tables = written.getStore();
+  if (!tables) return;
+  const table = WRITE.exec(statement)?.[1];
+  if (table) tables.add(table);
+}
+
+/** Runs a transaction, then tells the listeners what it wrote (a rolled-back one tells nothing). */
+async function tracked<T>(db: Db, run: () => Promise<T>): Promise<T> {
+  const tables = new Set<string>();
+  const result = await written.run(tables, run);
+  if (tables.size > 0) for (const listener of commitListeners.get(db) ?? []) await listener(tables);
+  return result;
+}
+
 const writers = new WeakMap<Db, Writer>();
 const pools = new WeakSet<Db>();
 const inside = new AsyncLocalStorage<object>();
@@ -74,28 +105,30 @@ export function writerOf(db: Db): Tx {
 
 export function inTransaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Promise<T> {
   const work = withCommitHook(body);
-  if (pools.has(db)) return pgTransaction(db, work);
+  if (pools.has(db)) return tracked(db, () => pgTransaction(db, work));
   const writer = writers.get(db);
   if (!writer) return Promise.reject(new Error('inTransaction: this database was not opened by openDb'));
   // A transaction that waited for its own turn would wait forever: pass `tx` down instead.
   if (inside.getStore() === writer) return Promise.reject(new Error('inTransaction: already inside a transaction; pass its tx'));
   const client = writer.tx.$client;
-  const turn = writer.queue.then(() =>
-    inside.run(writer, async () => {
-      client.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await work(writer.tx);
-        client.exec('COMMIT');
-        return result;
-      } catch (err) {
-        // A failed COMMIT (or SQLite's own rollback on some errors) may have ended it already.
-        if (client.inTransaction) client.exec('ROLLBACK');
-        throw err;
-      }
-    }),
-  );
-  writer.queue = turn.catch(() => undefined);
-  return turn;
+  return tracked(db, () => {
+    const turn = writer.queue.then(() =>
+      inside.run(writer, async () => {
+        client.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(writer.tx);
+          client.exec('COMMIT');
+          return result;
+        } catch (err) {
+          // A failed COMMIT (or SQLite's own rollback on some errors) may have ended it already.
+          if (client.inTransaction) client.exec('ROLLBACK');
+          throw err;
+        }
+      }),
+    );
+    writer.queue = turn.catch(() => undefined);
+    return turn;
+  });
 }
 
 /** Attempts of one transaction on PostgreSQL before the caller is told to try again. */

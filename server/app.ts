@@ -10,7 +10,7 @@ import { pinoHttp } from 'pino-http';
 import { AppError } from '../db/errors.js';
 import { accounts } from '../db/tables/index.js';
 import { schema } from '../schema/index.js';
-import { createContext, viewerFromAuthorization, type AppDeps, type Context } from './context.js';
+import { contextFor, type AppDeps, type Context } from './context.js';
 import { graphqlLimits } from './graphql-limits.js';
 import { idempotencyPlugin } from './idempotency.js';
 import { graphqlHttpGuards, graphqlJsonBody, securityHeaders, webContentSecurityPolicy } from './http-guards.js';
@@ -64,8 +64,7 @@ export function createYogaServer(deps: AppDeps): YogaServerInstance<ServerContex
     plugins: [...graphqlLimits(deps.config), idempotencyPlugin()],
     // Yoga's own log lines quote documents and variables (passwords, phones): maskError logs what matters.
     logging: false,
-    context: async ({ request, req }) =>
-      createContext(deps, await viewerFromAuthorization(deps, request.headers.get('authorization')), req?.ip ?? req?.socket.remoteAddress),
+    context: ({ request, req }) => contextFor(deps, request.headers.get('authorization'), req?.ip ?? req?.socket.remoteAddress),
   });
 }
 

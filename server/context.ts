@@ -7,10 +7,11 @@ import { accessFor, type ViewerAccess } from '../db/queries/access.js';
 import { loadViewerRow, type ViewerRow } from '../db/queries/accounts.js';
 import type { Contact, ContactField, Vault } from '../db/vault.js';
 import type { KeyRing } from './auth/keys.js';
+import type { ViewerCache } from './auth/viewer-cache.js';
 import type { CodeSender } from './notify/codes.js';
 import type { ReferralPubSub } from './notify/pubsub.js';
 import type { Notifier } from './notify/worker.js';
-import type { TokenService } from './auth/tokens.js';
+import type { AccessClaims, TokenService } from './auth/tokens.js';
 import type { RateLimits } from './rate-limits.js';
 import type { Config } from './config.js';
 
@@ -33,6 +34,8 @@ export interface AppDeps {
   notifier: Notifier;
   /** Delivers one-time codes (SMS, email) through the gateway. */
   codes: CodeSender;
+  /** Viewers and their access remembered between requests (server/auth/viewer-cache.ts). */
+  viewerCache: ViewerCache;
 }
 
 export interface Context {
@@ -74,8 +77,8 @@ function contactLoaders(deps: AppDeps, viewer: Viewer | null): ContactLoaders {
 }
 
 /** The viewer's memberships are loaded here once: every visibility rule reads them synchronously. */
-export async function createContext(deps: AppDeps, viewer: Viewer | null, ip = 'unknown'): Promise<Context> {
-  return { deps, viewer, ip, access: await accessFor(deps.db, viewer), contacts: contactLoaders(deps, viewer) };
+export async function createContext(deps: AppDeps, viewer: Viewer | null, ip = 'unknown', access?: ViewerAccess): Promise<Context> {
+  return { deps, viewer, ip, access: access ?? (await accessFor(deps.db, viewer)), contacts: contactLoaders(deps, viewer) };
 }
 
 /**
@@ -90,17 +93,35 @@ export async function adoptViewer(ctx: Context, viewer: Viewer): Promise<void> {
 
 const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
+/** The request's context: its viewer and access from the cache when still current (server/auth/viewer-cache.ts). */
+export async function contextFor(deps: AppDeps, authorization: string | null | undefined, ip?: string): Promise<Context> {
+  const claims = await claimsOf(deps, authorization);
+  if (!claims) return createContext(deps, null, ip);
+  const generation = await deps.viewerCache.generation();
+  const cached = generation === null ? undefined : deps.viewerCache.get(claims.sid, generation);
+  if (cached && cached.row.accountId === claims.sub && cached.row.tokenVersion === claims.ver) {
+    return createContext(deps, { ...cached.row, sessionId: claims.sid }, ip, cached.access);
+  }
+  const viewer = await viewerOf(deps, claims);
+  const access = await accessFor(deps.db, viewer);
+  if (generation !== null) deps.viewerCache.set(claims.sid, generation, { row: viewer, access });
+  return createContext(deps, viewer, ip, access);
+}
+
 /** No header: an anonymous viewer. A header that does not verify: UNAUTHENTICATED, never anonymous. */
-export async function viewerFromAuthorization(deps: AppDeps, header: string | null | undefined): Promise<Viewer | null> {
+async function claimsOf(deps: AppDeps, header: string | null | undefined): Promise<AccessClaims | null> {
   if (!header) return null;
   const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header.trim());
   if (!match) throw unauthenticated('The Authorization header must be "Bearer <access token>".');
-  let claims;
   try {
-    claims = await deps.tokens.verifyAccess(match[1]!);
+    return await deps.tokens.verifyAccess(match[1]!);
   } catch {
     throw unauthenticated('The access token is invalid or has expired.');
   }
+}
+
+/** The session's viewer, read now: a signed-out session or a bumped token version is UNAUTHENTICATED. */
+async function viewerOf(deps: AppDeps, claims: AccessClaims): Promise<Viewer> {
   const row = await loadViewerRow(deps.db, claims.sub, claims.sid);
   if (!row || row.tokenVersion !== claims.ver) throw unauthenticated('The session has ended. Sign in again.');
   return { ...row, sessionId: claims.sid };

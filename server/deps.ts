@@ -5,6 +5,7 @@ import { openDatabase, type OpenDbOptions } from '../db/client.js';
 import { Vault } from '../db/vault.js';
 import { derivePiiKeys } from '../db/vault/crypto.js';
 import { loadKeyRing } from './auth/keys.js';
+import { createViewerCache } from './auth/viewer-cache.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './context.js';
@@ -52,12 +53,13 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   const pubsub = createReferralPubSub(eventTarget ?? shared);
   const notifier = createNotifier({ db, config, pubsub, logger, adapter: createWebhookAdapter(config) });
   const codes = codeSender ?? createCodeSender(config);
+  const viewerCache = createViewerCache(db, { redis: redis?.limiter, keyPrefix: config.REDIS_KEY_PREFIX, logger });
   const limits = createRateLimits(config, redis ? redisStore(redis.limiter, config.REDIS_KEY_PREFIX) : undefined);
   const closeRedis = async () => {
     closing = true;
     if (redis) await Promise.all([redis.publisher, redis.subscriber, redis.limiter].map(close));
   };
-  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault, limits, pubsub, notifier, codes, closeRedis };
+  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault, limits, pubsub, notifier, codes, viewerCache, closeRedis };
 }
 
 // Node reports a refused connection to a host with several addresses as an AggregateError without a message.
