@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 export function integrityOk(path: string): boolean {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return db.pragma('integrity_check', { simple: true }) === 'ok';
+    return db.prepare('PRAGMA integrity_check').pluck().get() === 'ok';
   } finally {
     db.close();
   }
@@ -16,7 +16,7 @@ export function integrityOk(path: string): boolean {
 export async function backupDatabase(source: string, destination: string): Promise<void> {
   const db = new Database(source, { fileMustExist: true });
   try {
-    db.pragma('busy_timeout = 5000');
+    db.exec('PRAGMA busy_timeout = 5000');
     await db.backup(destination);
   } finally {
     db.close();

@@ -83,10 +83,10 @@ describe('inTransaction', () => {
 
   it('both connections run with the durability pragmas the design requires', () => {
     for (const c of [db.$client, writerOf(db).$client]) {
-      expect(c.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(c.pragma('synchronous', { simple: true })).toBe(2); // FULL
-      expect(c.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(c.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(c.prepare('PRAGMA journal_mode').pluck().get()).toBe('wal');
+      expect(c.prepare('PRAGMA synchronous').pluck().get()).toBe(2); // FULL
+      expect(c.prepare('PRAGMA foreign_keys').pluck().get()).toBe(1);
+      expect(c.prepare('PRAGMA busy_timeout').pluck().get()).toBe(5000);
     }
   });
 });

@@ -105,6 +105,6 @@ describe('concurrency', () => {
     expect([...terminalSuccesses.values()].every((n) => n === 1)).toBe(true);
     const db = p.deps.db.$client;
     expect(db.prepare(MISMATCHED_GRANTS_SQL).all()).toEqual([]);
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
   });
 });

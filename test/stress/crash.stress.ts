@@ -52,7 +52,7 @@ describe('crash safety', () => {
 
       const db = new Database(dbPath);
       try {
-        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect(db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
         const stored = new Set((db.prepare('select version from privacy_notices').all() as { version: number }[]).map((r) => r.version));
         const lost = [...acknowledged].filter((v) => !stored.has(v));
         expect(lost, `round ${round}`).toEqual([]);
