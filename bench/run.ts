@@ -4,7 +4,8 @@
 // Usage: tsx bench/run.ts [--smoke] [--engine=sqlite|pg] [--sizes=small,medium,large] [--duration=10] [--warmup=3]
 //        [--rounds=3] [--connections=10] [--only=feed,viewer] [--profile] [--node-flags="--max-old-space-size=160"]
 // --engine=pg runs the server and the raw route on a fresh PostgreSQL database (C collation) on
-// 127.0.0.1:5432 as user postgres, dropped at the end; sqlite (the default) on a temporary file.
+// 127.0.0.1:5432 as user postgres, dropped at the end, with Redis on 127.0.0.1:6379 (under a key
+// prefix of the run's own) as a PostgreSQL deployment has; sqlite (the default) on a temporary file.
 // --profile writes a CPU profile of each server process into the temporary directory;
 // --node-flags passes flags to the server's node instead of npm start's (to weigh deployment settings).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -190,8 +191,9 @@ function productionEnv(databasePath: string, databaseUrl: string | undefined, po
     HOST: '127.0.0.1',
     PORT: String(port),
     DATABASE_PATH: databasePath,
-    // The keys come from the environment on either engine (PostgreSQL requires it).
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    // The keys come from the environment on either engine (PostgreSQL requires it). On PostgreSQL
+    // the processes of a deployment share rate limits and the viewer cache's generations in Redis.
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `bench:${databaseUrl.split('/').pop()}:` } : {}),
     JWT_PRIVATE_KEY: pair.privateKey,
     JWT_PUBLIC_KEY: pair.publicKey,
     PII_KEY: randomBytes(32).toString('base64'),
@@ -247,6 +249,7 @@ async function prepare(env: Record<string, string>, size: Size) {
   counting = false;
   await new Promise((ok) => server.close(ok));
   await closeDb(deps.db);
+  await deps.closeRedis();
   return { fixture, tokens, seedSeconds, sqlPerFeedRequest: statements / samples };
 }
 
