@@ -102,8 +102,15 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
         `the PostgreSQL database has collation ${rows[0]?.collate}; it must be created with byte-order sorting: CREATE DATABASE … TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'`,
       );
     }
-    const db = drizzlePg({ client: pool, relations, logger: statementLogger(options) }) as unknown as Db;
-    attachPool(db);
+    const logger = statementLogger(options);
+    const db = drizzlePg({ client: pool, relations, logger }) as unknown as Db;
+    // pg hands out the same client objects again: build drizzle over each once.
+    const onConnection = new WeakMap<object, Db>();
+    attachPool(db, (connection) => {
+      let over = onConnection.get(connection);
+      if (!over) onConnection.set(connection, (over = drizzlePg({ client: connection as unknown as pg.PoolClient, relations, logger }) as unknown as Db));
+      return over;
+    });
     if (options.migrate ?? true) await migratePostgres(db);
     return db;
   } catch (error) {

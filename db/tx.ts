@@ -80,12 +80,21 @@ async function tracked<T>(db: Db, run: () => Promise<T>): Promise<T> {
 }
 
 const writers = new WeakMap<Db, Writer>();
-const pools = new WeakSet<Db>();
+/** A pooled connection as tx.ts uses it (node-postgres' PoolClient). */
+export interface PgConnection {
+  query(text: string, values: unknown[]): Promise<unknown>;
+  release(destroy?: boolean): void;
+}
+/** For each PostgreSQL database: drizzle over one of its pool's connections (db/client.ts builds it). */
+const pools = new WeakMap<Db, (connection: PgConnection) => Db>();
 const inside = new AsyncLocalStorage<object>();
 
-/** Called once by openPgDb: transactions on `db` take a connection from its pool. */
-export function attachPool(db: Db): void {
-  pools.add(db);
+/**
+ * Called once by openPgDb: transactions on `db` take a connection from its pool; `onConnection`
+ * gives drizzle over one connection, for transactions that must hold a lock on it first.
+ */
+export function attachPool(db: Db, onConnection: (connection: PgConnection) => Db): void {
+  pools.set(db, onConnection);
 }
 
 export function isPostgres(db: Db): boolean {
@@ -103,9 +112,20 @@ export function writerOf(db: Db): Tx {
   return writer.tx;
 }
 
-export function inTransaction<T>(db: Db, body: (tx: Tx) => Promise<T>): Promise<T> {
+export interface TransactionOptions {
+  /**
+   * Transactions naming the same key run one after another on PostgreSQL, each beginning after the
+   * previous one committed (SQLite runs every transaction so). For work whose reads overlap so
+   * much that SERIALIZABLE would abort most concurrent attempts: creating referral requests, whose
+   * caps read the newest rows every other request inserts.
+   */
+  oneAtATime?: string;
+}
+
+export function inTransaction<T>(db: Db, body: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const work = withCommitHook(body);
-  if (pools.has(db)) return tracked(db, () => pgTransaction(db, work));
+  const onConnection = pools.get(db);
+  if (onConnection) return tracked(db, () => (options.oneAtATime ? pgOneAtATime(db, onConnection, options.oneAtATime, work) : pgTransaction(db, work)));
   const writer = writers.get(db);
   if (!writer) return Promise.reject(new Error('inTransaction: this database was not opened by openDb'));
   // A transaction that waited for its own turn would wait forever: pass `tx` down instead.
@@ -144,9 +164,29 @@ export function sqlState(error: unknown): string | undefined {
 
 const RETRYABLE = new Set(['40001', '40P01']);
 
-async function pgTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+/**
+ * Holds a session advisory lock on one pooled connection, then runs the transaction on that same
+ * connection (waiting for a second one could exhaust the pool), so its snapshot is taken after
+ * the previous holder committed.
+ */
+async function pgOneAtATime<T>(db: Db, onConnection: (connection: PgConnection) => Db, key: string, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (inside.getStore() === db) throw new Error('inTransaction: already inside a transaction; pass its tx');
-  const pg = db as unknown as { transaction(run: (tx: Tx) => Promise<T>, config: { isolationLevel: 'serializable' }): Promise<T> };
+  const pool = db.$client as unknown as { connect(): Promise<PgConnection> };
+  const connection = await pool.connect();
+  let broken = false;
+  try {
+    await connection.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+    return await pgTransaction(db, work, onConnection(connection));
+  } finally {
+    // A connection whose unlock failed is closed, which ends its lock.
+    await connection.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => (broken = true));
+    connection.release(broken);
+  }
+}
+
+async function pgTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, on: Db = db): Promise<T> {
+  if (inside.getStore() === db) throw new Error('inTransaction: already inside a transaction; pass its tx');
+  const pg = on as unknown as { transaction(run: (tx: Tx) => Promise<T>, config: { isolationLevel: 'serializable' }): Promise<T> };
   for (let attempt = 1; ; attempt++) {
     try {
       return await inside.run(db, () => pg.transaction(work, { isolationLevel: 'serializable' }));

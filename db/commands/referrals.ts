@@ -130,6 +130,9 @@ async function createRequest(
   return row;
 }
 
+/** Creating referral requests reads the caps' newest rows, which every other creation writes: one at a time (db/tx.ts). */
+const CREATING_REQUESTS = { oneAtATime: 'referral-requests' } as const;
+
 /** The offering merchant asks for the contact of a customer who showed interest in its offer. */
 export async function requestReferral(db: Db, vault: Vault, requesterMerchantId: string, interestId: string, ask: ReferralAsk) {
   return inTransaction(db, async (tx) => {
@@ -158,7 +161,7 @@ export async function requestReferral(db: Db, vault: Vault, requesterMerchantId:
       },
       ask,
     );
-  });
+  }, CREATING_REQUESTS);
 }
 
 /** The originating merchant proposes introducing its own customer to an alliance partner. */
@@ -183,7 +186,7 @@ export async function proposeReferral(
       { requesterMerchantId: input.toMerchantId, originMerchantId, customer, initiatedBy: 'ORIGIN', interestId: null, offerId: input.offerId, category },
       input,
     );
-  });
+  }, CREATING_REQUESTS);
 }
 
 /** Loads a request for its customer; someone else's request is NOT_FOUND. */
