@@ -76,6 +76,11 @@ interface Scenario {
   options: (urls: Urls) => Omit<Options, 'duration' | 'connections'>;
   /** One request before measuring: throws when the answer is not what the scenario expects. */
   check?: (urls: Urls) => Promise<void>;
+  /**
+   * A scenario that uses its data up (each write pair once) is told when a measurement begins, with
+   * a way to end it early once its share of the data is gone.
+   */
+  begin?: (stop: () => void) => void;
 }
 
 interface Urls {
@@ -253,7 +258,7 @@ async function prepare(env: Record<string, string>, size: Size) {
   return { fixture, tokens, seedSeconds, sqlPerFeedRequest: statements / samples };
 }
 
-function scenarios(fixture: BenchFixture, tokens: Map<string, string>, full: boolean, withHello: boolean): Scenario[] {
+function scenarios(fixture: BenchFixture, tokens: Map<string, string>, full: boolean, withHello: boolean, settings: Settings): Scenario[] {
   const json = { 'content-type': 'application/json' };
   const bearer = (login: Login) => ({ ...json, authorization: `Bearer ${tokens.get(login.accountId)!}` });
   const feedBody = gqlBody(FEED, { community: encodeGlobalID('Community', fixture.feedCommunityId) });
@@ -276,12 +281,19 @@ function scenarios(fixture: BenchFixture, tokens: Map<string, string>, full: boo
   );
   if (!full) return list;
 
-  let next = 0;
+  // Each pair is asked once (a second request for the same interest is refused), so the warm-up and
+  // each round get an equal share of the pool, less what the connections have in flight when a
+  // share runs out: a measurement ends early then, and its req/s cover the time it ran.
   const pool = fixture.writePool;
+  const share = Math.floor(pool.length / (1 + settings.rounds)) - 2 * settings.connections;
+  let next = 0;
+  let end = 0;
+  let stop = () => {};
   const writes: Request[] = [
     {
       method: 'POST',
       setupRequest: (req, ctx) => {
+        if (next >= end) stop();
         const pair = pool[next++ % pool.length]!;
         ctx.pair = pair;
         ctx.accept = next % 2 === 0;
@@ -318,6 +330,10 @@ function scenarios(fixture: BenchFixture, tokens: Map<string, string>, full: boo
       description: '(3) requestReferral + respondToReferral (accept or decline), counted per request',
       target: 'server',
       options: (u) => ({ url: u.graphql, requests: writes }),
+      begin: (stopMeasurement) => {
+        end = Math.min(next + share, pool.length - 2 * settings.connections);
+        stop = stopMeasurement;
+      },
     },
     {
       name: 'viewer',
@@ -393,14 +409,24 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
       await waitFor(urls.hello, raw);
       const serverStartRssMb = statusMb(server.pid!, 'VmRSS');
 
-      const list = scenarios(fixture, tokens, full, withHello).filter((s) => !settings.only || s.name === 'raw-feed' || settings.only.includes(s.name));
+      const list = scenarios(fixture, tokens, full, withHello, settings).filter((s) => !settings.only || s.name === 'raw-feed' || settings.only.includes(s.name));
       const rounds = new Map<string, Measured[]>(list.map((s) => [s.name, []]));
       const measure = async (s: Scenario, duration: number): Promise<Measured> => {
         const counter: ErrorCounter = { errors: 0, kinds: new Map() };
         const options = countGraphqlErrors(s.options(urls), counter);
         const pid = (s.target === 'server' ? server : raw).pid!;
-        const { result, peakMb } = await sampleRss(pid, () => autocannon({ ...options, connections: settings.connections, duration }));
+        const started = performance.now();
+        let stopped = false;
+        const { result, peakMb } = await sampleRss(pid, async () => {
+          const run = autocannon({ ...options, connections: settings.connections, duration });
+          s.begin?.(() => {
+            if (!stopped) run.stop();
+            stopped = true;
+          });
+          return await run;
+        });
         for (const [kind, n] of counter.kinds) console.log(`[${size}] ${s.name}: ${n} x ${kind}`);
+        if (stopped) console.log(`[${size}] ${s.name}: its share of the data ran out after ${((performance.now() - started) / 1000).toFixed(1)} of ${duration} s`);
         return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + counter.errors, non2xx: result.non2xx, rssPeakMb: peakMb };
       };
       for (const s of list) {
