@@ -23,18 +23,6 @@ import { createTestPlatform } from '../fixtures.js';
 
 const SMALL_PAGES = 10;
 
-/**
- * Found by this test and not fixed yet (the test fails when one goes, so the list stays true):
- * the feed cards load their offers, placements and the reader's interests by a JSON list of ids,
- * `in (select value from json_array_elements_text(…))` (db/dialect/kit.ts, jsonArrayValues), and
- * PostgreSQL takes a set-returning function for 100 rows, so on the medium set it scans all 10,000
- * offers, 19,000 placements and 15,000 interests for a page of 20 (3.5, 4.9 and 8.1 ms instead of
- * 0.3, 0.3 and 0.7 ms). `unnest(array(select json_array_elements_text(…))) as t(value)` is
- * estimated at 10 rows and is answered by the primary key, offer_placements_offer_community_uq and
- * interests_offer_account_uq on the medium and the large set.
- */
-const KNOWN_CARD_SCANS = ['Seq Scan on offer_placements', 'Seq Scan on offers'];
-
 const p = await createTestPlatform({}, undefined, 'pg');
 const pool = p.deps.db.$client as unknown as pg.Pool;
 let fixture: BenchFixture;
@@ -127,15 +115,15 @@ describe('query plans of the hot queries on PostgreSQL', () => {
     const community = encodeGlobalID('Community', fixture.feedCommunityId);
     const first = await plansOf(FEED, { community }, fixture.merchant);
     expect(first.data.community.offers.edges).toHaveLength(20);
-    expect(fullScans(first.plans)).toEqual(KNOWN_CARD_SCANS);
+    expect(fullScans(first.plans)).toEqual([]);
     const after = first.data.community.offers.pageInfo.endCursor;
     const next = await plansOf(FEED.replace('offers(first: 20)', 'offers(first: 20, after: $after)').replace('($community: ID!)', '($community: ID!, $after: String)'), { community, after }, fixture.merchant);
     expect(next.data.community.offers.edges).toHaveLength(20);
-    expect(fullScans(next.plans)).toEqual(KNOWN_CARD_SCANS);
+    expect(fullScans(next.plans)).toEqual([]);
     // The web app's card also shows the body and whether the reader is interested.
     const app = await plansOf(FEED.replace('status merchant', 'status body viewerInterested merchant'), { community }, fixture.merchant);
     expect(app.plans.some((plan) => plan.sql.includes('from "interests"'))).toBe(true);
-    expect(fullScans(app.plans)).toEqual([...KNOWN_CARD_SCANS, 'Seq Scan on interests'].sort());
+    expect(fullScans(app.plans)).toEqual([]);
   });
 
   // Found by this test and not fixed yet (it.fails: it turns red once fixed; make it an `it` then).
