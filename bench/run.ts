@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import autocannon, { type Options, type Request } from 'autocannon';
+import { Redis } from 'ioredis';
 import { closeDb } from '../db/client.js';
 import { createApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
@@ -188,6 +189,19 @@ interface SizeRun {
   scenarios: ScenarioResult[];
 }
 
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Deletes what a run left in Redis under its key prefix (the viewer cache's generation has no expiry). */
+async function dropRedisKeys(prefix: string) {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) if ((keys as string[]).length) await redis.del(...(keys as string[]));
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** The keys and environment of one production server: on PostgreSQL when a URL is given, else on the SQLite file. */
 function productionEnv(databasePath: string, databaseUrl: string | undefined, port: number): Record<string, string> {
   const pair = generateKeyPairSync('ed25519', { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
@@ -198,7 +212,7 @@ function productionEnv(databasePath: string, databaseUrl: string | undefined, po
     DATABASE_PATH: databasePath,
     // The keys come from the environment on either engine (PostgreSQL requires it). On PostgreSQL
     // the processes of a deployment share rate limits and the viewer cache's generations in Redis.
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `bench:${databaseUrl.split('/').pop()}:` } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, REDIS_URL: REDIS_URL, REDIS_KEY_PREFIX: `bench:${databaseUrl.split('/').pop()}:` } : {}),
     JWT_PRIVATE_KEY: pair.privateKey,
     JWT_PUBLIC_KEY: pair.publicKey,
     PII_KEY: randomBytes(32).toString('base64'),
@@ -464,7 +478,10 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
       if (settings.profile) console.log(`[${size}] server CPU profiles in ${profileDir}`);
     }
   } finally {
-    await database?.drop();
+    if (database) {
+      await database.drop();
+      await dropRedisKeys(`bench:${database.name}:`);
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
