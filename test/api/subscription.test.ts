@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform } from '../fixtures.js';
 import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';
+import { readSse, type SseFrame } from '../sse.js';
 
 const p = await createTestPlatform();
 let cast: Cast;
@@ -43,38 +44,20 @@ async function subscribe(token: string | null, query = UPDATES, init: { method?:
     body: get ? undefined : JSON.stringify({ query }),
     signal: controller.signal,
   });
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  const frames: { event: string; data: string }[] = [];
+  const frames: SseFrame[] = [];
   let wake = () => {};
   let pinged!: () => void;
   let complete!: () => void;
   const completed = new Promise<void>((resolve) => (complete = resolve));
   const firstPing = new Promise<void>((resolve) => (pinged = resolve));
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (frame.startsWith(':')) {
-            pinged();
-            continue;
-          }
-          const field = (name: string) => frame.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? '';
-          frames.push({ event: field('event'), data: field('data') });
-          if (field('event') === 'complete') complete();
-          wake();
-        }
-      }
-    } catch {
-      // Aborted by close().
-    }
-  })();
+  readSse(res.body!, {
+    onPing: () => pinged(),
+    onFrame(frame) {
+      frames.push(frame);
+      if (frame.event === 'complete') complete();
+      wake();
+    },
+  });
   // The server pings as soon as the stream opens, and subscribes right after: wait for it.
   if (res.headers.get('content-type')?.startsWith('text/event-stream')) await firstPing;
   return {

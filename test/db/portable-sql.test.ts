@@ -20,7 +20,7 @@ import { feedCards } from '../../db/queries/feed.js';
 import { relations } from '../../db/relations.js';
 import { pgRelations } from '../../db/dialect/pg-tables.js';
 import { signUpMerchant, type MerchantSession } from '../factories.js';
-import { createTestPlatform } from '../fixtures.js';
+import { createTestPlatform, numberedPlaceholders } from '../fixtures.js';
 import { freshPgDatabase, type FreshDatabase } from '../pg.js';
 import { addCustomer, createCast, ok, publishCurtainCampaign, type Cast } from '../story.js';
 
@@ -67,18 +67,6 @@ function forPg(text: string): string {
   return text.replaceAll(onSqlite!, onPg!);
 }
 
-/** SQLite's `?` placeholders, outside string literals, as PostgreSQL's `$1…$n`. */
-function numbered(text: string): string {
-  let n = 0;
-  let quoted = false;
-  let out = '';
-  for (const ch of text) {
-    if (ch === "'") quoted = !quoted;
-    out += ch === '?' && !quoted ? `$${++n}` : ch;
-  }
-  return out;
-}
-
 // PostgreSQL's bigint and numeric arrive as text, its booleans as booleans; SQLite has numbers for all.
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -93,7 +81,7 @@ async function replay({ text, params }: { text: string; params: unknown[] }) {
   const sqliteRows = prepare(text).raw(true).all(...params) as unknown[][];
   let result: pg.QueryResult<unknown[]>;
   try {
-    result = await pool.query({ text: numbered(forPg(text)), values: params, rowMode: 'array' });
+    result = await pool.query({ text: numberedPlaceholders(forPg(text)), values: params, rowMode: 'array' });
   } catch (error) {
     throw new Error(`PostgreSQL refused: ${(error as Error).message}\n${forPg(text)}`);
   }
@@ -313,7 +301,7 @@ describe('day differences', () => {
   };
   const onPg = async (expression: SQL) => {
     const { sql: text, params } = query(expression);
-    return Number((await pool.query({ text: numbered(text), values: params })).rows[0].days);
+    return Number((await pool.query({ text: numberedPlaceholders(text), values: params })).rows[0].days);
   };
 
   it("daysBefore equals SQLite's julianday difference and PostgreSQL's timestamptz one", async () => {

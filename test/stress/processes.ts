@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import type { GqlResult, TestPlatform } from '../fixtures.js';
 import { messageText, type CodeMessage } from '../../server/notify/codes.js';
 import type { CodePurpose } from '../../db/tables/index.js';
+import { readSse } from '../sse.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -211,37 +212,18 @@ export async function subscribe(server: Pick<ServerProcess, 'base'>, query: stri
   if (res.status !== 200 || !res.headers.get('content-type')?.startsWith('text/event-stream')) {
     throw new Error(`subscription refused: HTTP ${res.status} ${await res.text()}`);
   }
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   const events: EventStream['events'] = [];
   let wake = () => {};
   let pinged!: () => void;
   const firstPing = new Promise<void>((resolve) => (pinged = resolve));
-  void (async () => {
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (frame.startsWith(':')) {
-            pinged();
-            continue;
-          }
-          const lines = frame.split('\n');
-          if (lines.includes('event: next')) {
-            events.push({ at: Date.now(), payload: JSON.parse(lines.find((l) => l.startsWith('data:'))!.slice(5)) });
-            wake();
-          }
-        }
-      }
-    } catch {
-      // Aborted by close().
-    }
-  })();
+  readSse(res.body!, {
+    onPing: () => pinged(),
+    onFrame(frame) {
+      if (frame.event !== 'next') return;
+      events.push({ at: Date.now(), payload: JSON.parse(frame.data) });
+      wake();
+    },
+  });
   // The server pings as soon as the stream opens, and subscribes right after.
   await firstPing;
   return {
