@@ -17,9 +17,10 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FEED, PENDING } from '../../bench/documents.js';
+import { FEED } from '../../bench/documents.js';
 import { seedBench, type BenchFixture, type Login } from '../../bench/seed.js';
 import { createTestPlatform } from '../fixtures.js';
+import { hotQueryPlanTests } from './hot-queries.js';
 
 const SMALL_PAGES = 10;
 
@@ -111,20 +112,8 @@ function fullScans(plans: Explained[]): string[] {
 }
 
 describe('query plans of the hot queries on PostgreSQL', () => {
-  it('a community feed page, and the next page by its cursor', async () => {
-    const community = encodeGlobalID('Community', fixture.feedCommunityId);
-    const first = await plansOf(FEED, { community }, fixture.merchant);
-    expect(first.data.community.offers.edges).toHaveLength(20);
-    expect(fullScans(first.plans)).toEqual([]);
-    const after = first.data.community.offers.pageInfo.endCursor;
-    const next = await plansOf(FEED.replace('offers(first: 20)', 'offers(first: 20, after: $after)').replace('($community: ID!)', '($community: ID!, $after: String)'), { community, after }, fixture.merchant);
-    expect(next.data.community.offers.edges).toHaveLength(20);
-    expect(fullScans(next.plans)).toEqual([]);
-    // The web app's card also shows the body and whether the reader is interested.
-    const app = await plansOf(FEED.replace('status merchant', 'status body viewerInterested merchant'), { community }, fixture.merchant);
-    expect(app.plans.some((plan) => plan.sql.includes('from "interests"'))).toBe(true);
-    expect(fullScans(app.plans)).toEqual([]);
-  });
+  hotQueryPlanTests({ fixture: () => fixture, plansOf, fullScans });
+
 
   // Found by this test and not fixed yet (it.fails: it turns red once fixed; make it an `it` then).
   // The page's statement filters the community's placements by two EXISTS (an approved membership
@@ -139,26 +128,5 @@ describe('query plans of the hot queries on PostgreSQL', () => {
     const page = plans.find((plan) => plan.sql.includes('from "offer_placements" as "d0"') && plan.sql.includes('order by "d0"."posted_at" desc'));
     expect(page).toBeDefined();
     expect(nodesOf(page!.custom).map((node) => node['Node Type'])).not.toContain('Sort');
-  });
-
-  it("a customer's pending referral requests", async () => {
-    const { data, plans } = await plansOf(PENDING, {}, fixture.customer);
-    expect(data.viewer.customer.referralRequests.edges.length).toBeGreaterThan(0);
-    expect(fullScans(plans)).toEqual([]);
-  });
-
-  it("a merchant's customers, with the total", async () => {
-    const query = 'query { viewer { merchant { customers(first: 20) { totalCount edges { node { id pseudonym tags } } } } } }';
-    const { data, plans } = await plansOf(query, {}, fixture.merchant);
-    expect(data.viewer.merchant.customers.edges).toHaveLength(20);
-    expect(fullScans(plans)).toEqual([]);
-  });
-
-  it("a merchant's access log and a customer's", async () => {
-    const merchantLog = await plansOf('query { viewer { merchant { accessLog(first: 20) { edges { node { id at kind fields } } } } } }', {}, fixture.merchant);
-    expect(merchantLog.data.viewer.merchant.accessLog.edges.length).toBeGreaterThan(0);
-    expect(fullScans(merchantLog.plans)).toEqual([]);
-    const customerLog = await plansOf('query { viewer { customer { accessLog(first: 20) { edges { node { id at kind fields } } } } } }', {}, fixture.customer);
-    expect(fullScans(customerLog.plans)).toEqual([]);
   });
 });

@@ -1,11 +1,10 @@
 // The hot queries never scan a table: every statement they run is answered from indexes, so their
 // cost does not grow with the data. The statements are the ones the API really runs, captured
 // while serving the benchmark's data set and then explained.
-import { encodeGlobalID } from '@pothos/plugin-relay';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { FEED, PENDING } from '../../bench/documents.js';
+import { beforeAll, describe, expect } from 'vitest';
 import { seedBench, type BenchFixture, type Login } from '../../bench/seed.js';
 import { createTestPlatform } from '../fixtures.js';
+import { hotQueryPlanTests } from './hot-queries.js';
 
 const p = await createTestPlatform();
 let fixture: BenchFixture;
@@ -40,39 +39,5 @@ const fullScans = (plans: { sql: string; steps: string[] }[]) =>
   );
 
 describe('query plans of the hot queries', () => {
-  it('a community feed page, and the next page by its cursor', async () => {
-    const community = encodeGlobalID('Community', fixture.feedCommunityId);
-    const first = await plansOf(FEED, { community }, fixture.merchant);
-    expect(first.data.community.offers.edges).toHaveLength(20);
-    expect(fullScans(first.plans)).toEqual([]);
-    const after = first.data.community.offers.pageInfo.endCursor;
-    const next = await plansOf(FEED.replace('offers(first: 20)', 'offers(first: 20, after: $after)').replace('($community: ID!)', '($community: ID!, $after: String)'), { community, after }, fixture.merchant);
-    expect(next.data.community.offers.edges).toHaveLength(20);
-    expect(fullScans(next.plans)).toEqual([]);
-    // The web app's card also shows the body and whether the reader is interested.
-    const app = await plansOf(FEED.replace('status merchant', 'status body viewerInterested merchant'), { community }, fixture.merchant);
-    expect(app.plans.some((plan) => plan.sql.includes('from "interests"'))).toBe(true);
-    expect(fullScans(app.plans)).toEqual([]);
-  });
-
-  it("a customer's pending referral requests", async () => {
-    const { data, plans } = await plansOf(PENDING, {}, fixture.customer);
-    expect(data.viewer.customer.referralRequests.edges.length).toBeGreaterThan(0);
-    expect(fullScans(plans)).toEqual([]);
-  });
-
-  it("a merchant's customers, with the total", async () => {
-    const query = 'query { viewer { merchant { customers(first: 20) { totalCount edges { node { id pseudonym tags } } } } } }';
-    const { data, plans } = await plansOf(query, {}, fixture.merchant);
-    expect(data.viewer.merchant.customers.edges).toHaveLength(20);
-    expect(fullScans(plans)).toEqual([]);
-  });
-
-  it("a merchant's access log and a customer's", async () => {
-    const merchantLog = await plansOf('query { viewer { merchant { accessLog(first: 20) { edges { node { id at kind fields } } } } } }', {}, fixture.merchant);
-    expect(merchantLog.data.viewer.merchant.accessLog.edges.length).toBeGreaterThan(0);
-    expect(fullScans(merchantLog.plans)).toEqual([]);
-    const customerLog = await plansOf('query { viewer { customer { accessLog(first: 20) { edges { node { id at kind fields } } } } } }', {}, fixture.customer);
-    expect(fullScans(customerLog.plans)).toEqual([]);
-  });
+  hotQueryPlanTests({ fixture: () => fixture, plansOf, fullScans });
 });
