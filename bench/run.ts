@@ -78,15 +78,19 @@ interface Scenario {
   /** One request before measuring: throws when the answer is not what the scenario expects. */
   check?: (urls: Urls) => Promise<void>;
   /**
-   * A scenario that uses its data up (each write pair once) is told when a measurement begins, with
-   * a way to end it early once its share of the data is gone.
+   * A scenario that uses its data up (each write pair once) takes a share of it when a measurement
+   * begins: how many requests it may send (the measurement ends early once they are answered).
    */
-  begin?: (stop: () => void) => void;
+  share?: () => number;
+  /** The raw route its ratio is against (raw-feed unless named). */
+  baseline?: string;
 }
 
 interface Urls {
   graphql: string;
   rawFeed: string;
+  /** The raw server's origin (the write routes). */
+  raw: string;
   hello: string;
 }
 
@@ -103,6 +107,8 @@ interface ScenarioResult extends Measured {
   name: string;
   description: string;
   rounds: Measured[];
+  /** The raw route of ratioToRaw. */
+  baseline: string;
   ratioToRaw: number | null;
 }
 
@@ -295,38 +301,50 @@ function scenarios(fixture: BenchFixture, tokens: Map<string, string>, full: boo
   );
   if (!full) return list;
 
-  // Each pair is asked once (a second request for the same interest is refused), so the warm-up and
-  // each round get an equal share of the pool, less what the connections have in flight when a
-  // share runs out: a measurement ends early then, and its req/s cover the time it ran.
+  // Each pair is asked once (a second request for the same interest is refused): writes and
+  // raw-writes each take half of the pool, and in it the warm-up and each round an equal share, a
+  // whole number of pairs per connection (autocannon sends exactly that many requests).
   const pool = fixture.writePool;
-  const share = Math.floor(pool.length / (1 + settings.rounds)) - 2 * settings.connections;
-  let next = 0;
-  let end = 0;
-  let stop = () => {};
-  const writes: Request[] = [
-    {
-      method: 'POST',
-      setupRequest: (req, ctx) => {
-        if (next >= end) stop();
-        const pair = pool[next++ % pool.length]!;
-        ctx.pair = pair;
-        ctx.accept = next % 2 === 0;
-        const input = { interestId: encodeGlobalID('Interest', pair.interestId), purpose: '上门测量并报价', fields: ['NAME', 'PHONE'], retentionDays: 30 };
-        return { ...req, headers: bearer(pair.requester), body: gqlBody(REQUEST, { input }) };
+  const half = Math.floor(pool.length / 2);
+  const pairsPerMeasurement = Math.floor(half / (1 + settings.rounds) / settings.connections) * settings.connections;
+  type Pair = (typeof pool)[number];
+  /** A request then its answer, on pairs from `from` on; each answer accepts or declines, alternately. */
+  const pairs = (from: number, ask: (req: Request, pair: Pair) => Request, idOf: (status: number, body: string) => string | undefined, answer: (req: Request, pair: Pair, referralId: string, accept: boolean) => Request) => {
+    let next = from;
+    const requests: Request[] = [
+      {
+        method: 'POST',
+        setupRequest: (req, ctx) => {
+          if (next >= from + half) throw new Error('the write pool ran out');
+          const pair = pool[next++]!;
+          ctx.pair = pair;
+          ctx.accept = next % 2 === 0;
+          return ask(req, pair);
+        },
+        onResponse: (status, body, ctx) => {
+          ctx.referralId = idOf(status, body);
+        },
       },
-      onResponse: (_status, body, ctx) => {
-        ctx.referralId = (JSON.parse(body) as { data?: { requestReferral?: { id: string } } }).data?.requestReferral?.id;
+      {
+        method: 'POST',
+        setupRequest: (req, ctx) => answer(req, ctx.pair as Pair, (ctx.referralId as string | undefined) ?? 'missing', ctx.accept as boolean),
       },
-    },
-    {
-      method: 'POST',
-      setupRequest: (req, ctx) => {
-        const pair = ctx.pair as (typeof pool)[number];
-        const input = { referralId: (ctx.referralId as string | undefined) ?? 'missing', accept: ctx.accept as boolean };
-        return { ...req, headers: bearer(pair.customer), body: gqlBody(RESPOND, { input }) };
-      },
-    },
-  ];
+    ];
+    return { requests, share: () => 2 * pairsPerMeasurement };
+  };
+  const purpose = '上门测量并报价';
+  const graphqlWrites = pairs(
+    0,
+    (req, pair) => ({ ...req, headers: bearer(pair.requester), body: gqlBody(REQUEST, { input: { interestId: encodeGlobalID('Interest', pair.interestId), purpose, fields: ['NAME', 'PHONE'], retentionDays: 30 } }) }),
+    (_status, body) => (JSON.parse(body) as { data?: { requestReferral?: { id: string } } }).data?.requestReferral?.id,
+    (req, pair, referralId, accept) => ({ ...req, headers: bearer(pair.customer), body: gqlBody(RESPOND, { input: { referralId, accept } }) }),
+  );
+  const rawWrites = pairs(
+    half,
+    (req, pair) => ({ ...req, path: '/referrals', headers: json, body: JSON.stringify({ interestId: pair.interestId, purpose, fields: ['NAME', 'PHONE'], retentionDays: 30 }) }),
+    (status, body) => (status === 200 ? (JSON.parse(body) as { id: string }).id : undefined),
+    (req, _pair, referralId, accept) => ({ ...req, path: `/referrals/${referralId}/answer`, headers: json, body: JSON.stringify({ accept }) }),
+  );
   const viewerBody = gqlBody(VIEWER);
   list.push(
     {
@@ -340,14 +358,20 @@ function scenarios(fixture: BenchFixture, tokens: Map<string, string>, full: boo
       },
     },
     {
+      name: 'raw-writes',
+      description: "express + hand-written SQL: (3)'s writes, one transaction a request (baseline)",
+      target: 'raw',
+      baseline: 'raw-writes',
+      options: (u) => ({ url: u.raw, requests: rawWrites.requests }),
+      share: rawWrites.share,
+    },
+    {
       name: 'writes',
       description: '(3) requestReferral + respondToReferral (accept or decline), counted per request',
       target: 'server',
-      options: (u) => ({ url: u.graphql, requests: writes }),
-      begin: (stopMeasurement) => {
-        end = Math.min(next + share, pool.length - 2 * settings.connections);
-        stop = stopMeasurement;
-      },
+      baseline: 'raw-writes',
+      options: (u) => ({ url: u.graphql, requests: graphqlWrites.requests }),
+      share: graphqlWrites.share,
     },
     {
       name: 'viewer',
@@ -416,6 +440,7 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
       const urls: Urls = {
         graphql: `http://127.0.0.1:${port}/graphql`,
         rawFeed: `http://127.0.0.1:${rawPort}/feed/${fixture.feedCommunityId}`,
+        raw: `http://127.0.0.1:${rawPort}`,
         hello: `http://127.0.0.1:${helloPort}/`,
       };
       await waitFor(`http://127.0.0.1:${port}/healthz`, server);
@@ -423,25 +448,41 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
       await waitFor(urls.hello, raw);
       const serverStartRssMb = statusMb(server.pid!, 'VmRSS');
 
-      const list = scenarios(fixture, tokens, full, withHello, settings).filter((s) => !settings.only || s.name === 'raw-feed' || settings.only.includes(s.name));
+      // The baselines run with what is measured against them: raw-feed always, raw-writes with writes.
+      const only = settings.only && [...settings.only, 'raw-feed', ...(settings.only.includes('writes') ? ['raw-writes'] : [])];
+      const list = scenarios(fixture, tokens, full, withHello, settings).filter((s) => !only || only.includes(s.name));
       const rounds = new Map<string, Measured[]>(list.map((s) => [s.name, []]));
       const measure = async (s: Scenario, duration: number): Promise<Measured> => {
         const counter: ErrorCounter = { errors: 0, kinds: new Map() };
         const options = countGraphqlErrors(s.options(urls), counter);
         const pid = (s.target === 'server' ? server : raw).pid!;
+        const share = s.share?.();
+        // A scenario with a share sends that many requests, or as many as fit in the duration;
+        // autocannon notices its end only at its next one-second tick, so its req/s are counted
+        // here, over the time until the last answer.
+        let answered = 0;
+        let lastAnswer = 0;
+        const counted = share && options.requests
+          ? { ...options, requests: options.requests.map((r) => ({ ...r, onResponse: (status: number, body: string, ctx: Record<string, unknown>) => {
+              answered++;
+              lastAnswer = performance.now();
+              r.onResponse?.(status, body, ctx);
+            } })) }
+          : options;
         const started = performance.now();
-        let stopped = false;
         const { result, peakMb } = await sampleRss(pid, async () => {
-          const run = autocannon({ ...options, connections: settings.connections, duration });
-          s.begin?.(() => {
-            if (!stopped) run.stop();
-            stopped = true;
-          });
-          return await run;
+          const run = autocannon({ ...counted, connections: settings.connections, ...(share ? { amount: share } : { duration }) });
+          const timer = share ? setTimeout(() => run.stop(), duration * 1000) : undefined;
+          try {
+            return await run;
+          } finally {
+            clearTimeout(timer);
+          }
         });
         for (const [kind, n] of counter.kinds) console.log(`[${size}] ${s.name}: ${n} x ${kind}`);
-        if (stopped) console.log(`[${size}] ${s.name}: its share of the data ran out after ${((performance.now() - started) / 1000).toFixed(1)} of ${duration} s`);
-        return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + counter.errors, non2xx: result.non2xx, rssPeakMb: peakMb };
+        if (share && answered >= share) console.log(`[${size}] ${s.name}: its share of the data (${share} requests) ran out after ${((lastAnswer - started) / 1000).toFixed(1)} of ${duration} s`);
+        const rps = share ? answered / (Math.max(lastAnswer - started, 1) / 1000) : result.requests.average;
+        return { rps, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + counter.errors, non2xx: result.non2xx, rssPeakMb: peakMb };
       };
       for (const s of list) {
         await s.check?.(urls);
@@ -467,11 +508,14 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
           non2xx: ms.reduce((n, m) => n + m.non2xx, 0),
           rssPeakMb: Math.max(...ms.map((m) => m.rssPeakMb)),
           rounds: ms,
+          baseline: s.baseline ?? 'raw-feed',
           ratioToRaw: null,
         };
       });
-      const rawRps = summarised.find((s) => s.name === 'raw-feed')!.rps;
-      for (const s of summarised) s.ratioToRaw = s.rps / rawRps;
+      for (const s of summarised) {
+        const baseline = summarised.find((b) => b.name === s.baseline);
+        s.ratioToRaw = baseline ? s.rps / baseline.rps : null;
+      }
       return { size, counts: fixture.counts, seedSeconds, sqlPerFeedRequest, serverStartRssMb, serverPeakRssMb: statusMb(server.pid!, 'VmHWM'), scenarios: summarised };
     } finally {
       await Promise.all([stopChild(server), stopChild(raw)]);
@@ -505,6 +549,9 @@ function targets(runs: SizeRun[]): Target[] {
     }
     const viewer = get(run, 'viewer');
     const anon = get(run, 'viewer-anon');
+    const writes = get(run, 'writes');
+    const rawWrites = get(run, 'raw-writes');
+    if (writes && rawWrites) list.push({ name: `[${run.size}] writes req/s >= 0.6x raw writes`, value: `${(writes.rps / rawWrites.rps).toFixed(2)}x`, pass: writes.rps / rawWrites.rps >= 0.6 });
     if (viewer && anon) list.push({ name: `[${run.size}] viewer with token >= 0.8x without`, value: `${(viewer.rps / anon.rps).toFixed(2)}x`, pass: viewer.rps / anon.rps >= 0.8 });
     if (viewer) list.push({ name: `[${run.size}] server peak RSS < 300 MB`, value: `${run.serverPeakRssMb.toFixed(0)} MB`, pass: run.serverPeakRssMb < 300 });
   }
@@ -525,7 +572,7 @@ function printTable(engine: Engine, runs: SizeRun[], checks: Target[]) {
     console.log(`${'scenario'.padEnd(12)} ${'req/s'.padStart(8)} ${'x raw'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'RSS MB'.padStart(7)} ${'errors'.padStart(7)}`);
     for (const s of run.scenarios) {
       console.log(
-        `${s.name.padEnd(12)} ${s.rps.toFixed(0).padStart(8)} ${s.ratioToRaw!.toFixed(2).padStart(6)} ${String(s.p50).padStart(7)} ${String(s.p99).padStart(7)} ${s.rssPeakMb.toFixed(0).padStart(7)} ${String(s.errors + s.non2xx).padStart(7)}`,
+        `${s.name.padEnd(12)} ${s.rps.toFixed(0).padStart(8)} ${(s.ratioToRaw?.toFixed(2) ?? '-').padStart(6)} ${String(s.p50).padStart(7)} ${String(s.p99).padStart(7)} ${s.rssPeakMb.toFixed(0).padStart(7)} ${String(s.errors + s.non2xx).padStart(7)}`,
       );
     }
   }
