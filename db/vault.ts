@@ -248,10 +248,10 @@ export class Vault {
   }
 
   /** A customer reads their own records at every merchant (export, the self-service pages). */
-  async readSelf(reader: Reader, fields: readonly ContactField[] = CONTACT_FIELDS): Promise<Map<string, Contact>> {
+  async readSelf(reader: Reader, fields: readonly ContactField[] = CONTACT_FIELDS, within?: Tx): Promise<Map<string, Contact>> {
     const result = new Map<string, Contact>();
     if (reader.kind !== 'CUSTOMER') return result;
-    return inTransaction(this.db, async (tx) => {
+    const read = async (tx: Tx) => {
       const rows = (
         await tx
           .select({ identity: customerIdentities })
@@ -262,6 +262,8 @@ export class Vault {
       await this.log(tx, reader, 'SELF', rows.map((r) => ({ customerId: r.customerId, fields: r.returned })));
       for (const r of rows) result.set(r.customerId, r.contact);
       return result;
-    });
+    };
+    // Within the caller's transaction (the data export's snapshot), or one of its own.
+    return within ? read(within) : inTransaction(this.db, read);
   }
 }

@@ -23,7 +23,7 @@ import {
   referralRequests,
   sessions,
 } from '../tables/index.js';
-import { inTransaction } from '../tx.js';
+import { inTransaction, type Tx } from '../tx.js';
 import { useCode } from './codes.js';
 import { enqueueReferralEvent } from './outbox.js';
 import type { Identity, Reader, Vault } from '../vault.js';
@@ -49,8 +49,15 @@ export const EXPORTED_TABLES = [
   'notifications',
 ] as const;
 
-/** One JSON document of everything held about this customer account, at every merchant. */
-export async function exportCustomerData(db: Db, vault: Vault, reader: Reader): Promise<Record<string, unknown>> {
+/**
+ * One JSON document of everything held about this customer account, at every merchant, read in one
+ * transaction: a snapshot, so a change committed meanwhile shows everywhere in it or nowhere.
+ */
+export function exportCustomerData(db: Db, vault: Vault, reader: Reader): Promise<Record<string, unknown>> {
+  return inTransaction(db, (tx) => exportWithin(tx, vault, reader));
+}
+
+async function exportWithin(db: Tx, vault: Vault, reader: Reader): Promise<Record<string, unknown>> {
   const accountId = reader.accountId;
   const records = await db
     .select({ record: customers, merchant: merchants.name })
@@ -59,7 +66,7 @@ export async function exportCustomerData(db: Db, vault: Vault, reader: Reader): 
     .where(eq(customers.accountId, accountId));
   const recordIds = records.map((r) => r.record.id);
   // The identity read is logged (kind SELF) like any other read of personal information.
-  const identities = await vault.readSelf(reader);
+  const identities = await vault.readSelf(reader, undefined, db);
   const [account] = await db.select({ id: accounts.id, createdAt: accounts.createdAt }).from(accounts).where(eq(accounts.id, accountId));
   const requests = await db.select().from(referralRequests).where(inArray(referralRequests.customerId, recordIds));
   const requestIds = requests.map((r) => r.id);
