@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { getArgumentValues, getNamedType, isObjectType, Kind, type FieldNode, type GraphQLResolveInfo } from 'graphql';
 import type { Db } from '../db/client.js';
 import { FEED_CARD_SELECTION, feedCards, type FeedCard } from '../db/queries/feed.js';
-import { preparedPer } from '../db/queries/prepared.js';
+import { preparedPer, statementName } from '../db/queries/prepared.js';
 import { nowIso } from '../db/ids.js';
 import type { Context } from '../server/context.js';
 import { viewerAccess, type ViewerAccess } from './policies/access.js';
@@ -32,11 +32,11 @@ function preparePage(db: Db, category: boolean, after: boolean) {
       orderBy: { postedAt: 'desc', id: 'desc' },
       limit: p('limit'),
     })
-    .prepare();
+    .prepare(...statementName(`feed_page${category ? '_category' : ''}${after ? '_after' : ''}`));
 }
 
 const statements = preparedPer((db) => ({
-  community: db.query.communities.findFirst({ where: { id: p('id') } }).prepare(),
+  community: db.query.communities.findFirst({ where: { id: p('id') } }).prepare(...statementName('feed_community')),
   pages: [preparePage(db, false, false), preparePage(db, false, true), preparePage(db, true, false), preparePage(db, true, true)],
 }));
 

@@ -2,7 +2,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { allianceMembers, campaignParticipants, communityMembers, customers, type AllianceRole, type MembershipStatus } from '../tables/index.js';
-import { preparedPer } from './prepared.js';
+import { preparedPer, statementName } from './prepared.js';
 
 export interface ViewerAccess {
   accountId: string | null;
@@ -49,28 +49,28 @@ const statements = preparedPer((db) => ({
     .select({ allianceId: allianceMembers.allianceId, role: allianceMembers.role, status: allianceMembers.status })
     .from(allianceMembers)
     .where(and(eq(allianceMembers.merchantId, merchantParam), inArray(allianceMembers.status, ['APPROVED', 'SUSPENDED'])))
-    .prepare(),
+    .prepare(...statementName('access_memberships')),
   merchantCommunities: db
     .select({ communityId: communityMembers.communityId })
     .from(communityMembers)
     .where(and(eq(communityMembers.merchantId, merchantParam), isNull(communityMembers.leftAt)))
-    .prepare(),
+    .prepare(...statementName('access_merchant_communities')),
   accountCommunities: db
     .select({ communityId: communityMembers.communityId })
     .from(communityMembers)
     .where(and(eq(communityMembers.accountId, accountParam), isNull(communityMembers.leftAt)))
-    .prepare(),
+    .prepare(...statementName('access_account_communities')),
   campaigns: db
     .select({ campaignId: campaignParticipants.campaignId })
     .from(campaignParticipants)
     .where(and(eq(campaignParticipants.merchantId, merchantParam), eq(campaignParticipants.status, 'ACCEPTED')))
-    .prepare(),
+    .prepare(...statementName('access_campaigns')),
   joinable: db
     .selectDistinct({ allianceId: allianceMembers.allianceId })
     .from(customers)
     .innerJoin(allianceMembers, and(eq(allianceMembers.merchantId, customers.merchantId), eq(allianceMembers.status, 'APPROVED')))
     .where(and(eq(customers.accountId, accountParam), isNull(customers.erasedAt)))
-    .prepare(),
+    .prepare(...statementName('access_joinable')),
 }));
 
 /** A few indexed lookups, whatever the request touches; callers load it once per request. */

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { accounts, merchantStaff, sessions } from '../tables/index.js';
-import { preparedPer } from './prepared.js';
+import { preparedPer, statementName } from './prepared.js';
 
 export interface ViewerRow {
   accountId: string;
@@ -31,7 +31,7 @@ const viewerRowStatement = preparedPer((db) =>
     .innerJoin(sessions, and(eq(sessions.id, sql.placeholder('sessionId')), eq(sessions.accountId, accounts.id)))
     .leftJoin(merchantStaff, eq(merchantStaff.accountId, accounts.id))
     .where(eq(accounts.id, sql.placeholder('accountId')))
-    .prepare(),
+    .prepare(...statementName('viewer_row')),
 );
 
 /** The account behind a verified access token, or null when it or its session is gone. */

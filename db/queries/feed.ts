@@ -7,7 +7,7 @@ import { eq, and, getColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { jsonArrayValues } from '../dialect/kit.js';
 import { allianceMembers, campaigns, communities, interests, merchants, offerPlacements, offers } from '../tables/index.js';
-import { preparedPer } from './prepared.js';
+import { preparedPer, statementName } from './prepared.js';
 
 const pick = <T extends Record<string, unknown>, K extends keyof T>(table: T, ...keys: K[]) => Object.fromEntries(keys.map((k) => [k, table[k]])) as Pick<T, K>;
 
@@ -46,7 +46,7 @@ const statements = preparedPer((db) => {
       .innerJoin(merchants, eq(merchants.id, offers.merchantId))
       .leftJoin(campaigns, eq(campaigns.id, offers.campaignId))
       .where(inArray(offers.id, idsIn))
-      .prepare(),
+      .prepare(...statementName('feed_card_offers')),
     placements: db
       .select({
         offerId: offerPlacements.offerId,
@@ -59,12 +59,12 @@ const statements = preparedPer((db) => {
       .leftJoin(allianceMembers, and(eq(allianceMembers.allianceId, offerPlacements.allianceId), eq(allianceMembers.merchantId, offerPlacements.merchantId)))
       .where(inArray(offerPlacements.offerId, idsIn))
       .orderBy(communities.id)
-      .prepare(),
+      .prepare(...statementName('feed_card_placements')),
     interests: db
       .select({ offerId: interests.offerId, id: interests.id })
       .from(interests)
       .where(and(eq(interests.accountId, sql.placeholder('account')), inArray(interests.offerId, idsIn)))
-      .prepare(),
+      .prepare(...statementName('feed_card_interests')),
   };
 });
 
