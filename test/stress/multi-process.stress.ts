@@ -203,7 +203,9 @@ describe('three server processes on one PostgreSQL and one Redis', () => {
         const code = error?.extensions?.code ?? 'NO_DATA';
         const tally = `${code}: ${error?.message}`;
         stats.errorCodes.set(tally, (stats.errorCodes.get(tally) ?? 0) + 1);
-        if (code === 'CONFLICT' && /still being processed/.test(error!.message)) return { kind: 'in-doubt' };
+        // The key of a request whose process died: still in its lease, or its work committed and only
+        // the answer was lost (server/idempotency.ts). Either way the outcome is read from the database.
+        if (code === 'CONFLICT' && /still being processed|carried out/.test(error!.message)) return { kind: 'in-doubt' };
         if (code !== 'CONFLICT' && code !== 'CONSENT_REFUSED') problems.push(`${field} on ${server.name}: ${code} ${error?.message}`);
         return { kind: 'error', code };
       }
