@@ -43,6 +43,9 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   const db = await openDatabase(config, dbOptions);
   const vault = new Vault(db, derivePiiKeys(keys.piiKey));
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : null;
+  // Limits counted before the connection is ready would go to this process's insurance counters
+  // and split from the shared ones: wait for it, a bounded while (a Redis that is down is a warning).
+  if (redis) await ready(redis.limiter, 2_000);
   // Commands cut off by closing the connections (an unsubscribe at shutdown) are expected.
   let closing = false;
   const shared = redis
@@ -97,6 +100,19 @@ function connectRedis(url: string, logger: Logger) {
     limiter: open('limiter', { enableOfflineQueue: false, commandTimeout: 1_000 }),
   };
 }
+
+/** Resolves once `client` is ready, or after `ms` whatever its state. */
+const ready = (client: Redis, ms: number) =>
+  new Promise<void>((resolve) => {
+    if (client.status === 'ready') return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    }
+    client.once('ready', done);
+  });
 
 /** QUIT lets replies in flight arrive; a client that is not connected is just closed. */
 const close = async (client: Redis) => {
