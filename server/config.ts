@@ -104,26 +104,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const cfg = parsed.data;
   const isProduction = cfg.NODE_ENV === 'production';
-  if (isProduction) {
-    // A production server must never invent its own secrets: a restart would lock out every
-    // session and make encrypted personal information unreadable.
-    const missing = (['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'PII_KEY'] as const).filter((k) => !cfg[k]);
-    if (missing.length > 0) {
-      throw new ConfigError(
-        `In production these secrets must be set in the environment: ${missing.join(', ')}. ` +
-          'See README.md, "Configuration".',
-      );
-    }
-  }
-  if (cfg.DATABASE_URL) {
-    // Every process on one PostgreSQL must sign and encrypt with the same keys: none may invent its own.
-    const missing = (['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'PII_KEY'] as const).filter((k) => !cfg[k]);
-    if (missing.length > 0) {
-      throw new ConfigError(
-        `With DATABASE_URL (PostgreSQL) these secrets must be set in the environment, the same for every server process: ${missing.join(', ')}. ` +
-          'See README.md, "Deploying on PostgreSQL and Redis".',
-      );
-    }
+  // A server must never invent its own secrets where that would break it: in production a restart
+  // would lock out every session and make encrypted personal information unreadable; on a shared
+  // PostgreSQL every process must sign and encrypt with the same keys.
+  const secretsFromEnv = isProduction
+    ? 'In production these secrets must be set in the environment'
+    : cfg.DATABASE_URL
+      ? 'With DATABASE_URL (PostgreSQL) these secrets must be set in the environment, the same for every server process'
+      : null;
+  const missing = (['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'PII_KEY'] as const).filter((k) => !cfg[k]);
+  if (secretsFromEnv && missing.length > 0) {
+    const see = cfg.DATABASE_URL ? 'Deploying on PostgreSQL and Redis' : 'Configuration';
+    throw new ConfigError(`${secretsFromEnv}: ${missing.join(', ')}. See README.md, "${see}".`);
   }
   if (isProduction && !cfg.NOTIFY_WEBHOOK_URL) {
     // One-time codes are how a customer proves their phone: without a gateway nobody could claim
