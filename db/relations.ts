@@ -54,6 +54,7 @@ export const defineTableRelations = (r: RelationsBuilder<ExtractTablesFromSchema
   offers: {
     merchant: r.one.merchants({ from: r.offers.merchantId, to: r.merchants.id, optional: false }),
     campaign: r.one.campaigns({ from: r.offers.campaignId, to: r.campaigns.id }),
+    poster: r.one.media({ from: r.offers.posterMediaId, to: r.media.id }),
     placements: r.many.offerPlacements({ from: r.offers.id, to: r.offerPlacements.offerId }),
     interests: r.many.interests({ from: r.offers.id, to: r.interests.offerId }),
     communities: r.many.communities({
@@ -78,6 +79,13 @@ export const defineTableRelations = (r: RelationsBuilder<ExtractTablesFromSchema
       from: r.campaigns.id.through(r.campaignCommunities.campaignId),
       to: r.communities.id.through(r.campaignCommunities.communityId),
     }),
+    poster: r.one.media({ from: r.campaigns.posterMediaId, to: r.media.id }),
+    links: r.many.campaignLinks({ from: r.campaigns.id, to: r.campaignLinks.campaignId }),
+    variants: r.many.campaignVariants({ from: r.campaigns.id, to: r.campaignVariants.campaignId }),
+  },
+  campaignVariants: {
+    campaign: r.one.campaigns({ from: r.campaignVariants.campaignId, to: r.campaigns.id, optional: false }),
+    poster: r.one.media({ from: r.campaignVariants.posterMediaId, to: r.media.id }),
   },
   campaignParticipants: {
     campaign: r.one.campaigns({ from: r.campaignParticipants.campaignId, to: r.campaigns.id, optional: false }),

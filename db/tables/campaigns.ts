@@ -1,6 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { accounts, merchants } from './accounts.js';
 import { alliances, communities } from './alliances.js';
+import { media } from './media.js';
 
 /** A joint campaign of alliance members: its offers are published into all its communities at once. */
 export const campaigns = sqliteTable(
@@ -23,6 +24,11 @@ export const campaigns = sqliteTable(
     expectedResponses: integer('expected_responses').notNull(),
     createdAt: text('created_at').notNull(),
     publishedAt: text('published_at'),
+    posterMediaId: text('poster_media_id').references(() => media.id),
+    // What A/B variants are split by: each community, or each customer account.
+    variantUnit: text('variant_unit', { enum: ['COMMUNITY', 'CUSTOMER'] })
+      .notNull()
+      .default('COMMUNITY'),
   },
   (t) => [index('campaigns_alliance_idx').on(t.allianceId, t.id)],
 );
@@ -77,4 +83,60 @@ export const campaignSpend = sqliteTable(
     recordedAt: text('recorded_at').notNull(),
   },
   (t) => [index('campaign_spend_campaign_idx').on(t.campaignId)],
+);
+
+/** An activity or livestream link of a campaign (https only), shown as a button from its start. */
+export const campaignLinks = sqliteTable(
+  'campaign_links',
+  {
+    id: text('id').primaryKey(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    kind: text('kind', { enum: ['ACTIVITY', 'LIVESTREAM'] }).notNull(),
+    title: text('title').notNull(),
+    url: text('url').notNull(),
+    startsAt: text('starts_at').notNull(),
+    endsAt: text('ends_at'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('campaign_links_campaign_idx').on(t.campaignId, t.startsAt)],
+);
+
+/** One presentation (title, text, poster) of a campaign in an A/B test; labels are A, B, C… */
+export const campaignVariants = sqliteTable(
+  'campaign_variants',
+  {
+    id: text('id').primaryKey(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    label: text('label').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    posterMediaId: text('poster_media_id').references(() => media.id),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('campaign_variants_campaign_label_uq').on(t.campaignId, t.label)],
+);
+
+/**
+ * Which variant a customer account was shown, fixed the first time it was (by its community or by
+ * itself, as the campaign splits): the funnel per variant counts from these rows.
+ */
+export const campaignVariantAssignments = sqliteTable(
+  'campaign_variant_assignments',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    variantId: text('variant_id')
+      .notNull()
+      .references(() => campaignVariants.id),
+    assignedAt: text('assigned_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.accountId] }), index('campaign_variant_assignments_variant_idx').on(t.variantId)],
 );

@@ -1,5 +1,6 @@
 export * from './accounts.js';
 export * from './alliances.js';
+export * from './media.js';
 export * from './campaigns.js';
 export * from './offers.js';
 export * from './moderation.js';
@@ -9,3 +10,4 @@ export * from './purchases.js';
 export * from './idempotency.js';
 export * from './notifications.js';
 export * from './codes.js';
+export * from './sharing.js';

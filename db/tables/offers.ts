@@ -3,6 +3,7 @@ import { index, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { merchants } from './accounts.js';
 import { alliances, communities } from './alliances.js';
 import { campaigns } from './campaigns.js';
+import { media } from './media.js';
 
 /** A merchant's offer. EXPIRED is derived from ends_at and never stored. */
 export const offers = sqliteTable(
@@ -19,6 +20,7 @@ export const offers = sqliteTable(
     endsAt: text('ends_at').notNull(),
     status: text('status', { enum: ['DRAFT', 'PUBLISHED', 'HIDDEN', 'WITHDRAWN'] }).notNull(),
     campaignId: text('campaign_id').references(() => campaigns.id),
+    posterMediaId: text('poster_media_id').references(() => media.id),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
