@@ -179,7 +179,8 @@ describe('PostgreSQL migrations on a fresh database', () => {
           name: c.name,
           type: typeName[c.getSQLType()],
           nullable: c.notNull || pk.includes(c.name) ? 'NO' : 'YES',
-          def: c.default === undefined ? null : String(c.default),
+          // PostgreSQL reports a text default as a quoted literal with its type.
+          def: c.default === undefined ? null : typeof c.default === 'string' ? `'${c.default}'::text` : String(c.default),
         })),
       );
       const own = constraints.filter((c) => c.table === table.name);
