@@ -20,9 +20,9 @@ export const offers = sqliteTable(
     endsAt: text('ends_at').notNull(),
     status: text('status', { enum: ['DRAFT', 'PUBLISHED', 'HIDDEN', 'WITHDRAWN'] }).notNull(),
     campaignId: text('campaign_id').references(() => campaigns.id),
-    posterMediaId: text('poster_media_id').references(() => media.id),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    posterMediaId: text('poster_media_id').references(() => media.id),
   },
   (t) => [index('offers_merchant_idx').on(t.merchantId, t.id), index('offers_campaign_idx').on(t.campaignId)],
 );
