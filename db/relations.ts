@@ -83,6 +83,9 @@ export const defineTableRelations = (r: RelationsBuilder<ExtractTablesFromSchema
     links: r.many.campaignLinks({ from: r.campaigns.id, to: r.campaignLinks.campaignId }),
     variants: r.many.campaignVariants({ from: r.campaigns.id, to: r.campaignVariants.campaignId }),
   },
+  campaignLinks: {
+    campaign: r.one.campaigns({ from: r.campaignLinks.campaignId, to: r.campaigns.id, optional: false }),
+  },
   campaignVariants: {
     campaign: r.one.campaigns({ from: r.campaignVariants.campaignId, to: r.campaigns.id, optional: false }),
     poster: r.one.media({ from: r.campaignVariants.posterMediaId, to: r.media.id }),

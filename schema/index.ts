@@ -10,6 +10,8 @@ import './alliance.js';
 import './community.js';
 import './offer.js';
 import './campaign.js';
+import './media.js';
+import './campaign-links.js';
 import './moderation.js';
 import './discovery.js';
 import './insights.js';

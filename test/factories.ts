@@ -117,3 +117,17 @@ export async function allianceWithCommunity(p: TestPlatform, owner: MerchantSess
   for (const m of [owner, ...members]) await joinCommunity(p, m, communityId);
   return { allianceId, communityId };
 }
+
+// ---------------------------------------------------------------- campaigns
+
+/** A draft campaign organised by `organizer` into `communityIds`, each partner invited and accepted. */
+export async function createCampaign(p: TestPlatform, organizer: MerchantSession, allianceId: string, communityIds: string[], partners: MerchantSession[] = []): Promise<string> {
+  const input = { allianceId, title: '新房季联合优惠', description: '沙发、窗帘一起买更优惠。', startsAt: inDays(0), endsAt: inDays(30), budget: 500_000, expectedResponses: 40, communityIds };
+  const data = await must(p, 'createCampaign', `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`, { input }, organizer.accessToken);
+  const campaignId: string = data.createCampaign.id;
+  for (const partner of partners) {
+    await must(p, 'inviteToCampaign', `mutation($c: ID!, $m: [ID!]!) { inviteToCampaign(campaignId: $c, merchantIds: $m) { id } }`, { c: campaignId, m: [partner.merchantId] }, organizer.accessToken);
+    await must(p, 'respondToCampaignInvite', `mutation($c: ID!) { respondToCampaignInvite(campaignId: $c, accept: true) { id } }`, { c: campaignId }, partner.accessToken);
+  }
+  return campaignId;
+}

@@ -48,7 +48,7 @@ async function requireCampaign(tx: Tx, campaignId: string) {
   return campaign;
 }
 
-async function requireOrganizer(tx: Tx, campaignId: string, merchantId: string) {
+export async function requireOrganizer(tx: Tx, campaignId: string, merchantId: string) {
   const campaign = await requireCampaign(tx, campaignId);
   if (campaign.organizerMerchantId !== merchantId) throw forbidden('Only the organizer may do this.');
   return campaign;
@@ -105,7 +105,7 @@ export function respondToCampaignInvite(db: Db, merchantId: string, campaignId: 
   });
 }
 
-async function requireAcceptedParticipant(tx: Tx, campaignId: string, merchantId: string) {
+export async function requireAcceptedParticipant(tx: Tx, campaignId: string, merchantId: string) {
   const campaign = await requireCampaign(tx, campaignId);
   if ((await participantOf(tx, campaignId, merchantId))?.status !== 'ACCEPTED') throw forbidden('Only the campaign\'s participants may do this.');
   return campaign;
