@@ -41,3 +41,10 @@ export const dateInput = (iso: string) => {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 };
 export const daysFromNow = (days: number) => dateInput(new Date(Date.now() + days * 86_400_000).toISOString());
+/** An API DateTime as the value of <input type="datetime-local">, local time to the minute. */
+export const dateTimeInput = (iso: string) => {
+  const d = new Date(iso);
+  return `${dateInput(iso)}T${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+};
+/** The value of <input type="datetime-local"> (local time) as the API's DateTime. */
+export const fromDateTimeInput = (value: string) => new Date(value).toISOString();

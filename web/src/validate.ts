@@ -90,6 +90,24 @@ export const toFen = (value: string) => Math.round(Number(value.trim()) * 100);
 /** A calendar date from <input type="date">. */
 export const date: Rule = (value) => (!value ? problem('validate.required') : Number.isNaN(Date.parse(value)) ? problem('validate.date') : null);
 
+/** A web address the server takes for a link: https, without a user name (which can make a link read as another site's). */
+export const httpsUrl: Rule = (value) => {
+  const v = value.trim();
+  if (!v) return problem('validate.required');
+  if (v.length > 2048) return problem('validate.tooLong', { max: 2048 });
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return problem('validate.url');
+  }
+  if (url.protocol !== 'https:') return problem('validate.https');
+  return url.username || url.password ? problem('validate.url') : null;
+};
+
+/** An end time not after the start time (checked across two fields). */
+export const endsNotAfterStartProblem: Problem = problem('validate.endsNotAfterStart');
+
 /** An end date before the start date (checked across two fields). */
 export const endsBeforeStartProblem: Problem = problem('validate.endsBeforeStart');
 

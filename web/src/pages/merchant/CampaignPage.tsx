@@ -1,5 +1,6 @@
-// One joint campaign (/merchant/campaign?id=…): partners (invite, accept), offers (add),
-// publishing to every community at once, spend, and the funnel against what was planned.
+// One joint campaign (/merchant/campaign?id=…): partners (invite, accept), offers (add), its
+// activity and livestream links, publishing to every community at once, spend, and the funnel
+// against what was planned.
 import { useState } from 'react';
 import { gql, useQuery } from 'urql';
 import type { CampaignStatus, OfferStatus, ParticipantStatus } from '../../domain';
@@ -12,6 +13,7 @@ import { useViewer } from '../../viewer';
 import { MEMBERS } from './AlliancePage';
 import { MY_OFFERS } from './OffersPage';
 import { CampaignChart } from './CampaignChart';
+import { CampaignLinks } from './CampaignLinks';
 
 interface Campaign {
   id: string;
@@ -142,6 +144,7 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
         )}
         {mine?.status === 'INVITED' && <RespondToInvite campaignId={c.id} />}
       </section>
+      <CampaignLinks campaignId={c.id} organizer={organizer} />
       {accepted && <StatsCard campaign={c} />}
       <section className="card">
         <h2>{t('campaigns.participants')}</h2>
