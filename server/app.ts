@@ -13,6 +13,8 @@ import { schema } from '../schema/index.js';
 import { contextFor, type AppDeps, type Context } from './context.js';
 import { graphqlLimits } from './graphql-limits.js';
 import { idempotencyPlugin } from './idempotency.js';
+import { mediaRoutes } from './media/routes.js';
+import { shareRoutes } from './share/routes.js';
 import { graphqlHttpGuards, graphqlJsonBody, securityHeaders, webContentSecurityPolicy } from './http-guards.js';
 
 const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -109,6 +111,9 @@ export function createApp(deps: AppDeps): Express {
   // Node's own body parser: Yoga reads an already parsed body directly, without the web-stream
   // plumbing it otherwise pipes every request body through.
   app.use(yoga.graphqlEndpoint, graphqlHttpGuards(deps.config), graphqlJsonBody(deps.config), yoga as unknown as express.RequestHandler);
+
+  app.use('/media', mediaRoutes(deps));
+  app.use(shareRoutes(deps));
 
   if (existsSync(webDist)) {
     app.use(webContentSecurityPolicy());

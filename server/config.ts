@@ -46,6 +46,10 @@ const envSchema = z.object({
   SIGN_IN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
   INVITE_CLAIMS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
   REFERRAL_REQUESTS_PER_DAY: z.coerce.number().int().min(1).default(100),
+  MEDIA_UPLOADS_PER_15_MIN: z.coerce.number().int().min(1).default(30),
+  // Where uploaded posters are kept (created on the first upload). Several server processes need
+  // a store they share: see README.md, "Media storage".
+  MEDIA_DIR: z.string().min(1).default('./data/media'),
   // Notifications. Without a webhook URL only in-app notifications are kept. The gateway (SMS,
   // WeChat, email) receives signed JSON: HMAC-SHA256 of the raw body under the secret.
   NOTIFY_WEBHOOK_URL: z.string().url().optional(),

@@ -8,6 +8,7 @@ import { loadViewerRow, type ViewerRow } from '../db/queries/accounts.js';
 import type { Contact, ContactField, Vault } from '../db/vault.js';
 import type { KeyRing } from './auth/keys.js';
 import type { ViewerCache } from './auth/viewer-cache.js';
+import type { MediaStorage } from './media/storage.js';
 import type { CodeSender } from './notify/codes.js';
 import type { ReferralPubSub } from './notify/pubsub.js';
 import type { Notifier } from './notify/worker.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   codes: CodeSender;
   /** Viewers and their access remembered between requests (server/auth/viewer-cache.ts). */
   viewerCache: ViewerCache;
+  /** Where uploaded posters' renditions are kept (server/media/storage.ts). */
+  mediaStorage: MediaStorage;
 }
 
 export interface Context {

@@ -10,6 +10,7 @@ import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './context.js';
 import { createReferralPubSub, redisEventTarget, type ReferralEventTarget } from './notify/pubsub.js';
+import { localDiskStorage } from './media/storage.js';
 import { createCodeSender, type CodeSender } from './notify/codes.js';
 import { createNotifier } from './notify/worker.js';
 import { createWebhookAdapter } from './notify/webhook.js';
@@ -62,7 +63,8 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     closing = true;
     if (redis) await Promise.all([redis.publisher, redis.subscriber, redis.limiter].map(close));
   };
-  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault, limits, pubsub, notifier, codes, viewerCache, closeRedis };
+  const mediaStorage = localDiskStorage(config.MEDIA_DIR);
+  return { config, db, keys, tokens: createTokenService(config, keys), logger, vault, limits, pubsub, notifier, codes, viewerCache, mediaStorage, closeRedis };
 }
 
 // Node reports a refused connection to a host with several addresses as an AggregateError without a message.

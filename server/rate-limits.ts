@@ -12,7 +12,8 @@ export type LimitName =
   | 'referralRequestsPerMerchant'
   | 'codeResendPerTarget'
   | 'codesPerTarget'
-  | 'codesPerIp';
+  | 'codesPerIp'
+  | 'mediaUploadsPerAccount';
 
 export type RateLimits = Record<LimitName, RateLimiterAbstract>;
 
@@ -30,6 +31,8 @@ export function createRateLimits(config: Config, store: LimitStore = memory): Ra
     codeResendPerTarget: store(1, config.CODE_RESEND_SECONDS, 'code-resend'),
     codesPerTarget: store(config.CODES_PER_TARGET_PER_HOUR, 60 * 60, 'code-target'),
     codesPerIp: store(config.CODES_PER_IP_PER_HOUR, 60 * 60, 'code-ip'),
+    // Each upload is decoded and re-encoded twice: bounded per account so one session cannot tie up the CPU.
+    mediaUploadsPerAccount: store(config.MEDIA_UPLOADS_PER_15_MIN, 15 * 60, 'media-account'),
   };
 }
 

@@ -121,7 +121,15 @@ export async function createTestPlatform(
   // A second instance on another's database (several processes) brings that database's settings.
   const pgDatabase = engine === 'pg' && !env.DATABASE_URL ? await postgresEnv() : null;
   // Every test client comes from one address: only tests of the per-address code limit lower it.
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'test.db'), CODES_PER_IP_PER_HOUR: '1000000', ...pgDatabase?.env, ...env });
+  // Uploaded images go to the platform's own directory, never to ./data.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_PATH: join(dir, 'test.db'),
+    MEDIA_DIR: join(dir, 'media'),
+    CODES_PER_IP_PER_HOUR: '1000000',
+    ...pgDatabase?.env,
+    ...env,
+  });
   const statements: string[] = [];
   const codes = capturingCodeSender();
   const deps = await createDeps(config, { onQuery: (sql) => statements.push(sql), logDestination, codeSender: codes });
