@@ -83,7 +83,8 @@ export interface RunningPlatform {
 export async function startPlatform(env: Record<string, string> = {}): Promise<RunningPlatform> {
   const dir = mkdtempSync(join(tmpdir(), 'arp-e2e-'));
   const pgDatabase = onPostgres ? await postgresEnv() : null;
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'e2e.db'), PORT: '0', ...pgDatabase?.env, ...env });
+  // Uploaded posters stay in the temporary directory too, never in ./data.
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'e2e.db'), MEDIA_DIR: join(dir, 'media'), PORT: '0', ...pgDatabase?.env, ...env });
   const codes = capturingCodeSender();
   const deps = await createDeps(config, { codeSender: codes });
   const server = createServer(createApp(deps));
