@@ -55,6 +55,7 @@ export const defineTableRelations = (r: RelationsBuilder<ExtractTablesFromSchema
     merchant: r.one.merchants({ from: r.offers.merchantId, to: r.merchants.id, optional: false }),
     campaign: r.one.campaigns({ from: r.offers.campaignId, to: r.campaigns.id }),
     poster: r.one.media({ from: r.offers.posterMediaId, to: r.media.id }),
+    shareChannels: r.many.shareChannels({ from: r.offers.id, to: r.shareChannels.offerId }),
     placements: r.many.offerPlacements({ from: r.offers.id, to: r.offerPlacements.offerId }),
     interests: r.many.interests({ from: r.offers.id, to: r.interests.offerId }),
     communities: r.many.communities({
@@ -73,6 +74,7 @@ export const defineTableRelations = (r: RelationsBuilder<ExtractTablesFromSchema
   },
   campaigns: {
     alliance: r.one.alliances({ from: r.campaigns.allianceId, to: r.alliances.id, optional: false }),
+    organizer: r.one.merchants({ from: r.campaigns.organizerMerchantId, to: r.merchants.id, optional: false }),
     participants: r.many.campaignParticipants({ from: r.campaigns.id, to: r.campaignParticipants.campaignId }),
     offers: r.many.offers({ from: r.campaigns.id, to: r.offers.campaignId }),
     communities: r.many.communities({
@@ -82,6 +84,7 @@ export const defineTableRelations = (r: RelationsBuilder<ExtractTablesFromSchema
     poster: r.one.media({ from: r.campaigns.posterMediaId, to: r.media.id }),
     links: r.many.campaignLinks({ from: r.campaigns.id, to: r.campaignLinks.campaignId }),
     variants: r.many.campaignVariants({ from: r.campaigns.id, to: r.campaignVariants.campaignId }),
+    shareChannels: r.many.shareChannels({ from: r.campaigns.id, to: r.shareChannels.campaignId }),
   },
   campaignLinks: {
     campaign: r.one.campaigns({ from: r.campaignLinks.campaignId, to: r.campaigns.id, optional: false }),
@@ -93,6 +96,11 @@ export const defineTableRelations = (r: RelationsBuilder<ExtractTablesFromSchema
   campaignParticipants: {
     campaign: r.one.campaigns({ from: r.campaignParticipants.campaignId, to: r.campaigns.id, optional: false }),
     merchant: r.one.merchants({ from: r.campaignParticipants.merchantId, to: r.merchants.id, optional: false }),
+  },
+  shareChannels: {
+    offer: r.one.offers({ from: r.shareChannels.offerId, to: r.offers.id }),
+    campaign: r.one.campaigns({ from: r.shareChannels.campaignId, to: r.campaigns.id }),
+    community: r.one.communities({ from: r.shareChannels.communityId, to: r.communities.id }),
   },
   offerReports: {
     offer: r.one.offers({ from: r.offerReports.offerId, to: r.offers.id, optional: false }),

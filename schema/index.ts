@@ -12,6 +12,7 @@ import './offer.js';
 import './campaign.js';
 import './media.js';
 import './campaign-links.js';
+import './sharing.js';
 import './moderation.js';
 import './discovery.js';
 import './insights.js';

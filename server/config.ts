@@ -46,6 +46,9 @@ const envSchema = z.object({
   SIGN_IN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
   INVITE_CLAIMS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
   REFERRAL_REQUESTS_PER_DAY: z.coerce.number().int().min(1).default(100),
+  // Share poster scans and visits one address may add per hour; beyond it they go uncounted. Many
+  // phones may share one address (a mobile carrier's NAT), so it is generous.
+  SHARE_COUNTS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(300),
   MEDIA_UPLOADS_PER_15_MIN: z.coerce.number().int().min(1).default(30),
   // Where uploaded posters are kept (created on the first upload). Several server processes need
   // a store they share: see README.md, "Media storage".

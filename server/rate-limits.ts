@@ -13,6 +13,7 @@ export type LimitName =
   | 'codeResendPerTarget'
   | 'codesPerTarget'
   | 'codesPerIp'
+  | 'shareCountsPerIp'
   | 'mediaUploadsPerAccount';
 
 export type RateLimits = Record<LimitName, RateLimiterAbstract>;
@@ -31,6 +32,8 @@ export function createRateLimits(config: Config, store: LimitStore = memory): Ra
     codeResendPerTarget: store(1, config.CODE_RESEND_SECONDS, 'code-resend'),
     codesPerTarget: store(config.CODES_PER_TARGET_PER_HOUR, 60 * 60, 'code-target'),
     codesPerIp: store(config.CODES_PER_IP_PER_HOUR, 60 * 60, 'code-ip'),
+    // Share counts feed the campaign funnel: one address must not inflate them.
+    shareCountsPerIp: store(config.SHARE_COUNTS_PER_IP_PER_HOUR, 60 * 60, 'share-ip'),
     // Each upload is decoded and re-encoded twice: bounded per account so one session cannot tie up the CPU.
     mediaUploadsPerAccount: store(config.MEDIA_UPLOADS_PER_15_MIN, 15 * 60, 'media-account'),
   };
