@@ -10,6 +10,7 @@ import './alliance.js';
 import './community.js';
 import './offer.js';
 import './campaign.js';
+import './variants.js';
 import './media.js';
 import './campaign-links.js';
 import './sharing.js';

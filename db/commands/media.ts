@@ -22,7 +22,7 @@ export function recordMedia(db: Db, actor: Actor, data: MediaData) {
 }
 
 /** Another merchant's media reads as unknown: its ids must not be confirmed to anyone else. */
-async function requireOwnMedia(tx: Tx, merchantId: string, mediaId: string) {
+export async function requireOwnMedia(tx: Tx, merchantId: string, mediaId: string) {
   const [row] = await tx
     .select({ id: media.id })
     .from(media)

@@ -23,6 +23,7 @@ import { inTransaction, type Tx } from '../tx.js';
 import type { Vault } from '../vault.js';
 import { appendConsent, assertMayRequest, consentRefused, consentSubject, DEFAULT_CONSENT, latestConsent } from './consent.js';
 import { enqueueReferralEvent, SWEEP_BATCH } from './outbox.js';
+import { assignVariant } from './variants.js';
 
 export const REQUEST_TTL_DAYS = 7;
 export const MAX_RETENTION_DAYS = 365;
@@ -55,6 +56,8 @@ export async function expressInterest(db: Db, accountId: string, offerId: string
     if (!visible) throw notFound('offer');
     const [existing] = await tx.select().from(interests).where(and(eq(interests.offerId, offerId), eq(interests.accountId, accountId)));
     if (existing) return existing;
+    // Interest in a campaign's offer is an exposure to the campaign: its A/B results count it.
+    if (visible.offer.campaignId) await assignVariant(tx, visible.offer.campaignId, accountId);
     // Attribute the interest to the customer's record at a merchant of the offer's alliance,
     // preferring another merchant than the offering one (that is who introduces the customer).
     const records = await tx

@@ -45,25 +45,7 @@ const NOTHING: CountedFigure = { count: 0, amount: 0, customers: 0, unseen: 0, u
  * the partner sold), and an interest when the offer or the customer is its own.
  */
 export async function referralFunnel(db: Db, campaignId: string, viewerMerchantId: string): Promise<Record<FunnelFigure, CountedFigure>> {
-  const ofCampaign = (offerId: SQL) => sql`${offerId} in (select ${offers.id} from ${offers} where ${offers.campaignId} = ${campaignId})`;
-  // The key is a typed parameter: PostgreSQL cannot infer the type of a bare one in a UNION.
-  const referralFacts = (key: FunnelFigure, amount: SQL, from: SQL) => sql`
-    select cast(${key} as text) as key, ${personOf} as person, ${flag(verifiedRecord)} as verified,
-      ${flag(sql`${referralRequests.requesterMerchantId} = ${viewerMerchantId} or ${referralRequests.originMerchantId} = ${viewerMerchantId}`)} as held, ${amount} as amount
-    from ${from} join ${customers} on ${customers.id} = ${referralRequests.customerId}
-    where ${ofCampaign(sql`${referralRequests.offerId}`)}`;
-  const found = await audienceOf<FunnelFigure>(
-    db,
-    sql`
-      select cast(${'INTERESTED'} as text) as key, ${interests.accountId} as person, max(${flag(verifiedRecord)}) as verified,
-        max(${flag(sql`${interests.offerMerchantId} = ${viewerMerchantId} or ${interests.originMerchantId} = ${viewerMerchantId}`)}) as held, 0 as amount
-      from ${interests} join ${customers} on ${customers.id} = ${interests.customerId}
-      where ${ofCampaign(sql`${interests.offerId}`)}
-      group by ${interests.accountId}
-      union all ${referralFacts('REFERRALS_REQUESTED', sql`0`, sql`${referralRequests}`)}
-      union all ${referralFacts('REFERRALS_ACCEPTED', sql`0`, sql`${contactGrants} join ${referralRequests} on ${referralRequests.id} = ${contactGrants.referralId}`)}
-      union all ${referralFacts('CONVERSIONS', sql`${conversions.amount}`, sql`${conversions} join ${referralRequests} on ${referralRequests.id} = ${conversions.referralId}`)}`,
-  );
+  const found = await audienceOf<FunnelFigure>(db, funnelFacts(campaignId, viewerMerchantId));
   const figure = (key: FunnelFigure) => found.find((r) => r.key === key) ?? NOTHING;
   return {
     INTERESTED: figure('INTERESTED'),
@@ -71,6 +53,29 @@ export async function referralFunnel(db: Db, campaignId: string, viewerMerchantI
     REFERRALS_ACCEPTED: figure('REFERRALS_ACCEPTED'),
     CONVERSIONS: figure('CONVERSIONS'),
   };
+}
+
+/**
+ * The facts behind referralFunnel, as audienceOf reads them (key, person, verified, held, amount),
+ * the person being the customer's account where it has one: the A/B results split them by variant.
+ */
+export function funnelFacts(campaignId: string, viewerMerchantId: string): SQL {
+  const ofCampaign = (offerId: SQL) => sql`${offerId} in (select ${offers.id} from ${offers} where ${offers.campaignId} = ${campaignId})`;
+  // The key is a typed parameter: PostgreSQL cannot infer the type of a bare one in a UNION.
+  const referralFacts = (key: FunnelFigure, amount: SQL, from: SQL) => sql`
+    select cast(${key} as text) as key, ${personOf} as person, ${flag(verifiedRecord)} as verified,
+      ${flag(sql`${referralRequests.requesterMerchantId} = ${viewerMerchantId} or ${referralRequests.originMerchantId} = ${viewerMerchantId}`)} as held, ${amount} as amount
+    from ${from} join ${customers} on ${customers.id} = ${referralRequests.customerId}
+    where ${ofCampaign(sql`${referralRequests.offerId}`)}`;
+  return sql`
+      select cast(${'INTERESTED'} as text) as key, ${interests.accountId} as person, max(${flag(verifiedRecord)}) as verified,
+        max(${flag(sql`${interests.offerMerchantId} = ${viewerMerchantId} or ${interests.originMerchantId} = ${viewerMerchantId}`)}) as held, 0 as amount
+      from ${interests} join ${customers} on ${customers.id} = ${interests.customerId}
+      where ${ofCampaign(sql`${interests.offerId}`)}
+      group by ${interests.accountId}
+      union all ${referralFacts('REFERRALS_REQUESTED', sql`0`, sql`${referralRequests}`)}
+      union all ${referralFacts('REFERRALS_ACCEPTED', sql`0`, sql`${contactGrants} join ${referralRequests} on ${referralRequests.id} = ${contactGrants.referralId}`)}
+      union all ${referralFacts('CONVERSIONS', sql`${conversions.amount}`, sql`${conversions} join ${referralRequests} on ${referralRequests.id} = ${conversions.referralId}`)}`;
 }
 
 /**
