@@ -8,7 +8,7 @@ import { inTransaction } from '../tx.js';
 import type { Actor } from './allianceGuards.js';
 import { requireOrganizer } from './campaigns.js';
 
-export const MAX_LINKS_PER_CAMPAIGN = 10;
+const MAX_LINKS_PER_CAMPAIGN = 10;
 /** How long a livestream without an end counts as live after it starts. */
 const LIVE_WITHOUT_END_MS = 4 * 3_600_000;
 
@@ -21,10 +21,11 @@ export interface CampaignLinkData {
 }
 
 /** A livestream from its start until its end (or for four hours when it has none); an activity never. */
-export function isLinkLive(link: Pick<CampaignLinkData, 'kind' | 'startsAt' | 'endsAt'>, now = Date.now()): boolean {
+export function isLinkLive(link: Pick<CampaignLinkData, 'kind' | 'startsAt' | 'endsAt'>): boolean {
   if (link.kind !== 'LIVESTREAM') return false;
   const start = Date.parse(link.startsAt);
   const end = link.endsAt ? Date.parse(link.endsAt) : start + LIVE_WITHOUT_END_MS;
+  const now = Date.now();
   return start <= now && now < end;
 }
 
