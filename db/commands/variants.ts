@@ -12,7 +12,7 @@ import { requireOrganizer } from './campaigns.js';
 import { requireOwnMedia } from './media.js';
 
 export const MAX_VARIANTS = 5;
-const LABELS = 'ABCDEFGHIJ'.slice(0, MAX_VARIANTS);
+const LABELS = 'ABCDE';
 
 export type VariantUnit = (typeof campaigns.$inferSelect)['variantUnit'];
 

@@ -247,6 +247,22 @@ describe('showing a variant to customers', () => {
   });
 });
 
+describe('who sees a variant', () => {
+  it("a draft's variants are the alliance's; once published the campaign's communities see them; no one else, even by ID", async () => {
+    const { campaignId } = await draftCampaign();
+    const { addCampaignVariant } = await ok(p, ADD, { i: { campaignId, title: '窗帘免费测量', description: '' } }, cast.curtain.accessToken);
+    const id = addCampaignVariant.variants[0].id as string;
+    const NODE = `query($id: ID!) { node(id: $id) { ... on CampaignVariant { label } } }`;
+    const stranger = await newCustomer([]);
+    const seen = async (token: string) => (await p.gql(NODE, { id }, token)).data?.node ?? null;
+    expect(await seen(cast.light.accessToken)).toEqual({ label: 'A' });
+    for (const token of [outsider.accessToken, cast.customerToken, stranger.token]) expect(await seen(token)).toBeNull();
+    await ok(p, PUBLISH, { c: campaignId }, cast.curtain.accessToken);
+    expect(await seen(cast.customerToken)).toEqual({ label: 'A' });
+    for (const token of [outsider.accessToken, stranger.token]) expect(await seen(token)).toBeNull();
+  });
+});
+
 describe('results per variant', () => {
   it('counts the funnel of each variant, withholds small groups, and tests B against A on the response rate', async () => {
     const { campaignId, offerId, variantIds } = await campaignWithVariants('CUSTOMER');
