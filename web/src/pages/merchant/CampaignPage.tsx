@@ -14,6 +14,7 @@ import { MEMBERS } from './AlliancePage';
 import { MY_OFFERS } from './OffersPage';
 import { CampaignChart } from './CampaignChart';
 import { CampaignLinks } from './CampaignLinks';
+import { CampaignVariants } from './CampaignVariants';
 
 interface Campaign {
   id: string;
@@ -145,6 +146,7 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
         {mine?.status === 'INVITED' && <RespondToInvite campaignId={c.id} />}
       </section>
       <CampaignLinks campaignId={c.id} organizer={organizer} />
+      <CampaignVariants campaignId={c.id} editable={organizer && c.status === 'DRAFT'} results={accepted && c.status !== 'DRAFT'} />
       {accepted && <StatsCard campaign={c} />}
       <section className="card">
         <h2>{t('campaigns.participants')}</h2>
