@@ -13,6 +13,7 @@ import { customerPages } from './pages/customer';
 import { merchantPages } from './pages/merchant';
 import { Link, Redirect, useLocation } from './router';
 import { signOut, useSessionState } from './session';
+import { recordShareVisit } from './shareVisit';
 import { TopBar } from './TopBar';
 import { LoadFailed, Loading, Notice } from './ui/feedback';
 import { VIEWER_QUERY, ViewerContext, type Viewer } from './viewer';
@@ -40,6 +41,7 @@ export function App() {
   useEffect(() => {
     document.title = t('app.name');
   }, [t]);
+  useEffect(() => recordShareVisit(client), [client]);
   return (
     <Provider value={client}>
       {sessionKey ? <SignedIn /> : <SignedOut expired={expired} />}

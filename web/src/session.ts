@@ -150,9 +150,17 @@ export function renewSession(): Promise<StoredSession | null> {
   return session ? refresh(session) : Promise.resolve(null);
 }
 
+/** The session, refreshed first when its access token is about to expire. */
+async function currentSession(): Promise<StoredSession | null> {
+  const session = state.session;
+  return session && Date.now() >= session.refreshAt ? refresh(session) : session;
+}
+
+/** The access token for a request made outside fetch (an upload through XMLHttpRequest, which reports progress). */
+export const accessToken = async (): Promise<string | null> => (await currentSession())?.accessToken ?? null;
+
 export const authFetch: typeof fetch = async (input, init) => {
-  let session = state.session;
-  if (session && Date.now() >= session.refreshAt) session = await refresh(session);
+  const session = await currentSession();
   const response = await fetch(input, withToken(init, session));
   // HTTP 401 (UNAUTHENTICATED) means the server refused the token before running anything, so one
   // retry is safe. An UNAUTHENTICATED answer from a resolver (e.g. a wrong password) comes with 200.

@@ -1,6 +1,6 @@
-// One joint campaign (/merchant/campaign?id=…): partners (invite, accept), offers (add), its
-// activity and livestream links, publishing to every community at once, spend, and the funnel
-// against what was planned.
+// One joint campaign (/merchant/campaign?id=…): its poster, partners (invite, accept), offers
+// (add), its activity and livestream links, publishing to every community at once, spend, the funnel
+// against what was planned, and share posters.
 import { useState } from 'react';
 import { gql, useQuery } from 'urql';
 import type { CampaignStatus, OfferStatus, ParticipantStatus } from '../../domain';
@@ -8,12 +8,15 @@ import { useI18n } from '../../i18n';
 import { useLocation } from '../../router';
 import { Found, Loaded, Notice } from '../../ui/feedback';
 import { ActionButton, ActionOutcome, Checkboxes, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
+import { MEDIA_FIELDS, PosterImage, type Media } from '../../ui/Poster';
+import { PosterUpload } from '../../ui/PosterUpload';
 import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
 import { MEMBERS } from './AlliancePage';
 import { MY_OFFERS } from './OffersPage';
 import { CampaignChart } from './CampaignChart';
 import { CampaignLinks } from './CampaignLinks';
+import { ShareChannels } from './ShareChannels';
 import { CampaignVariants } from './CampaignVariants';
 
 interface Campaign {
@@ -29,10 +32,10 @@ interface Campaign {
   communities: { id: string; name: string }[];
   offers: { id: string; title: string; status: OfferStatus; merchant: { id: string; name: string } }[];
   participants: { isOrganizer: boolean; status: ParticipantStatus; merchant: { id: string; name: string } }[];
+  poster: Media | null;
 }
 
-const CAMPAIGN_FIELDS =
-  'id title description status startsAt endsAt budget expectedResponses alliance { id name } communities { id name } offers { id title status merchant { id name } } participants { isOrganizer status merchant { id name } }';
+const CAMPAIGN_FIELDS = `id title description status startsAt endsAt budget expectedResponses alliance { id name } communities { id name } offers { id title status merchant { id name } } participants { isOrganizer status merchant { id name } } poster { ${MEDIA_FIELDS} }`;
 
 const CAMPAIGN = gql<{ campaign: Campaign | null }, { id: string }>`
   query Campaign($id: ID!) {
@@ -93,6 +96,12 @@ const SPEND = gql<{ recordCampaignSpend: Campaign }, { campaignId: string; amoun
   }
 `;
 
+const SET_POSTER = gql<{ setCampaignPoster: Campaign }, { input: { campaignId: string; mediaId: string } }>`
+  mutation SetCampaignPoster($input: SetCampaignPosterInput!) {
+    setCampaignPoster(input: $input) { ${CAMPAIGN_FIELDS} }
+  }
+`;
+
 const statsContext = { additionalTypenames: ['Campaign'] };
 
 export function CampaignPage() {
@@ -145,9 +154,11 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
         )}
         {mine?.status === 'INVITED' && <RespondToInvite campaignId={c.id} />}
       </section>
+      <CampaignPoster campaign={c} organizer={organizer} />
       <CampaignLinks campaignId={c.id} organizer={organizer} />
       <CampaignVariants campaignId={c.id} editable={organizer && c.status === 'DRAFT'} results={accepted && c.status !== 'DRAFT'} />
       {accepted && <StatsCard campaign={c} />}
+      {accepted && c.status !== 'CANCELLED' && <ShareChannels target={{ campaignId: c.id }} communities={c.communities} />}
       <section className="card">
         <h2>{t('campaigns.participants')}</h2>
         <ul className="items">
@@ -180,6 +191,28 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
         {accepted && c.status !== 'ENDED' && c.status !== 'CANCELLED' && <AddOffer campaign={c} />}
       </section>
     </>
+  );
+}
+
+/** The poster at display size; the organizer uploads or replaces it. */
+function CampaignPoster({ campaign: c, organizer }: { campaign: Campaign; organizer: boolean }) {
+  const { t } = useI18n();
+  const setPoster = useAction(SET_POSTER);
+  const alt = t('poster.alt', { title: c.title });
+  if (!organizer) {
+    return (
+      c.poster && (
+        <section className="card">
+          <PosterImage media={c.poster} size="display" alt={alt} />
+        </section>
+      )
+    );
+  }
+  return (
+    <section className="card">
+      <h2>{t('poster.title')}</h2>
+      <PosterUpload poster={c.poster} alt={alt} action={setPoster} attach={(mediaId) => setPoster.run({ input: { campaignId: c.id, mediaId } })} />
+    </section>
   );
 }
 

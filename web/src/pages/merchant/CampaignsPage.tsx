@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { Loaded } from '../../ui/feedback';
 import { Checkboxes, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
+import { MEDIA_FIELDS, PosterImage, type Media } from '../../ui/Poster';
 import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
 import { COMMUNITIES } from './AlliancePage';
@@ -21,11 +22,12 @@ interface CampaignRef {
   endsAt: string;
   alliance: { id: string; name: string };
   participants: { isOrganizer: boolean; status: ParticipantStatus; merchant: { id: string; name: string } }[];
+  poster: Media | null;
 }
 
 const MY_CAMPAIGNS = gql<{ viewer: { id: string; merchant: { id: string; campaigns: CampaignRef[] } | null } | null }>`
   query MyCampaigns {
-    viewer { id merchant { id campaigns { id title status startsAt endsAt alliance { id name } participants { isOrganizer status merchant { id name } } } } }
+    viewer { id merchant { id campaigns { id title status startsAt endsAt alliance { id name } participants { isOrganizer status merchant { id name } } poster { ${MEDIA_FIELDS} } } } }
   }
 `;
 
@@ -113,6 +115,7 @@ function CampaignEntry({ campaign: c }: { campaign: CampaignRef }) {
       <Link to={campaignLink(c.id)} className="item-title">
         {c.title}
       </Link>
+      {c.poster && <PosterImage media={c.poster} size="thumb" alt={t('poster.alt', { title: c.title })} />}
       <p className="meta">
         {c.alliance.name} · {t(`campaignStatus.${c.status}`)} · {t('offer.runs', { from: date(c.startsAt), to: date(c.endsAt) })}
         {organizer && <> · {t('campaigns.organizedBy', { name: organizer })}</>}

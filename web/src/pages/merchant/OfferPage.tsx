@@ -1,5 +1,6 @@
-// One of the merchant's offers (/merchant/offer?id=…): edit or withdraw it, and the customers
-// interested in it, by pseudonym and originating shop, each a referral request away.
+// One of the merchant's offers (/merchant/offer?id=…): its poster and share posters, edit or
+// withdraw it, and the customers interested in it, by pseudonym and originating shop, each a
+// referral request away.
 import { useState } from 'react';
 import { gql, useQuery } from 'urql';
 import { CONTACT_FIELDS, type ContactField, type ReferralStatus } from '../../domain';
@@ -8,9 +9,13 @@ import { useLocation } from '../../router';
 import { Found } from '../../ui/feedback';
 import { ConfirmAction, useAction } from '../../ui/forms';
 import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { MEDIA_FIELDS, PosterImage } from '../../ui/Poster';
+import { PosterUpload } from '../../ui/PosterUpload';
+import { useViewer } from '../../viewer';
 import { OFFER_FIELDS, OfferCard, type OfferSummary } from '../shared/OfferCard';
 import { OfferForm } from './OfferForm';
 import { ReferralForm } from './ReferralForm';
+import { ShareChannels } from './ShareChannels';
 
 const OFFER = gql<{ offer: (OfferSummary & { communities: { id: string; name: string }[] }) | null }, { id: string }>`
   query MyOffer($id: ID!) {
@@ -48,6 +53,12 @@ const REQUEST_REFERRAL = gql<
   }
 `;
 
+const SET_POSTER = gql<{ setOfferPoster: { id: string } }, { input: { offerId: string; mediaId: string } }>`
+  mutation SetOfferPoster($input: SetOfferPosterInput!) {
+    setOfferPoster(input: $input) { id poster { ${MEDIA_FIELDS} } }
+  }
+`;
+
 const interestsContext = { additionalTypenames: ['Interest', 'ReferralRequest'] };
 
 export function OfferPage() {
@@ -55,13 +66,15 @@ export function OfferPage() {
   const id = useLocation().query.get('id') ?? '';
   const [{ data, error }, reexecute] = useQuery({ query: OFFER, variables: { id } });
   const withdraw = useAction(WITHDRAW);
+  const setPoster = useAction(SET_POSTER);
+  const me = useViewer().merchant?.id;
   return (
     <Found data={data} pick={(d) => d.offer} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
       {(offer) => (
           <>
             <h1>{offer.title}</h1>
             <section className="card">
-              <OfferCard offer={offer} reportable={false} />
+              <OfferCard offer={offer} reportable={false} thumbnail={false} />
               {offer.status !== 'WITHDRAWN' && (
                 <ConfirmAction
                   action={withdraw}
@@ -74,6 +87,24 @@ export function OfferPage() {
                 />
               )}
             </section>
+            {offer.merchant.id === me ? (
+              <section className="card">
+                <h2>{t('poster.title')}</h2>
+                <PosterUpload
+                  poster={offer.poster}
+                  alt={t('poster.alt', { title: offer.title })}
+                  action={setPoster}
+                  attach={(mediaId) => setPoster.run({ input: { offerId: offer.id, mediaId } })}
+                />
+              </section>
+            ) : (
+              offer.poster && (
+                <section className="card">
+                  <PosterImage media={offer.poster} size="display" alt={t('poster.alt', { title: offer.title })} />
+                </section>
+              )
+            )}
+            {offer.merchant.id === me && offer.status !== 'WITHDRAWN' && offer.status !== 'HIDDEN' && <ShareChannels target={{ offerId: offer.id }} communities={offer.communities} />}
             <section className="card">
               <h2>{t('interests.title')}</h2>
               <p className="hint">{t('interests.intro')}</p>

@@ -6,6 +6,7 @@ import type { OfferStatus } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { Loaded } from '../../ui/feedback';
+import { MEDIA_FIELDS, PosterImage, type Media } from '../../ui/Poster';
 import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
 
 interface MyOffer {
@@ -16,11 +17,12 @@ interface MyOffer {
   startsAt: string;
   endsAt: string;
   communities: { id: string; name: string }[];
+  poster: Media | null;
 }
 
 export const MY_OFFERS = gql<{ viewer: { id: string; merchant: { id: string; offers: Connection<MyOffer> } | null } | null }>`
   query MyOffers($first: Int, $after: String) {
-    viewer { id merchant { id offers(first: $first, after: $after) { edges { node { id title category status startsAt endsAt communities { id name } } } ${PAGE_INFO} } } }
+    viewer { id merchant { id offers(first: $first, after: $after) { edges { node { id title category status startsAt endsAt communities { id name } poster { ${MEDIA_FIELDS} } } } ${PAGE_INFO} } } }
   }
 `;
 
@@ -59,6 +61,7 @@ export function OffersPage() {
               <Link to={offerLink(o.id)} className="item-title">
                 {o.title}
               </Link>
+              {o.poster && <PosterImage media={o.poster} size="thumb" alt={t('poster.alt', { title: o.title })} />}
               <p className="meta">
                 <span className={`status ${o.status}`}>{t(`offerStatus.${o.status}`)}</span> · {o.category} ·{' '}
                 {t('offer.runs', { from: date(o.startsAt), to: date(o.endsAt) })}

@@ -1,9 +1,10 @@
-// One offer as every face shows it: what, by whom, when; anyone who sees it may report it.
+// One offer as every face shows it: what, by whom, when, its poster; anyone who sees it may report it.
 import type { ReactNode } from 'react';
 import { gql } from 'urql';
 import type { MerchantCard, OfferStatus } from '../../domain';
 import { useI18n } from '../../i18n';
 import { ConfirmAction, useAction } from '../../ui/forms';
+import { MEDIA_FIELDS, PosterImage, type Media } from '../../ui/Poster';
 
 export interface OfferSummary {
   id: string;
@@ -14,10 +15,11 @@ export interface OfferSummary {
   endsAt: string;
   status: OfferStatus;
   merchant: MerchantCard;
+  poster: Media | null;
 }
 
 /** The offer fields OfferCard shows, for documents to select. */
-export const OFFER_FIELDS = 'id title body category startsAt endsAt status merchant { id name category publicContact }';
+export const OFFER_FIELDS = `id title body category startsAt endsAt status merchant { id name category publicContact } poster { ${MEDIA_FIELDS} }`;
 
 const REPORT_OFFER = gql<{ reportOffer: { id: string; status: string } }, { offerId: string; reason: string }>`
   mutation ReportOffer($offerId: ID!, $reason: String!) {
@@ -25,11 +27,13 @@ const REPORT_OFFER = gql<{ reportOffer: { id: string; status: string } }, { offe
   }
 `;
 
-export function OfferCard({ offer, reportable = true, children }: { offer: OfferSummary; reportable?: boolean; children?: ReactNode }) {
+/** `thumbnail` false where the page shows the poster at full size itself. */
+export function OfferCard({ offer, reportable = true, thumbnail = true, children }: { offer: OfferSummary; reportable?: boolean; thumbnail?: boolean; children?: ReactNode }) {
   const { t, date } = useI18n();
   return (
     <article className="offer" aria-label={offer.title}>
       <h3>{offer.title}</h3>
+      {thumbnail && offer.poster && <PosterImage media={offer.poster} size="thumb" alt={t('poster.alt', { title: offer.title })} />}
       <p className="meta">
         {offer.merchant.name} · {offer.category} · {t('offer.runs', { from: date(offer.startsAt), to: date(offer.endsAt) })}
         {offer.status !== 'PUBLISHED' && <> · <span className={`status ${offer.status}`}>{t(`offerStatus.${offer.status}`)}</span></>}
