@@ -14,6 +14,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { relations } from './relations.js';
+import { prepareQueriesByShape } from './queries/query-shapes.js';
 import { attachPool, attachWriter, isPostgres, noteStatement, writerOf } from './tx.js';
 
 export type Db = BetterSQLite3Database<Record<string, never>, typeof relations> & { $client: Database.Database };
@@ -62,6 +63,7 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   migrate(writer, { migrationsFolder });
   const db = connect(path, options);
   attachWriter(db, writer);
+  prepareQueriesByShape(db);
   return db;
 }
 
@@ -112,6 +114,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       return over;
     });
     if (options.migrate ?? true) await migratePostgres(db);
+    prepareQueriesByShape(db);
     return db;
   } catch (error) {
     await pool.end();
