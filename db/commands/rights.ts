@@ -6,6 +6,9 @@ import { conflict, notFound } from '../errors.js';
 import { nowIso } from '../ids.js';
 import {
   accessLog,
+  campaignVariantAssignments,
+  campaignVariants,
+  campaigns,
   accounts,
   communities,
   communityMembers,
@@ -47,6 +50,7 @@ export const EXPORTED_TABLES = [
   'accounts',
   'referral_events',
   'notifications',
+  'campaign_variant_assignments',
 ] as const;
 
 /**
@@ -110,6 +114,13 @@ async function exportWithin(db: Tx, vault: Vault, reader: Reader): Promise<Recor
     accessLog: await db.select().from(accessLog).where(inArray(accessLog.customerId, recordIds)),
     referralEvents: await db.select().from(referralEvents).where(inArray(referralEvents.referralId, requestIds)),
     notifications: await db.select().from(notifications).where(eq(notifications.accountId, accountId)),
+    // Which presentation of a campaign the customer was shown (A/B variants).
+    campaignVariantsShown: await db
+      .select({ campaign: campaigns.title, variant: campaignVariants.label, title: campaignVariants.title, assignedAt: campaignVariantAssignments.assignedAt })
+      .from(campaignVariantAssignments)
+      .innerJoin(campaignVariants, eq(campaignVariants.id, campaignVariantAssignments.variantId))
+      .innerJoin(campaigns, eq(campaigns.id, campaignVariantAssignments.campaignId))
+      .where(eq(campaignVariantAssignments.accountId, accountId)),
   };
 }
 

@@ -111,6 +111,8 @@ describe('export', () => {
       'merchants', 'merchant_staff', 'sessions', 'refresh_tokens', 'privacy_notices', 'alliances', 'alliance_members', 'communities',
       'offers', 'offer_placements', 'campaigns', 'campaign_participants', 'campaign_offers', 'campaign_communities', 'campaign_spend',
       'offer_reports', 'moderation_actions',
+      // Posters uploaded by merchant staff, campaign links and variants, and share channels with their daily counts.
+      'media', 'campaign_links', 'campaign_variants', 'share_channels', 'share_counts',
       // Mutation results kept 24 hours for retries, sealed with the PII key.
       'idempotency_keys',
       // Keyed hashes of one-time codes, gone ten minutes after they were sent.
