@@ -12,11 +12,14 @@ import { text } from './validators.js';
 
 const CampaignLinkKindEnum = builder.enumType('CampaignLinkKind', { values: ['ACTIVITY', 'LIVESTREAM'] as const });
 
-const CampaignLinkRef = builder.drizzleNode('campaignLinks', {
+/** Granted by a share channel's public page (schema/sharing.ts), which shows the links to anyone with the code. */
+export const SHARED_LINKS = 'sharedCampaignLinks';
+
+export const CampaignLinkRef = builder.drizzleNode('campaignLinks', {
   name: 'CampaignLink',
   id: { column: (l) => l.id },
   select: { columns: { campaignId: true }, with: { campaign: { columns: { allianceId: true } } } },
-  authScopes: (l, ctx) => canSeeCampaign(viewerAccess(ctx), l.campaign),
+  authScopes: (l, ctx) => (canSeeCampaign(viewerAccess(ctx), l.campaign) ? true : { $granted: SHARED_LINKS }),
   fields: (t) => ({
     kind: t.expose('kind', { type: CampaignLinkKindEnum }),
     title: t.exposeString('title'),

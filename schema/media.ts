@@ -10,7 +10,7 @@ import { OfferRef } from './offer.js';
 import { localId } from './policies/globalId.js';
 
 // Not a node: a poster is reached through the offer or campaign showing it, whose scopes guard it.
-const MediaRef = builder.objectRef<MediaView>('Media').implement({
+export const MediaRef = builder.objectRef<MediaView>('Media').implement({
   description: 'An uploaded image, as WebP renditions without metadata. Its URLs never change what they show.',
   fields: (t) => ({
     id: t.exposeID('id'),

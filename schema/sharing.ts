@@ -1,15 +1,19 @@
 // Share channels: the code on a poster a merchant posts in a group, and the scans and visits it
 // brought (counts only), listed for the merchants who may create them; the campaign's rollup per
-// community is the top of its funnel.
+// community is the top of its funnel. sharedContent is the channel's public page: what the
+// merchant chose to share, for anyone who has the code.
 import { z } from 'zod';
 import * as commands from '../db/commands/sharing.js';
-import { channelByCode, channelTotal, shareStats, type ShareStat } from '../db/queries/sharing.js';
+import { channelByCode, channelTotal, communitiesShowing, sharedContent, shareStats, type SharedContent, type ShareStat } from '../db/queries/sharing.js';
+import { mediaView } from '../server/media/images.js';
 import { consume } from '../server/rate-limits.js';
 import { posterUrl, shareLink } from '../server/share/links.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
+import { CampaignLinkRef, SHARED_LINKS } from './campaign-links.js';
 import { CommunityRef } from './community.js';
+import { MediaRef } from './media.js';
 import { OfferRef } from './offer.js';
 import { viewerAccess } from './policies/access.js';
 import { communityVisibleWhere } from './policies/communities.js';
@@ -78,6 +82,50 @@ builder.drizzleObjectFields(CampaignRef, (t) => ({
     resolve: (c, _args, ctx) => shareStats(ctx.deps.db, c.id),
   }),
 }));
+
+const SharedKindEnum = builder.enumType('SharedKind', { values: ['OFFER', 'CAMPAIGN'] as const });
+
+// Built field by field from public marketing information: no ids, counts, budget or participants.
+const SharedContentRef = builder.objectRef<SharedContent>('SharedContent').implement({
+  description: 'An offer or campaign as its share channel shows it to anyone with the code.',
+  authScopes: { public: true },
+  fields: (t) => ({
+    kind: t.field({ type: SharedKindEnum, resolve: (c) => c.kind }),
+    title: t.exposeString('title'),
+    body: t.exposeString('body', { description: "The offer's text or the campaign's description." }),
+    merchantName: t.exposeString('merchantName', { description: 'The offering merchant, or the campaign\'s organizer.' }),
+    startsAt: t.expose('startsAt', { type: 'DateTime' }),
+    endsAt: t.expose('endsAt', { type: 'DateTime' }),
+    poster: t.field({ type: MediaRef, nullable: true, resolve: (c, _args, ctx) => (c.poster ? mediaView(ctx.deps.config.PUBLIC_URL, c.poster) : null) }),
+    links: t.drizzleField({
+      type: [CampaignLinkRef],
+      description: "A campaign's activity and livestream links by start time; none for an offer.",
+      resolve: (query, c, _args, ctx) => (c.campaignId ? ctx.deps.db.query.campaignLinks.findMany(query({ where: { campaignId: c.campaignId }, orderBy: { startsAt: 'asc', id: 'asc' } })) : []),
+    }),
+    viewerCommunities: t.drizzleField({
+      type: [CommunityRef],
+      description: 'The viewer\'s communities that show the published offer or campaign, where a customer can express interest; none for a visitor who is not signed in.',
+      resolve: async (query, c, _args, ctx) => {
+        const ids = await communitiesShowing(ctx.deps.db, c, [...viewerAccess(ctx).communityIds]);
+        return ids.length ? ctx.deps.db.query.communities.findMany(query({ where: { id: { in: ids } }, orderBy: { name: 'asc', id: 'asc' } })) : [];
+      },
+    }),
+  }),
+});
+
+builder.queryField('sharedContent', (t) =>
+  t.field({
+    type: SharedContentRef,
+    nullable: true,
+    description: 'What a share channel shows, for anyone who has its code; null for an unknown code, a withdrawn, hidden or ended offer, or a cancelled campaign alike.',
+    authScopes: { public: true },
+    // Lets the answer's campaign links be read (with runScopesOnType a type checks the grants of
+    // the field above the one returning it, so they are granted here rather than on `links`).
+    grantScopes: [SHARED_LINKS],
+    args: { code: t.arg.string({ required: true, validate: z.string().max(32, 'must be a share code') }) },
+    resolve: async (_root, { code }, ctx) => (await sharedContent(ctx.deps.db, code)) ?? null,
+  }),
+);
 
 const CreateShareChannelInput = builder.inputType('CreateShareChannelInput', {
   fields: (t) => ({

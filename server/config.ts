@@ -49,6 +49,9 @@ const envSchema = z.object({
   // Share poster scans and visits one address may add per hour; beyond it they go uncounted. Many
   // phones may share one address (a mobile carrier's NAT), so it is generous.
   SHARE_COUNTS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(300),
+  // Share posters one address may have drawn per hour (each costs about 85 ms of CPU; a poster
+  // already drawn is served from storage and not counted).
+  SHARE_POSTERS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(60),
   MEDIA_UPLOADS_PER_15_MIN: z.coerce.number().int().min(1).default(30),
   // Where uploaded posters are kept (created on the first upload). Several server processes need
   // a store they share: see README.md, "Media storage".

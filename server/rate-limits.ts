@@ -14,6 +14,7 @@ export type LimitName =
   | 'codesPerTarget'
   | 'codesPerIp'
   | 'shareCountsPerIp'
+  | 'sharePostersPerIp'
   | 'mediaUploadsPerAccount';
 
 export type RateLimits = Record<LimitName, RateLimiterAbstract>;
@@ -34,6 +35,8 @@ export function createRateLimits(config: Config, store: LimitStore = memory): Ra
     codesPerIp: store(config.CODES_PER_IP_PER_HOUR, 60 * 60, 'code-ip'),
     // Share counts feed the campaign funnel: one address must not inflate them.
     shareCountsPerIp: store(config.SHARE_COUNTS_PER_IP_PER_HOUR, 60 * 60, 'share-ip'),
+    // Drawing a share poster costs CPU: one address cannot have them drawn over and over.
+    sharePostersPerIp: store(config.SHARE_POSTERS_PER_IP_PER_HOUR, 60 * 60, 'share-poster-ip'),
     // Each upload is decoded and re-encoded twice: bounded per account so one session cannot tie up the CPU.
     mediaUploadsPerAccount: store(config.MEDIA_UPLOADS_PER_15_MIN, 15 * 60, 'media-account'),
   };

@@ -1,8 +1,9 @@
 // Reads of share channels: a code's channel, its totals, a campaign's rollup per community, and
-// what a share poster shows (public offer or campaign information only).
-import { asc, desc, eq, sql } from 'drizzle-orm';
+// what a channel's public page and share poster show (public offer or campaign information only).
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { shareChannels, shareCounts } from '../tables/index.js';
+import { nowIso } from '../ids.js';
+import { allianceMembers, campaignCommunities, campaigns, offerPlacements, offers, shareChannels, shareCounts } from '../tables/index.js';
 import { preparedPer, statementName } from './prepared.js';
 
 /** A channel's total scans or visits over every day: a drizzle `extras` expression on the channel table. */
@@ -42,33 +43,78 @@ export async function shareStats(db: Db, campaignId: string): Promise<ShareStat[
     .orderBy(desc(scans), desc(visits), asc(sql`coalesce(${shareChannels.communityId}, '')`));
 }
 
-export interface PosterContent {
-  title: string;
-  /** The offering merchant, or the campaign's organizer. */
-  merchantName: string;
-  /** The uploaded poster's display rendition, if any. */
-  posterKey: string | null;
+/** A poster as stored: its renditions and the display rendition's size. */
+export interface SharedPoster {
+  id: string;
+  displayKey: string;
+  thumbKey: string;
+  width: number;
+  height: number;
 }
 
+/** What a channel's public page and its share poster show: public marketing information only. */
+export interface SharedContent {
+  kind: 'OFFER' | 'CAMPAIGN';
+  /** Internal: which offer or campaign, for its links and the viewer's communities; never shown. */
+  offerId: string | null;
+  campaignId: string | null;
+  title: string;
+  body: string;
+  /** The offering merchant, or the campaign's organizer. */
+  merchantName: string;
+  startsAt: string;
+  endsAt: string;
+  poster: SharedPoster | null;
+}
+
+const posterColumns = { columns: { id: true, displayKey: true, thumbKey: true, width: true, height: true } } as const;
+const publicColumns = { title: true, startsAt: true, endsAt: true, status: true } as const;
+
 /**
- * What the poster of a channel shows, or undefined when there is nothing to show: no such code,
- * or an offer withdrawn or hidden by moderation, or a cancelled campaign.
+ * What a channel shares, or undefined when there is nothing to show: no such code, an offer
+ * withdrawn, hidden by moderation or past its end, or a cancelled campaign. One answer for all of
+ * them, so a code tells nobody why.
  */
-export async function posterContent(db: Db, code: string): Promise<PosterContent | undefined> {
+export async function sharedContent(db: Db, code: string, now = nowIso()): Promise<SharedContent | undefined> {
   const channel = await db.query.shareChannels.findFirst({
     where: { code },
-    columns: {},
+    columns: { offerId: true, campaignId: true },
     with: {
-      offer: { columns: { title: true, status: true }, with: { merchant: { columns: { name: true } }, poster: { columns: { displayKey: true } } } },
-      campaign: { columns: { title: true, status: true }, with: { organizer: { columns: { name: true } }, poster: { columns: { displayKey: true } } } },
+      offer: { columns: { ...publicColumns, body: true }, with: { merchant: { columns: { name: true } }, poster: posterColumns } },
+      campaign: { columns: { ...publicColumns, description: true }, with: { organizer: { columns: { name: true } }, poster: posterColumns } },
     },
   });
   const { offer, campaign } = channel ?? {};
-  if (offer && offer.status !== 'WITHDRAWN' && offer.status !== 'HIDDEN') {
-    return { title: offer.title, merchantName: offer.merchant.name, posterKey: offer.poster?.displayKey ?? null };
+  const common = { offerId: channel?.offerId ?? null, campaignId: channel?.campaignId ?? null };
+  if (offer && offer.status !== 'WITHDRAWN' && offer.status !== 'HIDDEN' && offer.endsAt > now) {
+    const { title, body, startsAt, endsAt, merchant, poster } = offer;
+    return { kind: 'OFFER', ...common, title, body, merchantName: merchant.name, startsAt, endsAt, poster };
   }
   if (campaign && campaign.status !== 'CANCELLED') {
-    return { title: campaign.title, merchantName: campaign.organizer.name, posterKey: campaign.poster?.displayKey ?? null };
+    const { title, description, startsAt, endsAt, organizer, poster } = campaign;
+    return { kind: 'CAMPAIGN', ...common, title, body: description, merchantName: organizer.name, startsAt, endsAt, poster };
   }
   return undefined;
+}
+
+/**
+ * Which of the given communities (the viewer's) show the shared offer or campaign, once published:
+ * where the offer is placed by a merchant in good standing (as canSeeOffer), or that the campaign
+ * targets.
+ */
+export async function communitiesShowing(db: Db, content: SharedContent, communityIds: string[]): Promise<string[]> {
+  if (communityIds.length === 0) return [];
+  const rows = content.offerId
+    ? await db
+        .select({ id: offerPlacements.communityId })
+        .from(offerPlacements)
+        .innerJoin(offers, eq(offers.id, offerPlacements.offerId))
+        .innerJoin(allianceMembers, and(eq(allianceMembers.allianceId, offerPlacements.allianceId), eq(allianceMembers.merchantId, offerPlacements.merchantId)))
+        .where(and(eq(offerPlacements.offerId, content.offerId), inArray(offerPlacements.communityId, communityIds), eq(offers.status, 'PUBLISHED'), eq(allianceMembers.status, 'APPROVED')))
+    : await db
+        .select({ id: campaignCommunities.communityId })
+        .from(campaignCommunities)
+        .innerJoin(campaigns, eq(campaigns.id, campaignCommunities.campaignId))
+        .where(and(eq(campaignCommunities.campaignId, content.campaignId!), inArray(campaignCommunities.communityId, communityIds), eq(campaigns.status, 'PUBLISHED')));
+  return rows.map((r) => r.id);
 }

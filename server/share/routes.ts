@@ -1,13 +1,14 @@
 // GET /s/<code>: a scan of a share poster's QR code, counted for its channel (and nothing about who
-// scanned), then on to the offer's or campaign's page. GET /share/<code>/poster.png: the poster.
+// scanned), then on to the channel's public page. GET /share/<code>/poster.png: the poster, drawn
+// once and then read from the media storage.
 import { Router } from 'express';
 import { countShare, SHARE_CODE } from '../../db/commands/sharing.js';
 import { AppError } from '../../db/errors.js';
-import { channelByCode, posterContent } from '../../db/queries/sharing.js';
+import { channelByCode, sharedContent } from '../../db/queries/sharing.js';
 import type { AppDeps } from '../context.js';
 import { consume } from '../rate-limits.js';
 import { shareLink, sharedPagePath } from './links.js';
-import { renderPoster } from './poster.js';
+import { posterCacheKey, renderPoster, type PosterParts } from './poster.js';
 
 export function shareRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -29,7 +30,7 @@ export function shareRoutes(deps: AppDeps): Router {
     try {
       const channel = SHARE_CODE.test(code) ? await channelByCode(deps.db, code) : undefined;
       if (channel) {
-        to = sharedPagePath(channel, code);
+        to = sharedPagePath(code);
         if (await withinLimit(req.ip)) await countShare(deps.db, channel.id, 'scans');
       }
     } catch (err) {
@@ -38,23 +39,37 @@ export function shareRoutes(deps: AppDeps): Router {
     res.set('Cache-Control', 'no-store').redirect(302, to);
   });
 
+  /** Draws a poster and keeps it; each drawing counts against the address's limit. */
+  async function draw(ip: string | undefined, key: string, parts: Omit<PosterParts, 'image'> & { imageKey: string | null }): Promise<Buffer> {
+    await consume(deps.limits.sharePostersPerIp, ip ?? 'unknown');
+    const image = parts.imageKey ? (await deps.mediaStorage.get(parts.imageKey))?.bytes : undefined;
+    const png = await renderPoster({ ...parts, image });
+    // A poster drawn without its (missing) image is not kept under a key that names the image.
+    if (!parts.imageKey || image) await deps.mediaStorage.put(key, png, 'image/png');
+    return png;
+  }
+
   router.get('/share/:code/poster.png', async (req, res) => {
     const { code } = req.params;
     try {
-      const content = SHARE_CODE.test(code) ? await posterContent(deps.db, code) : undefined;
+      const content = SHARE_CODE.test(code) ? await sharedContent(deps.db, code) : undefined;
       if (!content) return res.status(404).type('text/plain').send('No such poster.');
-      const image = content.posterKey ? (await deps.mediaStorage.get(content.posterKey))?.bytes : undefined;
-      const png = await renderPoster({ title: content.title, merchantName: content.merchantName, link: shareLink(deps.config, code), image });
+      const parts = { title: content.title, merchantName: content.merchantName, link: shareLink(deps.config, code), imageKey: content.poster?.displayKey ?? null };
+      const key = posterCacheKey(parts);
+      const png = (await deps.mediaStorage.get(key))?.bytes ?? (await draw(req.ip, key, parts));
       res
         .set({
           'Content-Type': 'image/png',
           // A phone saves it rather than opening it.
           'Content-Disposition': `attachment; filename="poster-${code}.png"`,
-          // A title may change: the poster is drawn anew, never kept.
+          // A title may change, and with it the poster: browsers ask again each time.
           'Cache-Control': 'no-cache',
         })
         .send(png);
     } catch (err) {
+      if (err instanceof AppError && err.code === 'RATE_LIMITED') {
+        return res.status(429).set('Retry-After', String(err.extensions.retryAfter)).type('text/plain').send('Too many posters from this address. Please wait before trying again.');
+      }
       deps.logger.error({ err }, 'share poster not drawn');
       res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.');
     }

@@ -119,13 +119,13 @@ describe('share channels', () => {
 });
 
 describe('counting scans and visits', () => {
-  it('each scan is counted and sent on to the offer page with the channel code; an unknown code counts nothing', async () => {
+  it('each scan is counted and sent on to the channel\'s public page; an unknown code counts nothing', async () => {
     const { merchant, offerId } = await shop();
     const { code } = await channel(merchant, { offerId });
     for (let i = 0; i < 2; i++) {
       const res = await scan(p, code);
       expect(res.status).toBe(302);
-      expect(res.headers.location).toBe(`/merchant/offer?id=${encodeURIComponent(offerId)}&ch=${code}`);
+      expect(res.headers.location).toBe(`/shared/${code}`);
     }
     const before = await countRows();
     for (const unknown of ['abcdefghij', 'nope', '..%2F..%2Fetc', "x'or'1'='1"]) {
@@ -143,7 +143,7 @@ describe('counting scans and visits', () => {
     const campaignId = await createCampaign(p, merchant, allianceId, [communityId], [partner]);
     const { code } = await channel(partner, { campaignId });
     const res = await scan(p, code);
-    expect(res.headers.location).toBe(`/merchant/campaign?id=${encodeURIComponent(campaignId)}&ch=${code}`);
+    expect(res.headers.location).toBe(`/shared/${code}`);
     expect((await p.gql(VISIT, { code })).data.recordShareVisit).toBe(true);
     expect((await p.gql(VISIT, { code }, merchant.accessToken)).data.recordShareVisit).toBe(true);
     const before = await countRows();
@@ -182,7 +182,7 @@ describe('counting scans and visits', () => {
     const refused = await limited.gql(VISIT, { code });
     expect(codeOf(refused)).toBe('RATE_LIMITED');
     const uncounted = await scan(limited, code);
-    expect([uncounted.status, uncounted.headers.location]).toEqual([302, `/merchant/offer?id=${encodeURIComponent(offerId)}&ch=${code}`]);
+    expect([uncounted.status, uncounted.headers.location]).toEqual([302, `/shared/${code}`]);
     const listed = await limited.gql(OFFER_CHANNELS, { o: offerId }, m.accessToken);
     expect(listed.data.offer.shareChannels.edges[0].node).toMatchObject({ scans: 1, visits: 2 });
   });
