@@ -1,16 +1,22 @@
 // A/B variants of a campaign: set up by the organizer in a draft, one shown to each customer once
 // published, and the funnel per variant with a two-proportion test for the participants.
+import { createContextCache } from '@pothos/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import DataLoader from 'dataloader';
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import type { Db } from '../db/client.js';
+import type { campaigns } from '../db/tables/index.js';
 import * as commands from '../db/commands/variants.js';
 import type { TwoProportionTest } from '../db/queries/abTest.js';
 import { PRIMARY_METRIC, VARIANT_FIGURES, variantResults, type VariantComparison, type VariantFunnel, type VariantResults } from '../db/queries/variantStats.js';
+import type { Context } from '../server/context.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
 import { OfferRef } from './offer.js';
 import { viewerAccess } from './policies/access.js';
 import { localId } from './policies/globalId.js';
-import { canSeeVariant, variantAccessSelection } from './policies/variants.js';
+import { canSeeVariant, variantAccessSelection, type VariantRow } from './policies/variants.js';
 import { text } from './validators.js';
 
 const VariantUnitEnum = builder.enumType('CampaignVariantUnit', {
@@ -101,6 +107,36 @@ builder.drizzleObjectFields(CampaignRef, (t) => ({
   }),
 }));
 
+type CampaignStatus = (typeof campaigns.$inferSelect)['status'];
+type VariantSelection = NonNullable<Parameters<Db['query']['campaignVariants']['findMany']>[0]>;
+/** A variant loaded with a CampaignVariant selection, which always takes in variantAccessSelection. */
+type ShownVariant = { id: string; campaignId: string; campaign: VariantRow['campaign'] & { status: CampaignStatus } };
+
+/**
+ * Per request, per customer and per place in the document (list indices aside, so every offer of a
+ * page shares one): the campaigns of the offers asking in one tick are shown together (one read,
+ * and one transaction for first showings) and their variants read in one statement, with the
+ * selection that place asks for.
+ */
+const presentationLoaders = createContextCache(() => new Map<string, DataLoader<string, ShownVariant | null>>());
+
+function presentations(ctx: Context, accountId: string, info: GraphQLResolveInfo, selection: VariantSelection) {
+  const loaders = presentationLoaders(ctx);
+  const key = `${accountId}@${responsePathAsArray(info.path).filter((k) => typeof k === 'string').join('.')}`;
+  let loader = loaders.get(key);
+  if (!loader) {
+    loader = new DataLoader(async (campaignIds) => {
+      const shown = await commands.showCampaigns(ctx.deps.db, campaignIds, accountId);
+      const variants =
+        shown.size > 0 ? ((await ctx.deps.db.query.campaignVariants.findMany({ ...selection, where: { id: { in: [...new Set(shown.values())] } } })) as unknown as ShownVariant[]) : [];
+      const byId = new Map(variants.map((v) => [v.id, v]));
+      return campaignIds.map((id) => byId.get(shown.get(id)!) ?? null);
+    });
+    loaders.set(key, loader);
+  }
+  return loader;
+}
+
 // Customers meet a campaign through its offers in their communities (the campaign itself is the merchants').
 builder.drizzleObjectField(OfferRef, 'campaignPresentation', (t) =>
   t.drizzleField({
@@ -108,11 +144,9 @@ builder.drizzleObjectField(OfferRef, 'campaignPresentation', (t) =>
     nullable: true,
     description:
       "For a signed-in customer: the variant of this offer's campaign it is shown, the same on every read (the first read records it). Null for anyone else, and when the campaign has no variants or is not published.",
-    resolve: async (query, offer, _args, ctx) => {
-      if (ctx.viewer?.kind !== 'CUSTOMER' || !offer.campaignId) return null;
-      const variantId = await commands.showCampaign(ctx.deps.db, offer.campaignId, ctx.viewer.accountId);
-      return variantId ? ((await ctx.deps.db.query.campaignVariants.findFirst(query({ where: { id: variantId } }))) ?? null) : null;
-    },
+    // Each offer plans its own selection (so its row counts as loaded with it); the page's offers are then read together.
+    resolve: (query, offer, _args, ctx, info) =>
+      ctx.viewer?.kind === 'CUSTOMER' && offer.campaignId ? presentations(ctx, ctx.viewer.accountId, info, query({})).load(offer.campaignId) : null,
   }),
 );
 

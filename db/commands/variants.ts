@@ -1,6 +1,6 @@
 // A/B variants of a campaign: the organizer sets them up while it is a draft; once it is published,
 // each customer account is shown one, chosen by db/queries/abTest.ts and fixed the first time.
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, min } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { badInput, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
@@ -73,58 +73,83 @@ export function setCampaignVariantUnit(db: Db, actor: Actor, campaignId: string,
 }
 
 /**
- * The variant of a published campaign this customer account is shown, recorded the first time and
- * kept from then on; null when the campaign has no variants, is not published, or (split by
- * community) the account is in none of its communities, so was not reached through it. The unit is
- * the first (by id) of the campaign's communities the account is in, or the account itself.
+ * The variants of published campaigns this customer account is shown, by campaign, recorded the
+ * first time and kept from then on. A campaign is left out when it has no variants, is not
+ * published, or (split by community) the account is in none of its communities, so was not reached
+ * through it. The unit is the first (by id) of the campaign's communities the account is in, or the
+ * account itself. As many statements for a feed page's campaigns as for one.
  */
-export async function assignVariant(tx: Tx, campaignId: string, accountId: string): Promise<string | null> {
-  const variants = await variantsOf(tx, campaignId);
-  if (variants.length === 0) return null;
-  const [assigned] = await tx
-    .select({ variantId: campaignVariantAssignments.variantId })
+export async function assignVariants(tx: Tx, campaignIds: readonly string[], accountId: string): Promise<Map<string, string>> {
+  const ids = [...new Set(campaignIds)];
+  const known = await tx
+    .select({ campaignId: campaignVariantAssignments.campaignId, variantId: campaignVariantAssignments.variantId })
     .from(campaignVariantAssignments)
-    .where(and(eq(campaignVariantAssignments.campaignId, campaignId), eq(campaignVariantAssignments.accountId, accountId)));
-  if (assigned) return assigned.variantId;
-  const [campaign] = await tx.select({ status: campaigns.status, variantUnit: campaigns.variantUnit }).from(campaigns).where(eq(campaigns.id, campaignId));
-  if (campaign?.status !== 'PUBLISHED') return null;
-  const unitId = campaign.variantUnit === 'CUSTOMER' ? accountId : await communityOf(tx, campaignId, accountId);
-  if (!unitId) return null;
-  const variantId = variantFor(
-    campaignId,
-    unitId,
-    variants.map((v) => v.id),
-  );
-  await tx.insert(campaignVariantAssignments).values({ campaignId, accountId, variantId, assignedAt: nowIso() }).onConflictDoNothing();
-  return variantId;
+    .where(and(eq(campaignVariantAssignments.accountId, accountId), inArray(campaignVariantAssignments.campaignId, ids)));
+  const shown = new Map(known.map((a) => [a.campaignId, a.variantId]));
+  const open = ids.filter((id) => !shown.has(id));
+  if (open.length === 0) return shown;
+  const variants = await tx
+    .select({ campaignId: campaignVariants.campaignId, id: campaignVariants.id, unit: campaigns.variantUnit })
+    .from(campaignVariants)
+    .innerJoin(campaigns, and(eq(campaigns.id, campaignVariants.campaignId), eq(campaigns.status, 'PUBLISHED')))
+    .where(inArray(campaignVariants.campaignId, open))
+    .orderBy(asc(campaignVariants.campaignId), asc(campaignVariants.label));
+  const split = new Map<string, { unit: VariantUnit; variantIds: string[] }>();
+  for (const v of variants) {
+    const campaign = split.get(v.campaignId) ?? { unit: v.unit, variantIds: [] };
+    campaign.variantIds.push(v.id);
+    split.set(v.campaignId, campaign);
+  }
+  const byCommunity = [...split].filter(([, c]) => c.unit === 'COMMUNITY').map(([id]) => id);
+  const communities = byCommunity.length > 0 ? await firstCommunities(tx, byCommunity, accountId) : new Map<string, string>();
+  const assignedAt = nowIso();
+  const rows = [...split].flatMap(([campaignId, c]) => {
+    const unitId = c.unit === 'CUSTOMER' ? accountId : communities.get(campaignId);
+    return unitId ? [{ campaignId, accountId, variantId: variantFor(campaignId, unitId, c.variantIds), assignedAt }] : [];
+  });
+  if (rows.length === 0) return shown;
+  await tx.insert(campaignVariantAssignments).values(rows).onConflictDoNothing();
+  for (const r of rows) shown.set(r.campaignId, r.variantId);
+  return shown;
 }
 
-async function communityOf(tx: Tx, campaignId: string, accountId: string): Promise<string | undefined> {
-  const [first] = await tx
-    .select({ id: campaignCommunities.communityId })
+/** One campaign's variant for this account (see assignVariants), or null. */
+export async function assignVariant(tx: Tx, campaignId: string, accountId: string): Promise<string | null> {
+  return (await assignVariants(tx, [campaignId], accountId)).get(campaignId) ?? null;
+}
+
+/** Of each campaign, the first (by id) of its communities the account is in now. */
+async function firstCommunities(tx: Tx, campaignIds: string[], accountId: string): Promise<Map<string, string>> {
+  const rows = await tx
+    .select({ campaignId: campaignCommunities.campaignId, communityId: min(campaignCommunities.communityId) })
     .from(campaignCommunities)
     .innerJoin(
       communityMembers,
       and(eq(communityMembers.communityId, campaignCommunities.communityId), eq(communityMembers.accountId, accountId), isNull(communityMembers.leftAt)),
     )
-    .where(eq(campaignCommunities.campaignId, campaignId))
-    .orderBy(asc(campaignCommunities.communityId))
-    .limit(1);
-  return first?.id;
+    .where(inArray(campaignCommunities.campaignId, campaignIds))
+    .groupBy(campaignCommunities.campaignId);
+  return new Map(rows.flatMap((r) => (r.communityId ? [[r.campaignId, r.communityId] as const] : [])));
 }
 
 /**
- * The variant a signed-in customer is shown (see assignVariant). Reading it is the exposure the
- * results count, so a first read records it; later reads, and campaigns without variants, write
- * nothing and take no transaction.
+ * The variants a signed-in customer is shown of a feed page's campaigns, by campaign (see
+ * assignVariants). Reading them is the exposure the results count, so a first read records it. One
+ * statement reads what the account was shown before; only published campaigns with variants it was
+ * not shown yet take a transaction, so later reads, and campaigns without variants, write nothing.
  */
-export async function showCampaign(db: Db, campaignId: string, accountId: string): Promise<string | null> {
-  const [known] = await db
-    .select({ variantId: campaignVariantAssignments.variantId })
-    .from(campaignVariantAssignments)
-    .where(and(eq(campaignVariantAssignments.campaignId, campaignId), eq(campaignVariantAssignments.accountId, accountId)));
-  if (known) return known.variantId;
-  const [any] = await db.select({ id: campaignVariants.id }).from(campaignVariants).where(eq(campaignVariants.campaignId, campaignId)).limit(1);
-  if (!any) return null;
-  return inTransaction(db, (tx) => assignVariant(tx, campaignId, accountId));
+export async function showCampaigns(db: Db, campaignIds: readonly string[], accountId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectDistinct({ campaignId: campaignVariants.campaignId, status: campaigns.status, variantId: campaignVariantAssignments.variantId })
+    .from(campaignVariants)
+    .innerJoin(campaigns, eq(campaigns.id, campaignVariants.campaignId))
+    .leftJoin(
+      campaignVariantAssignments,
+      and(eq(campaignVariantAssignments.campaignId, campaignVariants.campaignId), eq(campaignVariantAssignments.accountId, accountId)),
+    )
+    .where(inArray(campaignVariants.campaignId, [...new Set(campaignIds)]));
+  const shown = new Map(rows.flatMap((r) => (r.variantId ? [[r.campaignId, r.variantId] as const] : [])));
+  const unseen = rows.filter((r) => !r.variantId && r.status === 'PUBLISHED').map((r) => r.campaignId);
+  if (unseen.length === 0) return shown;
+  return new Map([...shown, ...(await inTransaction(db, (tx) => assignVariants(tx, unseen, accountId)))]);
 }
