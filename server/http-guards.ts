@@ -16,7 +16,8 @@ export const webContentSecurityPolicy = (): RequestHandler =>
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
       styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
+      // blob: for the local preview of a poster being uploaded (web/src/ui/PosterUpload.tsx).
+      imgSrc: ["'self'", 'data:', 'blob:'],
       connectSrc: ["'self'"],
       fontSrc: ["'self'"],
       objectSrc: ["'none'"],

@@ -1,5 +1,5 @@
 // Builds the browser app into web/dist (served by the express server) and, in development,
-// proxies the API to the server on :4000 so the app and /graphql share one origin.
+// proxies the API to the server on :4000 so the app and the server's routes share one origin.
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -10,6 +10,8 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true },
   server: {
     port: 5173,
-    proxy: { '/graphql': 'http://localhost:4000' },
+    // The API, uploaded posters, share posters and scanned share links come from the server; the
+    // slashes keep the app's own /shared/<code> page here.
+    proxy: Object.fromEntries(['/graphql', '/media', '/share/', '/s/'].map((path) => [path, 'http://localhost:4000'])),
   },
 });

@@ -11,14 +11,6 @@ import { PosterImage, type Media } from './Poster';
 
 type Phase = { step: 'idle' } | { step: 'uploading'; percent: number } | { step: 'attaching' } | { step: 'done' } | { step: 'failed'; message: string };
 
-const readAsDataUrl = (file: File) =>
-  new Promise<string>((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result as string);
-    reader.onerror = () => reject(reader.error);
-    reader.readAsDataURL(file);
-  });
-
 export function PosterUpload<Data>({
   poster,
   alt,
@@ -38,6 +30,8 @@ export function PosterUpload<Data>({
   const [preview, setPreview] = useState<string | null>(null);
   // The local preview stands in until the server's poster arrives with the refreshed page.
   useEffect(() => setPreview(null), [poster?.url]);
+  // An object URL holds the picked file in memory until revoked: when replaced, cleared or unmounted.
+  useEffect(() => (preview ? () => URL.revokeObjectURL(preview) : undefined), [preview]);
   const busy = phase.step === 'uploading' || phase.step === 'attaching';
 
   const fail = (key: MessageKey, params?: Record<string, string | number>) => {
@@ -54,8 +48,8 @@ export function PosterUpload<Data>({
     if (file.type && !(POSTER_TYPES as readonly string[]).includes(file.type)) return fail('poster.error.type');
     if (file.size > MAX_POSTER_BYTES) return fail('poster.error.tooLarge', { size: (file.size / 1024 / 1024).toFixed(1) });
     setPhase({ step: 'uploading', percent: 0 });
-    // A data: URL rather than an object URL: the app's content policy allows data: images only.
-    readAsDataUrl(file).then(setPreview, () => setPreview(null));
+    // Shown at once from the file itself, without reading it into a data: URL.
+    setPreview(URL.createObjectURL(file));
     const uploaded = await uploadPoster(file, (percent) => setPhase({ step: 'uploading', percent }));
     if ('error' in uploaded) {
       setPreview(null);
