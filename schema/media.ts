@@ -8,8 +8,9 @@ import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
 import { OfferRef } from './offer.js';
 import { localId } from './policies/globalId.js';
+import { CampaignVariantRef } from './variants.js';
 
-// Not a node: a poster is reached through the offer or campaign showing it, whose scopes guard it.
+// Not a node: a poster is reached through the offer, campaign or variant showing it, whose scopes guard it.
 export const MediaRef = builder.objectRef<MediaView>('Media').implement({
   description: 'An uploaded image, as WebP renditions without metadata. Its URLs never change what they show.',
   fields: (t) => ({
@@ -27,6 +28,7 @@ const posterOf = (row: WithPoster, _args: object, ctx: Context) => (row.poster ?
 
 builder.drizzleObjectFields(OfferRef, (t) => ({ poster: t.field({ type: MediaRef, nullable: true, select: posterSelection, resolve: posterOf }) }));
 builder.drizzleObjectFields(CampaignRef, (t) => ({ poster: t.field({ type: MediaRef, nullable: true, select: posterSelection, resolve: posterOf }) }));
+builder.drizzleObjectFields(CampaignVariantRef, (t) => ({ poster: t.field({ type: MediaRef, nullable: true, select: posterSelection, resolve: posterOf }) }));
 
 const mediaArg = (id: string | null | undefined) => (id == null ? null : localId('Media', id));
 

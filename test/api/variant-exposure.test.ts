@@ -1,6 +1,8 @@
 // Customers see a campaign's A/B variant on the offer cards of their community's feed. A page of
 // offers from many campaigns is shown in one go: the number of statements does not grow with the
 // campaigns on the page, and each customer keeps the variant it was first shown.
+import sharp from 'sharp';
+import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { variantFor } from '../../db/queries/abTest.js';
 import { createCommunity, inDays, joinCommunity, postOffer } from '../factories.js';
@@ -13,7 +15,15 @@ let cast: Cast;
 const localId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 
 const FEED = `query($c: ID!) { community(id: $c) { offers(first: 20) { edges { node {
-  id title campaignPresentation { id label title description } } } } } }`;
+  id title campaignPresentation { id label title description poster { id thumbnailUrl url width height } } } } } } }`;
+
+/** A poster the organizer uploads (a small PNG): its media ID. */
+async function uploadPoster(): Promise<string> {
+  const image = await sharp({ create: { width: 60, height: 90, channels: 3, background: '#c8102e' } }).png().toBuffer();
+  const res = await request(p.app).post('/media').set('authorization', `Bearer ${cast.curtain.accessToken}`).set('content-type', 'image/png').send(image);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.data.id as string;
+}
 
 interface Campaign {
   campaignId: string;
@@ -21,6 +31,8 @@ interface Campaign {
   /** Local variant ids in label order, and each one's title. */
   variantIds: string[];
   titleOf: Map<string, string>;
+  /** The posters of the variants, for the first campaign of a community only. */
+  posters: string[];
   unit: 'COMMUNITY' | 'CUSTOMER';
 }
 
@@ -37,12 +49,18 @@ async function campaignWithVariants(communityId: string, n: number, unit: Campai
   await ok(p, `mutation($c: ID!, $o: ID!) { addOfferToCampaign(campaignId: $c, offerId: $o) { id } }`, { c: campaignId, o: offerId }, cast.curtain.accessToken);
   await ok(p, `mutation($i: SetCampaignVariantUnitInput!) { setCampaignVariantUnit(input: $i) { variantUnit } }`, { i: { campaignId, unit } }, cast.curtain.accessToken);
   let variants: { id: string; title: string }[] = [];
-  for (const title of [`免费测量 ${n}`, `遮光八折 ${n}`]) {
-    const added = await ok(p, `mutation($i: AddCampaignVariantInput!) { addCampaignVariant(input: $i) { variants { id title } } }`, { i: { campaignId, title, description: '新房业主专享' } }, cast.curtain.accessToken);
+  const posters = n === 0 ? [await uploadPoster(), await uploadPoster()] : [];
+  for (const [i, title] of [`免费测量 ${n}`, `遮光八折 ${n}`].entries()) {
+    const added = await ok(
+      p,
+      `mutation($i: AddCampaignVariantInput!) { addCampaignVariant(input: $i) { variants { id title } } }`,
+      { i: { campaignId, title, description: '新房业主专享', posterMediaId: posters[i] } },
+      cast.curtain.accessToken,
+    );
     variants = added.addCampaignVariant.variants;
   }
   await ok(p, `mutation($c: ID!) { publishCampaign(campaignId: $c) { status } }`, { c: campaignId }, cast.curtain.accessToken);
-  return { campaignId, offerId, variantIds: variants.map((v) => localId(v.id)), titleOf: new Map(variants.map((v) => [localId(v.id), v.title])), unit };
+  return { campaignId, offerId, variantIds: variants.map((v) => localId(v.id)), titleOf: new Map(variants.map((v) => [localId(v.id), v.title])), posters, unit };
 }
 
 /** A community of its own (so its feed holds only these campaigns' offers) with `n` campaigns, split both ways. */
@@ -96,6 +114,13 @@ describe("a customer's feed page shows each campaign offer's variant", () => {
         const card = offers.find((o: any) => o.id === c.offerId);
         expect(card.campaignPresentation.title).toBe(expectedTitle(c, customerAccountId, communityId));
         expect(card.campaignPresentation.description).toBe('新房业主专享');
+        // The first campaign's variants have posters of their own: the card shows the shown variant's.
+        const poster = card.campaignPresentation.poster;
+        if (c.posters.length === 0) expect(poster).toBeNull();
+        else {
+          expect(poster.id).toBe(c.posters[c.variantIds.indexOf(localId(card.campaignPresentation.id))]);
+          expect(poster).toMatchObject({ width: 60, height: 90, thumbnailUrl: expect.stringMatching(/^https?:\/\//), url: expect.stringMatching(/^https?:\/\//) });
+        }
       }
     }
     const recorded = await assignments();
