@@ -1,6 +1,7 @@
 // A campaign's reach in a real browser: a merchant uploads a poster for an offer from a phone
 // (checked before sending, a preview at once, the upload's progress), makes a share channel and
-// saves its share poster, and a scan of it counts; the organizer lists the campaign's livestream
+// saves its share poster, and a scan of it counts and opens the public page of the offer on a
+// signed-out phone; the organizer lists the campaign's livestream
 // and activity links (a running livestream reads "live now"). The alliance, its community, the
 // offer and the campaign are set up through the API; the merchant signs in on the page.
 import { readFile } from 'node:fs/promises';
@@ -140,6 +141,9 @@ describe('posters', { timeout: 90_000 }, () => {
 
     const uploads: string[] = [];
     page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/media') && uploads.push(r.url()));
+    // The preview is an object URL (blob:), which the content policy must let through.
+    const refused: string[] = [];
+    page.on('console', (m) => m.text().includes('Content Security Policy') && refused.push(m.text()));
     await picker.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
     await card.getByRole('alert').getByText('请选择 JPEG、PNG 或 WebP 格式的图片。').waitFor();
     await picker.setInputFiles({ name: 'huge.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(10 * 1024 * 1024 + 1) });
@@ -149,6 +153,7 @@ describe('posters', { timeout: 90_000 }, () => {
     await picker.setInputFiles({ name: 'sofa.jpg', mimeType: 'image/jpeg', buffer: await photo() });
     await card.getByRole('status').getByText('海报已更新。').waitFor();
     expect(uploads).toHaveLength(1);
+    expect(refused).toEqual([]);
     expect(await card.locator('progress').getAttribute('value')).toBe('100');
     await card.getByText('已上传 100%').waitFor();
     const poster = card.getByRole('img', { name: `「${offer}」的海报` });
@@ -182,17 +187,25 @@ describe('posters', { timeout: 90_000 }, () => {
     expect(saved.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect((await sharp(saved).metadata()).format).toBe('png');
 
-    // Someone scans the QR code on another phone: counted as a scan, and the page it opens as a visit, once.
+    // Someone in the group scans the QR code on another phone, signed out: the scan is counted and
+    // the channel's public page shows the offer (its poster, title, merchant and text), counted as
+    // a visit once, a reload included; to show interest the visitor is asked to sign in.
     const visitor = await openPhonePage('/');
     const visits: string[] = [];
     visitor.on('request', (r) => r.postData()?.includes('recordShareVisit') && visits.push(r.url()));
     await visitor.goto(link);
-    await visitor.waitForURL((url) => url.pathname === '/signin');
+    await visitor.waitForURL((url) => url.pathname === `/shared/${link.split('/').at(-1)}`);
+    await visitor.getByRole('heading', { name: offer, level: 1 }).waitFor();
+    await visitor.getByText(/^舒适沙发馆 · /).waitFor();
+    await visitor.getByText('进店报平台名称再送抱枕').waitFor();
+    await expect.poll(() => loadedWidth(visitor.getByRole('img', { name: `「${offer}」的海报` }))).toBe(1080);
     await expect.poll(() => visits.length).toBe(1);
-    expect(new URL(visitor.url()).searchParams.has('ch')).toBe(false);
     await visitor.reload();
-    await visitor.getByRole('heading', { name: '商户登录' }).waitFor();
+    await visitor.getByRole('heading', { name: offer, level: 1 }).waitFor();
     expect(visits).toHaveLength(1);
+    expect(await visitor.getByRole('link', { name: '客户登录' }).getAttribute('href')).toBe('/customer/signin');
+    expect(await scrollsSideways(visitor)).toBe(false);
+    await screenshot(visitor, 'shared-offer-phone');
     await page.reload();
     await channel.getByText('鹿城新房业主群 · 扫码 1 次 · 访问 1 次').waitFor();
 

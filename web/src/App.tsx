@@ -11,7 +11,8 @@ import { SignInPage } from './pages/auth/SignInPage';
 import { SignUpPage } from './pages/auth/SignUpPage';
 import { customerPages } from './pages/customer';
 import { merchantPages } from './pages/merchant';
-import { Link, Redirect, useLocation } from './router';
+import { SharedPage } from './pages/shared/SharedPage';
+import { Link, pathAfterSignIn, Redirect, useLocation } from './router';
 import { signOut, useSessionState } from './session';
 import { recordShareVisit } from './shareVisit';
 import { TopBar } from './TopBar';
@@ -26,6 +27,9 @@ const publicPages: Record<string, ComponentType> = {
 };
 
 const facePages = [...merchantPages, ...customerPages, ...adminPages];
+
+/** A share channel's public page (/shared/<code>) opens for everyone, signed in or not. */
+const sharedCode = (path: string) => /^\/shared\/([a-z0-9]{1,32})$/.exec(path)?.[1];
 
 // The viewer shows the current privacy notice, which may be null before the first one is
 // published, and roles that founding an alliance or a role change alter: tell urql's document
@@ -53,12 +57,13 @@ function SignedOut({ expired }: { expired: boolean }) {
   const { t } = useI18n();
   const { path } = useLocation();
   const Page = publicPages[path];
+  const code = sharedCode(path);
   return (
     <>
       <TopBar />
       <main className="page">
         {expired && <Notice kind="info">{t('error.UNAUTHENTICATED')}</Notice>}
-        {Page ? <Page /> : <Redirect to={path.startsWith('/customer') ? '/customer/signin' : '/signin'} />}
+        {Page ? <Page /> : code ? <SharedPage code={code} /> : <Redirect to={path.startsWith('/customer') ? '/customer/signin' : '/signin'} />}
       </main>
     </>
   );
@@ -97,7 +102,9 @@ function Face({ viewer }: { viewer: Viewer }) {
   const home = pages[0]?.path ?? '/';
   // A signed-in customer may claim the invite of another shop: that adds the shop to their account.
   const Content = page?.Page ?? (path === '/claim' ? ClaimPage : undefined);
-  // Sign-in pages, the root and pages of another role lead to this viewer's home.
+  const code = sharedCode(path);
+  // Sign-in pages, the root and pages of another role lead to this viewer's home, or back to the
+  // shared page the viewer signed in from.
   const known = path === '/' || path in publicPages || facePages.some((p) => p.path === path);
   return (
     <>
@@ -112,7 +119,7 @@ function Face({ viewer }: { viewer: Viewer }) {
         </nav>
       )}
       <main className="page">
-        {Content ? <Content /> : known ? <Redirect to={home} /> : <NotFound home={home} />}
+        {code ? <SharedPage code={code} /> : Content ? <Content /> : known ? <Redirect to={pathAfterSignIn() ?? home} /> : <NotFound home={home} />}
       </main>
     </>
   );

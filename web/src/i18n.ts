@@ -649,6 +649,19 @@ const zhCN = {
   'share.field.label.placeholder': '如：鹿城业主 1 群',
   'share.field.community': '发到哪个社群（可不选）',
   'share.field.community.none': '不指定社群',
+
+  // A share channel's public page (web/src/pages/shared/SharedPage.tsx).
+  'shared.missing': '这个分享已失效：优惠可能已结束或撤下，活动可能已取消。',
+  'shared.kind.OFFER': '优惠',
+  'shared.kind.CAMPAIGN': '联合活动',
+  'shared.interest.title': '感兴趣？',
+  'shared.interest.signIn': '登录客户账号，或领取商户邀请你开通的账号，就能在你加入的社群里表达兴趣。商户只有在你同意后才能拿到你的联系方式。',
+  'shared.interest.toSignIn': '客户登录',
+  'shared.interest.toClaim': '领取账号',
+  'shared.interest.inCommunity.OFFER': '这个优惠在你加入的社群里，打开社群即可点「我感兴趣」：',
+  'shared.interest.inCommunity.CAMPAIGN': '这个活动的优惠在你加入的社群里，打开社群即可点「我感兴趣」：',
+  'shared.interest.open': '打开「{community}」',
+  'shared.interest.notInCommunity': '这个分享不在你加入的社群里，暂时无法在这里表达兴趣。可以向{merchant}询问如何加入他们的社群。',
 };
 
 export type MessageKey = keyof typeof zhCN;
@@ -1298,6 +1311,19 @@ const en: Record<MessageKey, string> = {
   'share.field.label.placeholder': 'e.g. Lucheng owners group 1',
   'share.field.community': 'Community it goes to (optional)',
   'share.field.community.none': 'No particular community',
+
+  // A share channel's public page (web/src/pages/shared/SharedPage.tsx).
+  'shared.missing': 'This share has expired: the offer may have ended or been withdrawn, or the campaign cancelled.',
+  'shared.kind.OFFER': 'Offer',
+  'shared.kind.CAMPAIGN': 'Joint campaign',
+  'shared.interest.title': 'Interested?',
+  'shared.interest.signIn': 'Sign in to your customer account, or claim the account a shop invited you to, to show interest in your communities. A merchant gets your contact details only after you agree.',
+  'shared.interest.toSignIn': 'Customer sign-in',
+  'shared.interest.toClaim': 'Claim your account',
+  'shared.interest.inCommunity.OFFER': 'This offer is in a community you joined: open it and tap “I’m interested”:',
+  'shared.interest.inCommunity.CAMPAIGN': 'This campaign\'s offers are in a community you joined: open it and tap “I’m interested”:',
+  'shared.interest.open': 'Open “{community}”',
+  'shared.interest.notInCommunity': 'This is not in any community you joined, so you cannot show interest here yet. Ask {merchant} how to join their community.',
 };
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };

@@ -39,3 +39,22 @@ export function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
   return null;
 }
+
+// A public page a signed-out visitor reads (a share channel's page) is shown again once they sign
+// in: kept for this tab, since claiming an account passes through several pages.
+const RETURN_KEY = 'arp.returnTo';
+
+export function returnAfterSignIn(path: string): void {
+  sessionStorage.setItem(RETURN_KEY, path);
+}
+
+/** The page to show once signed in, if one asked; only a path of this app. */
+export function pathAfterSignIn(): string | null {
+  const path = sessionStorage.getItem(RETURN_KEY);
+  return path?.startsWith('/') && !path.startsWith('//') ? path : null;
+}
+
+/** Called by the page once it is shown to a signed-in viewer. */
+export function forgetReturn(): void {
+  sessionStorage.removeItem(RETURN_KEY);
+}

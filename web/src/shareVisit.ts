@@ -1,5 +1,6 @@
-// A visit that came through a share poster: the page address carries ?ch=<code> (GET /s/<code>
-// sends scanners there). It is counted once, whoever opens it, signed in or not.
+// A visit that came through a share poster: a scan (GET /s/<code>) opens the channel's public page
+// /shared/<code>, and older links open a page with ?ch=<code>. Each is counted once per browser
+// tab, whoever opens it, signed in or not.
 import { gql, type Client } from 'urql';
 
 const RECORD_VISIT = gql<{ recordShareVisit: boolean }, { code: string }>`
@@ -10,7 +11,7 @@ const RECORD_VISIT = gql<{ recordShareVisit: boolean }, { code: string }>`
 
 /**
  * Taken out of the address as the app starts, before a sign-in redirect drops the query, so that
- * a reload, or the address copied on, does not count again.
+ * the address copied on does not carry it.
  */
 let pending: string | null = (() => {
   const url = new URL(location.href);
@@ -21,11 +22,32 @@ let pending: string | null = (() => {
   return code;
 })();
 
-/** Counts the visit the app was opened for, if any; later calls do nothing. */
-export function recordShareVisit(client: Client): void {
-  if (!pending) return;
-  const code = pending;
-  pending = null;
+// The codes this tab has counted: a reload, or coming back after signing in, is the same visit.
+const COUNTED_KEY = 'arp.shareVisits';
+const counted = new Set<string>(
+  (() => {
+    try {
+      return JSON.parse(sessionStorage.getItem(COUNTED_KEY) ?? '[]') as string[];
+    } catch {
+      return [];
+    }
+  })(),
+);
+
+/**
+ * Counts a visit through a channel: the shared page's own code, or without one the ?ch= the app
+ * was opened with. A code already counted in this tab is not counted again.
+ */
+export function recordShareVisit(client: Client, code?: string): void {
+  const visited = code ?? pending;
+  if (!code) pending = null;
+  if (!visited || counted.has(visited)) return;
+  counted.add(visited);
+  try {
+    sessionStorage.setItem(COUNTED_KEY, JSON.stringify([...counted]));
+  } catch {
+    // Storage may be off (a private window): the visit still counts, once for this page load.
+  }
   // A visit that cannot be counted (offline, over the limit) is not the visitor's problem.
-  void client.mutation(RECORD_VISIT, { code }).toPromise();
+  void client.mutation(RECORD_VISIT, { code: visited }).toPromise();
 }

@@ -10,7 +10,7 @@ import * as rules from '../../validate';
 
 type LinkKind = 'ACTIVITY' | 'LIVESTREAM';
 
-interface CampaignLink {
+export interface CampaignLink {
   id: string;
   kind: LinkKind;
   title: string;
@@ -20,7 +20,8 @@ interface CampaignLink {
   isLive: boolean;
 }
 
-const LINK_FIELDS = 'id kind title url startsAt endsAt isLive';
+/** The link fields LinkButton shows, for documents to select. */
+export const LINK_FIELDS = 'id kind title url startsAt endsAt isLive';
 
 const LINKS = gql<{ campaign: { id: string; links: CampaignLink[] } | null }, { id: string }>`
   query CampaignLinks($id: ID!) {
@@ -87,7 +88,8 @@ export function CampaignLinks({ campaignId, organizer }: { campaignId: string; o
   );
 }
 
-function LinkButton({ link }: { link: CampaignLink }) {
+/** One link as a button, with when it runs; also on a share channel's public page. */
+export function LinkButton({ link }: { link: CampaignLink }) {
   const { t, dateTime } = useI18n();
   const kind = t(`links.kind.${link.kind}`);
   return (
