@@ -9,7 +9,7 @@ import { ActionButton, useAction } from '../../ui/forms';
 import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
 import { isCustomer, useViewer } from '../../viewer';
 import { OfferForm } from '../merchant/OfferForm';
-import { OFFER_FIELDS, OfferCard, type OfferSummary } from './OfferCard';
+import { OFFER_FIELDS, OfferCard, PRESENTATION_FIELDS, type OfferSummary } from './OfferCard';
 
 interface Community {
   id: string;
@@ -32,9 +32,19 @@ const COMMUNITY = gql<{ community: Community | null }, { id: string }>`
 
 type FeedOffer = OfferSummary & { viewerInterested: boolean };
 
-const FEED = gql<{ community: { id: string; offers: Connection<FeedOffer> } | null }>`
+type Feed = { community: { id: string; offers: Connection<FeedOffer> } | null };
+
+const FEED = gql<Feed>`
   query CommunityFeed($id: ID!, $first: Int, $after: String) {
     community(id: $id) { id offers(first: $first, after: $after) { edges { node { ${OFFER_FIELDS} viewerInterested } } ${PAGE_INFO} } }
+  }
+`;
+
+// Customers only: reading a campaign's variant shows it to them (and counts them as reached), and
+// merchants keep the plain feed, which the server answers fastest.
+const CUSTOMER_FEED = gql<Feed>`
+  query CustomerCommunityFeed($id: ID!, $first: Int, $after: String) {
+    community(id: $id) { id offers(first: $first, after: $after) { edges { node { ${OFFER_FIELDS} viewerInterested ${PRESENTATION_FIELDS} } } ${PAGE_INFO} } }
   }
 `;
 
@@ -118,7 +128,7 @@ function CommunityView({ community }: { community: Community }) {
         <h2>{t('community.feed')}</h2>
         {community.viewerIsMember ? (
           <Paged
-            query={FEED}
+            query={customer ? CUSTOMER_FEED : FEED}
             variables={{ id: community.id }}
             context={feedContext}
             connection={(d) => d.community?.offers}

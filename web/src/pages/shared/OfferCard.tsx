@@ -1,4 +1,5 @@
 // One offer as every face shows it: what, by whom, when, its poster; anyone who sees it may report it.
+// A customer also sees the A/B variant of the offer's campaign it is shown.
 import type { ReactNode } from 'react';
 import { gql } from 'urql';
 import type { MerchantCard, OfferStatus } from '../../domain';
@@ -16,10 +17,24 @@ export interface OfferSummary {
   status: OfferStatus;
   merchant: MerchantCard;
   poster: Media | null;
+  /** Asked for by customers' documents only (PRESENTATION_FIELDS); null or absent for everyone else. */
+  campaignPresentation?: CampaignPresentation | null;
+}
+
+/** The variant of the offer's campaign a customer is shown: its title, text and poster. */
+export interface CampaignPresentation {
+  id: string;
+  label: string;
+  title: string;
+  description: string;
+  poster: Media | null;
 }
 
 /** The offer fields OfferCard shows, for documents to select. */
 export const OFFER_FIELDS = `id title body category startsAt endsAt status merchant { id name category publicContact } poster { ${MEDIA_FIELDS} }`;
+
+/** The campaign variant fields, for customers' documents: reading them is what shows the customer a variant. */
+export const PRESENTATION_FIELDS = `campaignPresentation { id label title description poster { ${MEDIA_FIELDS} } }`;
 
 const REPORT_OFFER = gql<{ reportOffer: { id: string; status: string } }, { offerId: string; reason: string }>`
   mutation ReportOffer($offerId: ID!, $reason: String!) {
@@ -39,9 +54,21 @@ export function OfferCard({ offer, reportable = true, thumbnail = true, children
         {offer.status !== 'PUBLISHED' && <> · <span className={`status ${offer.status}`}>{t(`offerStatus.${offer.status}`)}</span></>}
       </p>
       {offer.body && <p className="body">{offer.body}</p>}
+      {offer.campaignPresentation && <Presentation variant={offer.campaignPresentation} />}
       {children}
       {reportable && <ReportOffer offerId={offer.id} />}
     </article>
+  );
+}
+
+function Presentation({ variant }: { variant: CampaignPresentation }) {
+  const { t } = useI18n();
+  return (
+    <aside className="campaign-presentation disclosure" aria-label={variant.title}>
+      <h4>{variant.title}</h4>
+      {variant.poster && <PosterImage media={variant.poster} size="thumb" alt={t('poster.alt', { title: variant.title })} />}
+      {variant.description && <p className="body">{variant.description}</p>}
+    </aside>
   );
 }
 
