@@ -1,6 +1,7 @@
 // A campaign's A/B variants in a real browser: the organizer writes two variants of a draft
 // campaign and splits customers by account, publishes it, and then reads each variant's funnel as
-// a chart, a figure about too few customers shown as withheld. The alliance, its community, the
+// a chart, a figure about too few customers shown as withheld; a customer of the community sees one
+// variant on the offer card of its feed. The alliance, its community, the
 // offer and a customer are set up through the API; the merchant signs in on the page.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -53,19 +54,44 @@ async function signIn(): Promise<Page> {
   return page;
 }
 
-/** A verified customer of the shop in the campaign's community, who is shown the campaign on its offer. */
+const variants = [
+  ['布艺沙发 9 折', '到店报平台名称再送抱枕'],
+  ['买沙发送窗帘测量', '联盟窗帘店免费上门'],
+] as const;
+
+/**
+ * A verified customer of the shop in the campaign's community signs in on a phone and opens the
+ * community: the offer card shows the variant it is shown (which it keeps on reload). Its label.
+ */
 async function customerSeesCampaign() {
   const phone = '+8613900001234';
+  const password = 'customer password';
   const { addCustomer } = await gql(
     suite.platform,
     `mutation ($i: AddCustomerInput!) { addCustomer(input: $i) { inviteCode } }`,
     { i: { name: '赵雅琴', phone, consentSource: 'IN_STORE', consentGiven: true } },
     token,
   );
-  const customer = await claimInvite(suite.platform, { code: addCustomer.inviteCode, phone, password: 'customer password' });
-  await gql(suite.platform, `mutation ($c: ID!) { joinCommunity(communityId: $c) { id } }`, { c: ids.community }, customer);
-  const { offer } = await gql(suite.platform, `query ($o: ID!) { offer(id: $o) { campaignPresentation { label } } }`, { o: ids.offer }, customer);
-  return offer.campaignPresentation.label as string;
+  await claimInvite(suite.platform, { code: addCustomer.inviteCode, phone, password });
+  const page = await openPage('/customer/signin', true);
+  await page.getByLabel('手机号').fill('139 0000 1234');
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => !url.pathname.endsWith('/signin'));
+  await page.goto(`${suite.platform.url}/customer/community?id=${encodeURIComponent(ids.community)}`);
+  await page.getByRole('button', { name: '加入社群' }).click();
+  const offer = page.getByRole('article', { name: '布艺沙发限时 9 折' });
+  const presentation = offer.getByRole('complementary');
+  await presentation.waitFor();
+  const title = await presentation.getByRole('heading').textContent();
+  const index = variants.findIndex(([t]) => t === title);
+  expect(index).toBeGreaterThanOrEqual(0);
+  await presentation.getByText(variants[index]![1]).waitFor();
+  expect(await scrollsSideways(page)).toBe(false);
+  await screenshot(page, 'customer-campaign-variant');
+  await page.reload();
+  expect(await page.getByRole('article', { name: '布艺沙发限时 9 折' }).getByRole('complementary').getByRole('heading').textContent()).toBe(title);
+  return 'AB'[index]!;
 }
 
 describe('A/B variants', { timeout: 90_000 }, () => {
@@ -75,10 +101,7 @@ describe('A/B variants', { timeout: 90_000 }, () => {
     await card.getByText(/^还没有版本/).waitFor();
 
     await card.locator('summary', { hasText: '添加版本' }).click();
-    for (const [title, text] of [
-      ['布艺沙发 9 折', '到店报平台名称再送抱枕'],
-      ['买沙发送窗帘测量', '联盟窗帘店免费上门'],
-    ]) {
+    for (const [title, text] of variants) {
       await card.getByLabel('标题').fill(title!);
       await card.getByLabel('文案').fill(text!);
       await card.getByRole('button', { name: '添加版本' }).click();
