@@ -130,7 +130,7 @@ function presentations(ctx: Context, accountId: string, info: GraphQLResolveInfo
       const variants =
         shown.size > 0 ? ((await ctx.deps.db.query.campaignVariants.findMany({ ...selection, where: { id: { in: [...new Set(shown.values())] } } })) as unknown as ShownVariant[]) : [];
       const byId = new Map(variants.map((v) => [v.id, v]));
-      return campaignIds.map((id) => byId.get(shown.get(id)!) ?? null);
+      return campaignIds.map((id) => byId.get(shown.get(id) ?? '') ?? null);
     });
     loaders.set(key, loader);
   }
