@@ -71,9 +71,10 @@ const posterColumns = { columns: { id: true, displayKey: true, thumbKey: true, w
 const publicColumns = { title: true, startsAt: true, endsAt: true, status: true } as const;
 
 /**
- * What a channel shares, or undefined when there is nothing to show: no such code, an offer
- * withdrawn, hidden by moderation or past its end, or a cancelled campaign. One answer for all of
- * them, so a code tells nobody why.
+ * What a channel shares, or undefined when there is nothing to show: no such code, or an offer or
+ * campaign that is not published (a draft, withdrawn, hidden by moderation, cancelled) or is past
+ * its end. One answer for all of them, so a code tells nobody why; the public sees only what its
+ * merchants have published.
  */
 export async function sharedContent(db: Db, code: string, now = nowIso()): Promise<SharedContent | undefined> {
   const channel = await db.query.shareChannels.findFirst({
@@ -86,11 +87,11 @@ export async function sharedContent(db: Db, code: string, now = nowIso()): Promi
   });
   const { offer, campaign } = channel ?? {};
   const common = { offerId: channel?.offerId ?? null, campaignId: channel?.campaignId ?? null };
-  if (offer && offer.status !== 'WITHDRAWN' && offer.status !== 'HIDDEN' && offer.endsAt > now) {
+  if (offer && offer.status === 'PUBLISHED' && offer.endsAt > now) {
     const { title, body, startsAt, endsAt, merchant, poster } = offer;
     return { kind: 'OFFER', ...common, title, body, merchantName: merchant.name, startsAt, endsAt, poster };
   }
-  if (campaign && campaign.status !== 'CANCELLED') {
+  if (campaign && campaign.status === 'PUBLISHED' && campaign.endsAt > now) {
     const { title, description, startsAt, endsAt, organizer, poster } = campaign;
     return { kind: 'CAMPAIGN', ...common, title, body: description, merchantName: organizer.name, startsAt, endsAt, poster };
   }

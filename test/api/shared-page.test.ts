@@ -46,6 +46,13 @@ async function shop() {
   return { sofa, curtain, allianceId, communityId, offerId, campaignId };
 }
 
+/** Publishes the shop's draft campaign, with an offer of its own in the community. */
+async function publish(m: MerchantSession, communityId: string, campaignId: string) {
+  const added = await p.gql(`mutation($c: ID!, $o: ID!) { addOfferToCampaign(campaignId: $c, offerId: $o) { id } }`, { c: campaignId, o: await postOffer(p, m, [communityId]) }, m.accessToken);
+  expect(added.errors).toBeUndefined();
+  expect((await p.gql(`mutation($c: ID!) { publishCampaign(campaignId: $c) { id } }`, { c: campaignId }, m.accessToken)).errors).toBeUndefined();
+}
+
 /** Uploads a plain blue image as the offer's poster. */
 async function uploadPoster(m: MerchantSession, offerId: string) {
   const blue = await sharp({ create: { width: 900, height: 1200, channels: 3, background: '#1040c0' } }).png().toBuffer();
@@ -98,7 +105,8 @@ describe('the public page of a share channel', () => {
   });
 
   it("a campaign shows its organizer, description and links (a running livestream is live) to anyone, and the grant reaches no further", async () => {
-    const { sofa, curtain, campaignId } = await shop();
+    const { sofa, curtain, communityId, campaignId } = await shop();
+    await publish(sofa, communityId, campaignId);
     const live = await p.gql(ADD_LINK, { input: { campaignId, kind: 'LIVESTREAM', title: '新房季直播', url: 'https://live.example.cn/room/42', startsAt: hoursFromNow(-1), endsAt: hoursFromNow(1) } }, sofa.accessToken);
     await p.gql(ADD_LINK, { input: { campaignId, kind: 'ACTIVITY', title: '门店体验日', url: 'https://sofa.example.cn/open-day', startsAt: hoursFromNow(24) } }, sofa.accessToken);
     // A partner's channel still shows the organizer as the campaign's merchant.
@@ -123,6 +131,7 @@ describe('the public page of a share channel', () => {
     const hidden = await channel(p, sofa, { offerId: hiddenOffer });
     const endedOffer = await postOffer(p, sofa, [communityId]);
     const ended = await channel(p, sofa, { offerId: endedOffer });
+    await publish(sofa, communityId, campaignId);
     const cancelled = await channel(p, sofa, { campaignId });
     for (const code of [withdrawn, hidden, ended, cancelled]) expect((await p.gql(SHARED, { code })).data.sharedContent).not.toBeNull();
 
@@ -156,12 +165,11 @@ describe('the public page of a share channel', () => {
     expect((await p.gql(COMMUNITIES, { code }, memberToken)).data.sharedContent.viewerCommunities.map((c: { id: string }) => c.id)).toEqual([communityId]);
     expect((await p.gql(COMMUNITIES, { code }, outsiderToken)).data.sharedContent.viewerCommunities).toEqual([]);
     expect((await p.gql(COMMUNITIES, { code })).data.sharedContent.viewerCommunities).toEqual([]);
-    // A draft campaign is in no feed yet; once published, in the communities it targets.
+    // A draft campaign's page shows nothing yet (its channel may be made ahead); once published, it
+    // points to the communities the campaign targets.
     const campaignCode = await channel(p, sofa, { campaignId });
-    expect((await p.gql(COMMUNITIES, { code: campaignCode }, memberToken)).data.sharedContent.viewerCommunities).toEqual([]);
-    const added = await p.gql(`mutation($c: ID!, $o: ID!) { addOfferToCampaign(campaignId: $c, offerId: $o) { id } }`, { c: campaignId, o: await postOffer(p, sofa, [communityId]) }, sofa.accessToken);
-    expect(added.errors).toBeUndefined();
-    expect((await p.gql(`mutation($c: ID!) { publishCampaign(campaignId: $c) { id } }`, { c: campaignId }, sofa.accessToken)).errors).toBeUndefined();
+    expect((await p.gql(COMMUNITIES, { code: campaignCode }, memberToken)).data.sharedContent).toBeNull();
+    await publish(sofa, communityId, campaignId);
     expect((await p.gql(COMMUNITIES, { code: campaignCode }, memberToken)).data.sharedContent.viewerCommunities.map((c: { id: string }) => c.id)).toEqual([communityId]);
   });
 });
