@@ -158,7 +158,7 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
       <CampaignLinks campaignId={c.id} organizer={organizer} />
       <CampaignVariants campaignId={c.id} editable={organizer && c.status === 'DRAFT'} results={accepted && c.status !== 'DRAFT'} />
       {accepted && <StatsCard campaign={c} />}
-      {accepted && c.status !== 'CANCELLED' && <ShareChannels target={{ campaignId: c.id }} communities={c.communities} />}
+      {accepted && c.status === 'PUBLISHED' && <ShareChannels target={{ campaignId: c.id }} communities={c.communities} />}
       <section className="card">
         <h2>{t('campaigns.participants')}</h2>
         <ul className="items">

@@ -104,7 +104,7 @@ export function OfferPage() {
                 </section>
               )
             )}
-            {offer.merchant.id === me && offer.status !== 'WITHDRAWN' && offer.status !== 'HIDDEN' && <ShareChannels target={{ offerId: offer.id }} communities={offer.communities} />}
+            {offer.merchant.id === me && offer.status === 'PUBLISHED' && <ShareChannels target={{ offerId: offer.id }} communities={offer.communities} />}
             <section className="card">
               <h2>{t('interests.title')}</h2>
               <p className="hint">{t('interests.intro')}</p>
