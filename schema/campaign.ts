@@ -33,6 +33,8 @@ const CampaignStatsFigureEnum = builder.enumType('CampaignStatsFigure', { values
 const CampaignStatsRef = builder.objectRef<CampaignStats>('CampaignStats').implement({
   description: 'Counts and amounts only. A figure about too few verified customers is withheld: it reads 0 and is listed in `withheld`.',
   fields: (t) => ({
+    scans: t.exposeInt('scans', { description: "Scans of the share posters' QR codes made for the campaign and its offers: the top of the funnel." }),
+    visits: t.exposeInt('visits', { description: 'Visits of their share pages.' }),
     reached: t.exposeInt('reached', { description: "Community members the campaign's offers were published to." }),
     interested: t.exposeInt('interested'),
     referralsRequested: t.exposeInt('referralsRequested'),

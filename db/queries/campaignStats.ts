@@ -3,12 +3,16 @@
 import { and, eq, gt, isNull, lte, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { campaignCommunities, campaignSpend, communityMembers, contactGrants, conversions, customers, interests, offers, referralRequests } from '../tables/index.js';
+import { shareStats } from './sharing.js';
 import { audienceOf, flag, personOf, tooSmall, verifiedRecord, type Audience } from './insights.js';
 
 export const CAMPAIGN_FIGURES = ['REACHED', 'INTERESTED', 'REFERRALS_REQUESTED', 'REFERRALS_ACCEPTED', 'CONVERSIONS', 'REVENUE', 'RESPONSE_RATE'] as const;
 export type CampaignFigure = (typeof CAMPAIGN_FIGURES)[number];
 
 export interface CampaignStats {
+  /** Share-poster scans and page visits: counts of channels, about no one (never withheld). */
+  scans: number;
+  visits: number;
   reached: number;
   interested: number;
   referralsRequested: number;
@@ -117,10 +121,11 @@ export async function campaignSpent(db: Db, campaignId: string): Promise<number>
  * the response rate with either of its terms, which it would otherwise give away.
  */
 export async function campaignStats(db: Db, campaign: { id: string; publishedAt: string | null }, viewerMerchantId: string, minGroupSize: number): Promise<CampaignStats> {
-  const [reach, funnel, spent] = await Promise.all([
+  const [reach, funnel, spent, shares] = await Promise.all([
     campaignReach(db, campaign.id, campaign.publishedAt),
     referralFunnel(db, campaign.id, viewerMerchantId),
     campaignSpent(db, campaign.id),
+    shareStats(db, campaign.id),
   ]);
   const hidden = (f: CountedFigure) => f.count > 0 && tooSmall(f, minGroupSize);
   const figures: Record<Exclude<CampaignFigure, 'RESPONSE_RATE'>, { value: number; hidden: boolean }> = {
@@ -136,6 +141,8 @@ export async function campaignStats(db: Db, campaign: { id: string; publishedAt:
   const reached = shown('REACHED');
   const interested = shown('INTERESTED');
   return {
+    scans: shares.reduce((total, s) => total + s.scans, 0),
+    visits: shares.reduce((total, s) => total + s.visits, 0),
     reached,
     interested,
     referralsRequested: shown('REFERRALS_REQUESTED'),

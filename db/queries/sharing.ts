@@ -1,6 +1,6 @@
 // Reads of share channels: a code's channel, its totals, a campaign's rollup per community, and
 // what a channel's public page and share poster show (public offer or campaign information only).
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { nowIso } from '../ids.js';
 import { allianceMembers, campaignCommunities, campaigns, offerPlacements, offers, shareChannels, shareCounts } from '../tables/index.js';
@@ -30,7 +30,10 @@ export interface ShareStat {
   visits: number;
 }
 
-/** Scans and visits of a campaign's channels, summed per community (null: channels for no community). */
+/**
+ * Scans and visits of a campaign's channels and of its offers' channels, summed per community
+ * (null: channels for no community): the top of the campaign's funnel.
+ */
 export async function shareStats(db: Db, campaignId: string): Promise<ShareStat[]> {
   const scans = sql<number>`cast(coalesce(sum(${shareCounts.scans}), 0) as integer)`.mapWith(Number);
   const visits = sql<number>`cast(coalesce(sum(${shareCounts.visits}), 0) as integer)`.mapWith(Number);
@@ -38,7 +41,7 @@ export async function shareStats(db: Db, campaignId: string): Promise<ShareStat[
     .select({ communityId: shareChannels.communityId, scans, visits })
     .from(shareChannels)
     .leftJoin(shareCounts, eq(shareCounts.channelId, shareChannels.id))
-    .where(eq(shareChannels.campaignId, campaignId))
+    .where(or(eq(shareChannels.campaignId, campaignId), inArray(shareChannels.offerId, db.select({ id: offers.id }).from(offers).where(eq(offers.campaignId, campaignId)))))
     .groupBy(shareChannels.communityId)
     .orderBy(desc(scans), desc(visits), asc(sql`coalesce(${shareChannels.communityId}, '')`));
 }

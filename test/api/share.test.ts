@@ -199,15 +199,23 @@ describe('the campaign funnel', () => {
     const anywhere = await channel(partner, { campaignId, label: '朋友圈' });
     // An offer's channel is not the campaign's.
     const { code: offerCode } = await channel(merchant, { offerId: await postOffer(p, merchant, [communityId]) });
-    for (const code of [first[0]!.code, first[0]!.code, first[1]!.code, other.code, offerCode]) await scan(p, code);
-    for (const code of [first[1]!.code, other.code, other.code, anywhere.code]) await p.gql(VISIT, { code });
+    // A channel made for one of the campaign's own offers is the campaign's too.
+    const campaignOffer = await postOffer(p, merchant, [communityId]);
+    const added = await p.gql(`mutation($c: ID!, $o: ID!) { addOfferToCampaign(campaignId: $c, offerId: $o) { id } }`, { c: campaignId, o: campaignOffer }, merchant.accessToken);
+    expect(added.errors).toBeUndefined();
+    const ofCampaignOffer = await channel(merchant, { offerId: campaignOffer, communityId });
+    for (const code of [first[0]!.code, first[0]!.code, first[1]!.code, other.code, offerCode, ofCampaignOffer.code]) await scan(p, code);
+    for (const code of [first[1]!.code, other.code, other.code, anywhere.code, ofCampaignOffer.code]) await p.gql(VISIT, { code });
 
     const r = await p.gql(CAMPAIGN_SHARES, { c: campaignId }, partner.accessToken);
     expect(r.data.campaign.shareStats).toEqual([
-      { community: { id: communityId }, scans: 3, visits: 1 },
+      { community: { id: communityId }, scans: 4, visits: 2 },
       { community: { id: second }, scans: 1, visits: 2 },
       { community: null, scans: 0, visits: 1 },
     ]);
+    // They head the campaign's funnel, summed.
+    const stats = await p.gql(`query($c: ID!) { campaign(id: $c) { stats { scans visits } } }`, { c: campaignId }, partner.accessToken);
+    expect(stats.data.campaign.stats).toEqual({ scans: 5, visits: 5 });
     expect(codeOf(await p.gql(`query($c: ID!) { campaign(id: $c) { shareStats { scans } } }`, { c: campaignId }, bystander.accessToken))).toBe('FORBIDDEN');
   });
 });

@@ -26,15 +26,19 @@ export function CampaignChart({ stats, budget, expected }: { stats: Stats; budge
     },
     {
       title: t('chart.funnel'),
-      bars: (
-        [
-          ['chart.reached', 'REACHED', stats.reached],
-          ['chart.interested', 'INTERESTED', stats.interested],
-          ['chart.requested', 'REFERRALS_REQUESTED', stats.referralsRequested],
-          ['chart.accepted', 'REFERRALS_ACCEPTED', stats.referralsAccepted],
-          ['chart.conversions', 'CONVERSIONS', stats.conversions],
-        ] as const
-      ).map(([key, name, value]) => ({ label: t(key), ...figure(name, value), kind: 'actual' as const })),
+      bars: [
+        { label: t('chart.scans'), value: stats.scans, shown: String(stats.scans), kind: 'actual' as const },
+        { label: t('chart.visits'), value: stats.visits, shown: String(stats.visits), kind: 'actual' as const },
+        ...(
+          [
+            ['chart.reached', 'REACHED', stats.reached],
+            ['chart.interested', 'INTERESTED', stats.interested],
+            ['chart.requested', 'REFERRALS_REQUESTED', stats.referralsRequested],
+            ['chart.accepted', 'REFERRALS_ACCEPTED', stats.referralsAccepted],
+            ['chart.conversions', 'CONVERSIONS', stats.conversions],
+          ] as const
+        ).map(([key, name, value]) => ({ label: t(key), ...figure(name, value), kind: 'actual' as const })),
+      ],
     },
   ];
   return (

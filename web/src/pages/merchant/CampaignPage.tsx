@@ -44,6 +44,9 @@ const CAMPAIGN = gql<{ campaign: Campaign | null }, { id: string }>`
 `;
 
 export interface Stats {
+  /** Share-poster scans and share-page visits: counts about no one, never withheld. */
+  scans: number;
+  visits: number;
   reached: number;
   interested: number;
   referralsRequested: number;
@@ -62,7 +65,7 @@ export type StatsFigure = 'REACHED' | 'INTERESTED' | 'REFERRALS_REQUESTED' | 'RE
 // Participants only: a separate query, so that others still see the campaign.
 const STATS = gql<{ campaign: { id: string; stats: Stats } | null }, { id: string }>`
   query CampaignStats($id: ID!) {
-    campaign(id: $id) { id stats { reached interested referralsRequested referralsAccepted conversions revenue spent responseRate withheld minGroupSize } }
+    campaign(id: $id) { id stats { scans visits reached interested referralsRequested referralsAccepted conversions revenue spent responseRate withheld minGroupSize } }
   }
 `;
 
