@@ -4,7 +4,6 @@ import * as commands from '../db/commands/communities.js';
 import { communityMembers } from '../db/tables/index.js';
 import { actorOf, AllianceRef, allianceIdOf, reason } from './alliance.js';
 import { builder } from './builder.js';
-import { communityWithFeedPage } from './feed.js';
 import { refreshViewerAccess, viewerAccess } from './policies/access.js';
 import { canSeeCommunity, communityVisibleWhere } from './policies/communities.js';
 import { localId, localIdOrNull } from './policies/globalId.js';
@@ -51,13 +50,9 @@ builder.queryField('community', (t) =>
     type: CommunityRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx, info) => {
+    resolve: (query, _root, args, ctx) => {
       const id = localIdOrNull('Community', args.id);
-      if (!id) return null;
-      const planned = query({ where: { AND: [{ id }, communityVisibleWhere(viewerAccess(ctx))] } });
-      // A community with its feed page, as most of these are, runs the statements prepared for it.
-      const fast = await communityWithFeedPage(ctx, info, id, planned);
-      return fast !== undefined ? (fast as typeof CommunityRef.$inferType | null) : ctx.deps.db.query.communities.findFirst(planned);
+      return id ? ctx.deps.db.query.communities.findFirst(query({ where: { AND: [{ id }, communityVisibleWhere(viewerAccess(ctx))] } })) : null;
     },
   }),
 );

@@ -49,11 +49,6 @@ function jsonElements(db: Db, array: SQLWrapper): SQL {
   return onSqlite(db) ? sql`json_each(${array})` : sql`unnest(array(select json_array_elements_text(cast(${array} as json)))) as t(value)`;
 }
 
-/** The elements of a JSON text array (a parameter or a column) as a subquery, for `in`. */
-export function jsonArrayValues(db: Db, array: SQLWrapper): SQL {
-  return sql`(select value from ${jsonElements(db, array)})`;
-}
-
 /** Whether the JSON text array in `column` holds `value`. */
 export function jsonArrayContains(db: Db, column: SQLWrapper, value: unknown): SQL {
   return sql`exists (select 1 from ${jsonElements(db, column)} where value = ${value})`;

@@ -38,7 +38,7 @@ export async function shareStats(db: Db, campaignId: string): Promise<ShareStat[
   const scans = sql<number>`cast(coalesce(sum(${shareCounts.scans}), 0) as integer)`.mapWith(Number);
   const visits = sql<number>`cast(coalesce(sum(${shareCounts.visits}), 0) as integer)`.mapWith(Number);
   return db
-    .select({ communityId: shareChannels.communityId, scans, visits })
+    .select({ communityId: shareChannels.communityId, scans: scans.as('scans'), visits: visits.as('visits') })
     .from(shareChannels)
     .leftJoin(shareCounts, eq(shareCounts.channelId, shareChannels.id))
     .where(or(eq(shareChannels.campaignId, campaignId), inArray(shareChannels.offerId, db.select({ id: offers.id }).from(offers).where(eq(offers.campaignId, campaignId)))))

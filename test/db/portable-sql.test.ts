@@ -1,10 +1,9 @@
 // The read queries' SQL runs on both engines. The API answers insights, referral attribution,
-// campaign stats, RFM segments, the alliance search, a list filtered to nothing and a feed page on
-// SQLite; every statement it ran is then replayed, with the same parameters, on a fresh PostgreSQL
+// campaign stats, RFM segments, the alliance search and a list filtered to nothing on SQLite;
+// every statement it ran is then replayed, with the same parameters, on a fresh PostgreSQL
 // database migrated from db/migrations-pg and holding the same rows, and must return the same
-// columns and the same rows. Where the kit writes each engine its own SQL (JSON arrays), the
-// replay swaps in what the same helper writes for drizzle on node-postgres; the feed cards and the
-// customer tag search also run through drizzle on node-postgres itself.
+// columns and the same rows. The customer tag search, where the kit writes each engine its own SQL
+// (JSON arrays), runs through drizzle on node-postgres itself.
 import { join } from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { sql, type SQL } from 'drizzle-orm';
@@ -15,8 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pgKitConfig from '../../drizzle.pg.config.js';
 import type { Db } from '../../db/client.js';
-import { daysBefore, jsonArrayContains, jsonArrayValues } from '../../db/dialect/kit.js';
-import { feedCards } from '../../db/queries/feed.js';
+import { daysBefore, jsonArrayContains } from '../../db/dialect/kit.js';
 import { relations } from '../../db/relations.js';
 import { pgRelations } from '../../db/dialect/pg-tables.js';
 import { signUpMerchant, type MerchantSession } from '../factories.js';
@@ -58,15 +56,6 @@ let pool: pg.Pool;
 let pgDb: Db;
 const dialect = new SQLiteSyncDialect();
 
-/**
- * The statement as PostgreSQL runs it: the SQLite form of the kit's JSON array of ids swapped for
- * the form the same helper writes for node-postgres, both rendered with one `?` in the same place.
- */
-function forPg(text: string): string {
-  const [onSqlite, onPg] = [p.deps.db, pgDb].map((db) => dialect.sqlToQuery(jsonArrayValues(db, sql.placeholder('ids'))).sql);
-  return text.replaceAll(onSqlite!, onPg!);
-}
-
 // PostgreSQL's bigint and numeric arrive as text, its booleans as booleans; SQLite has numbers for all.
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -81,9 +70,9 @@ async function replay({ text, params }: { text: string; params: unknown[] }) {
   const sqliteRows = prepare(text).raw(true).all(...params) as unknown[][];
   let result: pg.QueryResult<unknown[]>;
   try {
-    result = await pool.query({ text: numberedPlaceholders(forPg(text)), values: params, rowMode: 'array' });
+    result = await pool.query({ text: numberedPlaceholders(text), values: params, rowMode: 'array' });
   } catch (error) {
-    throw new Error(`PostgreSQL refused: ${(error as Error).message}\n${forPg(text)}`);
+    throw new Error(`PostgreSQL refused: ${(error as Error).message}\n${text}`);
   }
   expect(result.fields.map((f) => f.name), text).toEqual(sqliteColumns);
   const pgRows = result.rows.map((row) => row.map((value, i) => decode(value, result.fields[i]!.dataTypeID)));
@@ -224,25 +213,6 @@ describe('the read queries run unchanged on PostgreSQL, with the same columns an
       expect(data.alliances.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(names);
       expect(matching(replayed, / like lower\(/).map((s) => s.rows)).toEqual([names.length]);
     }
-  });
-
-  it('a feed page on the prepared path, its cards loaded by a JSON array of offer ids', async () => {
-    const { data, replayed } = await portable(
-      `query($c: ID!) { community(id: $c) { offers(first: 20) { edges { node { id title body status viewerInterested merchant { name } communities { name } campaign { title } } } } } }`,
-      { c: cast.communityId },
-      cast.customerToken,
-    );
-    expect(data.community.offers.edges.map((e: { node: { id: string; viewerInterested: boolean } }) => [e.node.id, e.node.viewerInterested])).toEqual([[cast.offerId, true]]);
-    // The offers, their placements and the reader's interest, each found by the page's ids.
-    expect(matching(replayed, /json_each/).map((s) => s.rows)).toEqual([1, 1, 1]);
-  });
-
-  it('the feed cards as drizzle on node-postgres prepares and runs them', async () => {
-    const ids = [...prepare(`SELECT id FROM "offers"`).pluck().all()] as string[];
-    const account = prepare(`SELECT account_id FROM "interests" LIMIT 1`).pluck().get() as string;
-    const onPg = await feedCards(pgDb, ids, account);
-    expect([...onPg.values()].flatMap((card) => card.interests)).toHaveLength(1);
-    expect(onPg).toEqual(await feedCards(p.deps.db, ids, account));
   });
 
   // The list is a relational query, whose nested JSON each driver writes in its own engine's SQL:
