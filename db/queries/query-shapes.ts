@@ -7,8 +7,9 @@
 //
 // A value is lifted only where binding it as a placeholder is what drizzle would bind anyway: a
 // string or number compared with a column that sends it to the driver unchanged. Anything the
-// walk does not understand (a raw SQL filter, extras, a function, a placeholder already there) runs
-// the query as it came: two queries share a statement only when they differ in lifted values.
+// walk does not understand (a raw SQL filter, extras, a function, a placeholder already there, a
+// value it cannot lift) runs the query as it came: two queries share a statement only when they
+// differ in lifted values, and the number of statements is bounded by the code's query shapes.
 import { createHash } from 'node:crypto';
 import { getTableColumns, sql, type Column, type Table } from 'drizzle-orm';
 import type { Db } from '../client.js';
@@ -32,6 +33,8 @@ interface Query {
 
 /** Shapes kept per database; past this the oldest is dropped (a deployment has a few hundred). */
 const MAX_SHAPES = 1000;
+/** Longest `in` list bound value by value (each length is a shape of its own); longer ones run as they came. */
+const MAX_LIST = 100;
 
 class Unshaped extends Error {}
 const refuse = (): never => {
@@ -47,23 +50,28 @@ class Shaper {
 
   private lift(value: unknown, column: Column | undefined): { shape: unknown; key: unknown } {
     const liftable = (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) && column && column.mapToDriverValue(value) === value;
-    if (!liftable) return this.literal(value);
+    return liftable ? this.placeholder(value) : this.literal(value);
+  }
+
+  private placeholder(value: unknown): { shape: unknown; key: unknown } {
     const name = `v${this.count++}`;
     this.values[name] = value;
     return { shape: sql.placeholder(name), key: { $: 1 } };
   }
 
+  /**
+   * A value kept in the statement: only null and booleans, which give a shape at most two
+   * statements. Any other value kept would make one statement per value (and, on PostgreSQL, one
+   * named statement per value on every connection): such a query runs as it came.
+   */
   private literal(value: unknown): { shape: unknown; key: unknown } {
-    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return { shape: value, key: value };
+    if (value === null || typeof value === 'boolean') return { shape: value, key: value };
     return refuse();
   }
 
   /** A page size or offset: always a plain number. */
   private size(value: unknown): { shape: unknown; key: unknown } {
-    if (typeof value !== 'number' || !Number.isInteger(value)) return refuse();
-    const name = `v${this.count++}`;
-    this.values[name] = value;
-    return { shape: sql.placeholder(name), key: { $: 1 } };
+    return typeof value === 'number' && Number.isInteger(value) ? this.placeholder(value) : refuse();
   }
 
   private static readonly SCALAR_OPERATORS = new Set(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'like', 'notLike', 'ilike', 'notIlike']);
@@ -79,7 +87,7 @@ class Shaper {
       let part: { shape: unknown; key: unknown };
       if (Shaper.SCALAR_OPERATORS.has(operator)) part = this.lift(operand, column);
       else if (Shaper.FLAG_OPERATORS.has(operator)) part = this.literal(operand);
-      else if (Shaper.LIST_OPERATORS.has(operator) && Array.isArray(operand)) {
+      else if (Shaper.LIST_OPERATORS.has(operator) && Array.isArray(operand) && operand.length <= MAX_LIST) {
         const items = operand.map((item) => this.lift(item, column));
         part = { shape: items.map((i) => i.shape), key: items.map((i) => i.key) };
       } else return refuse();

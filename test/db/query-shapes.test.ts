@@ -81,4 +81,5 @@ describe('one prepared statement per query shape', () => {
     expect(named).toEqual([{ name: '雅居窗帘' }]);
     expect(encodeGlobalID('Merchant', merchants[1]!)).toBe(cast.curtain.merchantId);
   });
+
 });
