@@ -5,25 +5,11 @@
 // form on another site cannot upload in a signed-in user's name.
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { recordMedia } from '../../db/commands/media.js';
-import { AppError, badInput, forbidden, notFound, unauthenticated } from '../../db/errors.js';
+import { badInput, forbidden, notFound, unauthenticated } from '../../db/errors.js';
 import { contextFor, type AppDeps, type Viewer } from '../context.js';
+import { answerError } from '../http-errors.js';
 import { consume } from '../rate-limits.js';
 import { MAX_UPLOAD_BYTES, mediaView, preparePoster, tooLarge } from './images.js';
-
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, RATE_LIMITED: 429 };
-
-const coded = (e: unknown): e is Error & { extensions: { code: string; [k: string]: unknown } } =>
-  e instanceof Error && typeof (e as { extensions?: { code?: unknown } }).extensions?.code === 'string';
-
-function answerError(deps: AppDeps, res: Response, error: unknown, status?: number) {
-  if (!coded(error) && !(error instanceof AppError)) {
-    deps.logger.error({ err: error }, 'unexpected error in a media request');
-    return res.status(500).json({ errors: [{ message: 'Something went wrong on our side. Please try again.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-  }
-  const extensions: Record<string, unknown> & { code: string } = error instanceof AppError ? { ...error.extensions, code: error.code } : { code: error.extensions.code };
-  if (typeof extensions.retryAfter === 'number') res.set('Retry-After', String(extensions.retryAfter));
-  return res.status(status ?? STATUS[extensions.code] ?? 400).json({ errors: [{ message: error.message, extensions }] });
-}
 
 export function mediaRoutes(deps: AppDeps): Router {
   const router = Router();

@@ -3,9 +3,10 @@
 // once and then read from the media storage.
 import { Router } from 'express';
 import { countShare, SHARE_CODE } from '../../db/commands/sharing.js';
-import { AppError } from '../../db/errors.js';
+import { AppError, notFound } from '../../db/errors.js';
 import { channelByCode, sharedContent } from '../../db/queries/sharing.js';
 import type { AppDeps } from '../context.js';
+import { answerError } from '../http-errors.js';
 import { consume } from '../rate-limits.js';
 import { shareLink, sharedPagePath } from './links.js';
 import { posterCacheKey, renderPoster, type PosterParts } from './poster.js';
@@ -53,7 +54,7 @@ export function shareRoutes(deps: AppDeps): Router {
     const { code } = req.params;
     try {
       const content = SHARE_CODE.test(code) ? await sharedContent(deps.db, code) : undefined;
-      if (!content) return res.status(404).type('text/plain').send('No such poster.');
+      if (!content) return answerError(deps, res, notFound('poster'));
       const parts = { title: content.title, merchantName: content.merchantName, link: shareLink(deps.config, code), imageKey: content.poster?.displayKey ?? null };
       const key = posterCacheKey(parts);
       const png = (await deps.mediaStorage.get(key))?.bytes ?? (await draw(req.ip, key, parts));
@@ -67,11 +68,7 @@ export function shareRoutes(deps: AppDeps): Router {
         })
         .send(png);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'RATE_LIMITED') {
-        return res.status(429).set('Retry-After', String(err.extensions.retryAfter)).type('text/plain').send('Too many posters from this address. Please wait before trying again.');
-      }
-      deps.logger.error({ err }, 'share poster not drawn');
-      res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.');
+      answerError(deps, res, err);
     }
   });
   return router;
