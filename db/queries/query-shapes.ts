@@ -48,12 +48,12 @@ class Shaper {
 
   constructor(private readonly schema: Schema) {}
 
-  private lift(value: unknown, column: Column | undefined): { shape: unknown; key: unknown } {
+  private lift(value: unknown, column: Column | undefined): Part {
     const liftable = (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) && column && column.mapToDriverValue(value) === value;
     return liftable ? this.placeholder(value) : this.literal(value);
   }
 
-  private placeholder(value: unknown): { shape: unknown; key: unknown } {
+  private placeholder(value: unknown): Part {
     const name = `v${this.count++}`;
     this.values[name] = value;
     return { shape: sql.placeholder(name), key: { $: 1 } };
@@ -64,13 +64,13 @@ class Shaper {
    * statements. Any other value kept would make one statement per value (and, on PostgreSQL, one
    * named statement per value on every connection): such a query runs as it came.
    */
-  private literal(value: unknown): { shape: unknown; key: unknown } {
+  private literal(value: unknown): Part {
     if (value === null || typeof value === 'boolean') return { shape: value, key: value };
     return refuse();
   }
 
   /** A page size or offset: always a plain number. */
-  private size(value: unknown): { shape: unknown; key: unknown } {
+  private size(value: unknown): Part {
     return typeof value === 'number' && Number.isInteger(value) ? this.placeholder(value) : refuse();
   }
 
@@ -78,89 +78,76 @@ class Shaper {
   private static readonly FLAG_OPERATORS = new Set(['isNull', 'isNotNull']);
   private static readonly LIST_OPERATORS = new Set(['in', 'notIn']);
 
-  private columnFilter(value: unknown, column: Column): { shape: unknown; key: unknown } {
+  private columnFilter(value: unknown, column: Column): Part {
     if (!isPlainObject(value)) return this.lift(value, column);
-    const shape: Record<string, unknown> = {};
-    const key: Record<string, unknown> = {};
-    for (const [operator, operand] of Object.entries(value)) {
-      if (operand === undefined) continue;
-      let part: { shape: unknown; key: unknown };
-      if (Shaper.SCALAR_OPERATORS.has(operator)) part = this.lift(operand, column);
-      else if (Shaper.FLAG_OPERATORS.has(operator)) part = this.literal(operand);
-      else if (Shaper.LIST_OPERATORS.has(operator) && Array.isArray(operand) && operand.length <= MAX_LIST) {
-        const items = operand.map((item) => this.lift(item, column));
-        part = { shape: items.map((i) => i.shape), key: items.map((i) => i.key) };
-      } else return refuse();
-      shape[operator] = part.shape;
-      key[operator] = part.key;
-    }
-    return { shape, key };
+    return eachEntry(value, (operator, operand) => {
+      if (Shaper.SCALAR_OPERATORS.has(operator)) return this.lift(operand, column);
+      if (Shaper.FLAG_OPERATORS.has(operator)) return this.literal(operand);
+      if (Shaper.LIST_OPERATORS.has(operator) && Array.isArray(operand) && operand.length <= MAX_LIST) return eachItem(operand, (item) => this.lift(item, column));
+      return refuse();
+    });
   }
 
-  filter(value: unknown, table: TableConfig): { shape: unknown; key: unknown } {
+  filter(value: unknown, table: TableConfig): Part {
     if (typeof value === 'boolean') return { shape: value, key: value };
     if (!isPlainObject(value)) return refuse();
-    const shape: Record<string, unknown> = {};
-    const key: Record<string, unknown> = {};
-    for (const [name, operand] of Object.entries(value)) {
-      if (operand === undefined) continue;
-      let part: { shape: unknown; key: unknown };
-      if (name === 'AND' || name === 'OR') {
-        if (!Array.isArray(operand)) return refuse();
-        const items = operand.map((item) => this.filter(item, table));
-        part = { shape: items.map((i) => i.shape), key: items.map((i) => i.key) };
-      } else if (name === 'NOT') part = this.filter(operand, table);
-      else if (columnOf(table, name)) part = this.columnFilter(operand, columnOf(table, name)!);
-      else if (table.relations[name]) part = this.filter(operand, this.target(table, name));
-      else return refuse();
-      shape[name] = part.shape;
-      key[name] = part.key;
-    }
-    return { shape, key };
+    return eachEntry(value, (name, operand) => {
+      if (name === 'AND' || name === 'OR') return Array.isArray(operand) ? eachItem(operand, (item) => this.filter(item, table)) : refuse();
+      if (name === 'NOT') return this.filter(operand, table);
+      const column = columnOf(table, name);
+      if (column) return this.columnFilter(operand, column);
+      return table.relations[name] ? this.filter(operand, this.target(table, name)) : refuse();
+    });
   }
 
   private target(table: TableConfig, relation: string): TableConfig {
     return this.schema[table.relations[relation]!.targetTableName] ?? refuse();
   }
 
-  config(value: unknown, table: TableConfig): { shape: unknown; key: unknown } {
+  config(value: unknown, table: TableConfig): Part {
     if (value === true || value === undefined) return { shape: value, key: value ?? null };
     if (!isPlainObject(value)) return refuse();
-    const shape: Record<string, unknown> = {};
-    const key: Record<string, unknown> = {};
-    for (const [name, option] of Object.entries(value)) {
-      if (option === undefined) continue;
-      let part: { shape: unknown; key: unknown };
+    return eachEntry(value, (name, option) => {
       switch (name) {
         case 'columns':
         case 'orderBy':
-          part = plainLiteral(option);
-          break;
+          return plainLiteral(option);
         case 'where':
-          part = this.filter(option, table);
-          break;
+          return this.filter(option, table);
         case 'limit':
         case 'offset':
-          part = this.size(option);
-          break;
+          return this.size(option);
         case 'extras':
-          if (!isPlainObject(option) || Object.keys(option).length > 0) return refuse();
-          part = { shape: option, key: {} };
-          break;
-        case 'with': {
-          if (!isPlainObject(option)) return refuse();
-          const nested = Object.entries(option).map(([relation, config]) => [relation, table.relations[relation] ? this.config(config, this.target(table, relation)) : refuse()] as const);
-          part = { shape: Object.fromEntries(nested.map(([r, p]) => [r, p.shape])), key: Object.fromEntries(nested.map(([r, p]) => [r, p.key])) };
-          break;
-        }
+          return isPlainObject(option) && Object.keys(option).length === 0 ? { shape: option, key: {} } : refuse();
+        case 'with':
+          return isPlainObject(option) ? eachEntry(option, (relation, nested) => (table.relations[relation] ? this.config(nested, this.target(table, relation)) : refuse())) : refuse();
         default:
           return refuse();
       }
-      shape[name] = part.shape;
-      key[name] = part.key;
-    }
-    return { shape, key };
+    });
   }
+}
+
+/** A part of a query config: as the statement is prepared (placeholders) and as its key reads. */
+interface Part {
+  shape: unknown;
+  key: unknown;
+}
+
+/** Each defined entry of an object through `part`, shape and key kept side by side. */
+function eachEntry(value: Record<string, unknown>, part: (name: string, value: unknown) => Part): Part {
+  const shape: Record<string, unknown> = {};
+  const key: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(value)) {
+    if (entry === undefined) continue;
+    ({ shape: shape[name], key: key[name] } = part(name, entry));
+  }
+  return { shape, key };
+}
+
+function eachItem(list: unknown[], part: (item: unknown) => Part): Part {
+  const parts = list.map(part);
+  return { shape: parts.map((p) => p.shape), key: parts.map((p) => p.key) };
 }
 
 const columnOf = (table: TableConfig, name: string): Column | undefined => (getTableColumns(table.table) as Record<string, Column>)[name];
@@ -172,7 +159,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A nested object of names, booleans and directions ('asc', 'desc'): kept as it is, and in the key. */
-function plainLiteral(value: unknown): { shape: unknown; key: unknown } {
+function plainLiteral(value: unknown): Part {
   const check = (v: unknown): void => {
     if (isPlainObject(v)) Object.values(v).forEach(check);
     else if (!(v === undefined || typeof v === 'boolean' || typeof v === 'string')) refuse();
@@ -194,7 +181,7 @@ export function prepareQueriesByShape(db: Db): void {
       const find = builder[mode].bind(builder);
       builder[mode] = (config?: unknown) => {
         const query = find(config);
-        let shaped: { shape: unknown; key: unknown };
+        let shaped: Part;
         const shaper = new Shaper(builder.schema);
         try {
           shaped = shaper.config(config, builder.tableConfig);
