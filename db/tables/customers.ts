@@ -19,11 +19,22 @@ export const customers = sqliteTable(
     accountId: text('account_id').references(() => accounts.id),
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
     consentSource: text('consent_source', { enum: ['IN_STORE', 'ONLINE', 'PHONE', 'IMPORT'] }).notNull(),
+    // An IMPORT must say where and when the shop collected the consent it declares (its word, kept for the person and the admins).
+    consentCollectedAt: text('consent_collected_at'),
+    consentCollectedWhere: text('consent_collected_where'),
     createdAt: text('created_at').notNull(),
+    // When the person proved the phone and that she is this shop's customer (claim, light
+    // registration or confirming it signed in): until then the record is only the shop's word.
     claimedAt: text('claimed_at'),
     erasedAt: text('erased_at'),
+    // The person said she never gave this shop her number: the record is erased and counts against the shop.
+    disownedAt: text('disowned_at'),
   },
-  (t) => [index('customers_merchant_idx').on(t.merchantId, t.id), index('customers_account_idx').on(t.accountId)],
+  (t) => [
+    index('customers_merchant_idx').on(t.merchantId, t.id),
+    index('customers_account_idx').on(t.accountId),
+    index('customers_merchant_created_idx').on(t.merchantId, t.createdAt),
+  ],
 );
 
 /** The identity table: ciphertexts and the phone's blind index. Only db/vault.ts may import it. */

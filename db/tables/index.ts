@@ -11,3 +11,4 @@ export * from './idempotency.js';
 export * from './notifications.js';
 export * from './codes.js';
 export * from './sharing.js';
+export * from './alerts.js';
