@@ -56,16 +56,24 @@ function maskError(deps: AppDeps) {
 type ServerContext = { req?: IncomingMessage & { ip?: string } };
 
 export function createYogaServer(deps: AppDeps): YogaServerInstance<ServerContext, Context> {
+  const allowedOrigins = deps.config.CORS_ORIGINS;
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: !deps.config.isProduction,
     landingPage: false,
     batching: false,
+    // Yoga's default answers any origin with itself and allow-credentials. Only listed origins get
+    // CORS headers; none gets credentials, as sessions are bearer tokens, never cookies.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin && allowedOrigins.includes(origin) ? { origin: allowedOrigins, credentials: false, methods: ['GET', 'POST'] } : false;
+    },
     maskedErrors: { maskError: maskError(deps) },
     plugins: [...graphqlLimits(deps.config), idempotencyPlugin()],
     // Yoga's own log lines quote documents and variables (passwords, phones): maskError logs what matters.
     logging: false,
+    // req.ip is the client behind the proxies TRUST_PROXY names, else the connection's address.
     context: ({ request, req }) => contextFor(deps, request.headers.get('authorization'), req?.ip ?? req?.socket.remoteAddress),
   });
 }
@@ -73,6 +81,8 @@ export function createYogaServer(deps: AppDeps): YogaServerInstance<ServerContex
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Only these hops may name the client in X-Forwarded-For; anyone else's header is ignored.
+  app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(securityHeaders());
   // Request lines are logged at info: an operator who chose a quieter level pays nothing for them.
   if (deps.logger.isLevelEnabled('info')) {

@@ -1,5 +1,25 @@
 // The only reader of process.env: every setting is parsed and validated here once.
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+const list = (s: string) => s.split(',').map((e) => e.trim()).filter(Boolean);
+
+/** An origin as browsers send it: scheme, host and port, nothing else. */
+const isOrigin = (o: string) => {
+  try {
+    return new URL(o).origin === o;
+  } catch {
+    return false;
+  }
+};
+
+/** An entry of express's `trust proxy` list: an address, a CIDR block, or one of its named ranges. */
+const isProxyEntry = (e: string) => {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(e)) return true;
+  const [address = '', bits, ...rest] = e.split('/');
+  const version = isIP(address);
+  return version !== 0 && rest.length === 0 && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128)));
+};
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -31,6 +51,33 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   PUBLIC_URL: z.string().url().default('http://localhost:4000'),
+  // Other sites whose pages may call /graphql from a browser (comma-separated origins); none by
+  // default, so only the web app served here can. Listed, never reflected: any other origin gets
+  // no CORS headers at all.
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform(list)
+    .pipe(z.array(z.string().refine(isOrigin, 'must be origins such as https://shop.example (scheme, host and port, no path), comma-separated'))),
+  // Which proxies may tell the client's address in X-Forwarded-For (express's `trust proxy`):
+  // "false" (none: the connection's own address), a hop count, or addresses, CIDR blocks and
+  // loopback/linklocal/uniquelocal. Per-address limits count that address, so behind a load
+  // balancer it must be set, and set to the balancer only: a trusted hop's header is believed.
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((s, ctx): false | number | string[] => {
+      const value = s.trim();
+      if (value === 'false') return false;
+      if (/^\d{1,2}$/.test(value)) return Number(value);
+      const entries = list(value);
+      // "true" would believe every hop, so any client could name its own address.
+      if (entries.length === 0 || !entries.every(isProxyEntry)) {
+        ctx.addIssue({ code: 'custom', message: 'must be false, a hop count, or proxy addresses/CIDR blocks (loopback, linklocal, uniquelocal allowed), comma-separated' });
+        return z.NEVER;
+      }
+      return entries;
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   // Alliance insights report groups of fewer customers than this as null; below 3 a group is one or two people.
@@ -46,6 +93,14 @@ const envSchema = z.object({
   SIGN_IN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(5),
   INVITE_CLAIMS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
   REFERRAL_REQUESTS_PER_DAY: z.coerce.number().int().min(1).default(100),
+  // Anti-harvesting. Customers one shop may add per 24 hours (typed in or imported).
+  CUSTOMERS_ADDED_PER_DAY: z.coerce.number().int().min(1).default(200),
+  // Records people disowned ("I never gave this shop my number") before the alliance admins are
+  // alerted and the shop's new records pause until an admin clears it.
+  DISOWNED_RECORDS_ALERT_THRESHOLD: z.coerce.number().int().min(1).default(3),
+  // A staff member revealing the contacts of this many customers within the window alerts the owner.
+  STAFF_CONTACT_READS_ALERT_COUNT: z.coerce.number().int().min(1).default(30),
+  STAFF_CONTACT_READS_ALERT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   // Share poster scans and visits one address may add per hour; beyond it they go uncounted. Many
   // phones may share one address (a mobile carrier's NAT), so it is generous.
   SHARE_COUNTS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(300),

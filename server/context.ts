@@ -13,7 +13,7 @@ import type { CodeSender } from './notify/codes.js';
 import type { ReferralPubSub } from './notify/pubsub.js';
 import type { Notifier } from './notify/worker.js';
 import type { AccessClaims, TokenService } from './auth/tokens.js';
-import type { RateLimits } from './rate-limits.js';
+import { addressKey, type RateLimits } from './rate-limits.js';
 import type { Config } from './config.js';
 
 
@@ -44,7 +44,7 @@ export interface AppDeps {
 export interface Context {
   deps: AppDeps;
   viewer: Viewer | null;
-  /** The client's address, for per-address rate limits. */
+  /** The client's address as per-address rate limits count it (addressKey: an IPv6 /64 is one client). */
   ip: string;
   /** The viewer's memberships (schema/policies/access.ts), for every visibility rule. */
   access: ViewerAccess;
@@ -97,7 +97,8 @@ export async function adoptViewer(ctx: Context, viewer: Viewer): Promise<void> {
 const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
 /** The request's context: its viewer and access from the cache when still current (server/auth/viewer-cache.ts). */
-export async function contextFor(deps: AppDeps, authorization: string | null | undefined, ip?: string): Promise<Context> {
+export async function contextFor(deps: AppDeps, authorization: string | null | undefined, address?: string): Promise<Context> {
+  const ip = addressKey(address);
   const claims = await claimsOf(deps, authorization);
   if (!claims) return createContext(deps, null, ip);
   const generation = await deps.viewerCache.generation();

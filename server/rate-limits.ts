@@ -1,5 +1,6 @@
 // Request-rate limits against guessing and flooding (rate-limiter-flexible). In memory by default;
 // in Redis (redisStore) when several server processes run, so they count together.
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../db/errors.js';
@@ -18,6 +19,36 @@ export type LimitName =
   | 'mediaUploadsPerAccount';
 
 export type RateLimits = Record<LimitName, RateLimiterAbstract>;
+
+/** An IPv6 address's eight 16-bit groups (a dotted IPv4 tail makes the last two). */
+function ipv6Groups(address: string): number[] {
+  const groups = (part: string) =>
+    part
+      ? part.split(':').flatMap((g) => {
+          if (!g.includes('.')) return [parseInt(g, 16)];
+          const [a = 0, b = 0, c = 0, d = 0] = g.split('.').map(Number);
+          return [(a << 8) | b, (c << 8) | d];
+        })
+      : [];
+  const [head = '', tail] = address.split('::');
+  if (tail === undefined) return groups(head);
+  const [front, back] = [groups(head), groups(tail)];
+  return [...front, ...Array<number>(8 - front.length - back.length).fill(0), ...back];
+}
+
+/**
+ * The key every per-address limit counts a client under. An IPv6 client is handed a whole /64
+ * (a home, a phone) and can pick any address in it, so the /64 is one client; an IPv4-mapped
+ * IPv6 address is its IPv4 address.
+ */
+export function addressKey(ip: string | undefined): string {
+  const address = ip?.split('%')[0] ?? '';
+  if (isIPv4(address)) return address;
+  if (!isIPv6(address)) return 'unknown';
+  const g = ipv6Groups(address.toLowerCase());
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return [g[6]! >> 8, g[6]! & 255, g[7]! >> 8, g[7]! & 255].join('.');
+  return `${g.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
+}
 
 /** Builds one limit; keyPrefix names the limit, so limits never share counters. */
 export type LimitStore = (points: number, duration: number, keyPrefix: string) => RateLimiterAbstract;

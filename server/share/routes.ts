@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../db/errors.js';
 import { channelByCode, sharedContent } from '../../db/queries/sharing.js';
 import type { AppDeps } from '../context.js';
 import { answerError } from '../http-errors.js';
-import { consume } from '../rate-limits.js';
+import { addressKey, consume } from '../rate-limits.js';
 import { shareLink, sharedPagePath } from './links.js';
 import { posterCacheKey, renderPoster, type PosterParts } from './poster.js';
 
@@ -16,7 +16,7 @@ export function shareRoutes(deps: AppDeps): Router {
 
   /** False once the address has used up its limit: its scans then go uncounted, it is still sent on. */
   const withinLimit = (ip: string | undefined) =>
-    consume(deps.limits.shareCountsPerIp, ip ?? 'unknown').then(
+    consume(deps.limits.shareCountsPerIp, addressKey(ip)).then(
       () => true,
       (err) => {
         if (err instanceof AppError) return false;
@@ -42,7 +42,7 @@ export function shareRoutes(deps: AppDeps): Router {
 
   /** Draws a poster and keeps it; each drawing counts against the address's limit. */
   async function draw(ip: string | undefined, key: string, parts: Omit<PosterParts, 'image'> & { imageKey: string | null }): Promise<Buffer> {
-    await consume(deps.limits.sharePostersPerIp, ip ?? 'unknown');
+    await consume(deps.limits.sharePostersPerIp, addressKey(ip));
     const image = parts.imageKey ? (await deps.mediaStorage.get(parts.imageKey))?.bytes : undefined;
     const png = await renderPoster({ ...parts, image });
     // A poster drawn without its (missing) image is not kept under a key that names the image.
