@@ -1,6 +1,5 @@
 // Customers as their originating merchant sees them, customers as everyone else sees them
 // (a pseudonym), and a customer looking at themselves.
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { jsonArrayContains } from '../db/dialect/kit.js';
 import { badInput, unauthenticated } from '../db/errors.js';
@@ -196,13 +195,14 @@ builder.mutationFields((t) => ({
 }));
 
 /** A customer account looking at itself (a variant of the accounts table). */
-export const CustomerSelfRef = builder.drizzleObject('accounts', {
+export const CustomerSelfRef = builder.drizzleNode('accounts', {
   variant: 'CustomerSelf',
   description: 'A customer looking at themselves.',
+  // A node so that what returns it is read again the way node(id) reads (an idempotent replay).
+  id: { column: (a) => a.id },
   select: { columns: { id: true, kind: true } },
   authScopes: (a, ctx) => ctx.viewer?.kind === 'CUSTOMER' && a.id === ctx.viewer.accountId,
   fields: (t) => ({
-    id: t.id({ resolve: (a) => encodeGlobalID('CustomerSelf', a.id) }),
     displayName: t.string({
       extensions: PERSONAL,
       resolve: async (_a, _args, ctx) => {
