@@ -6,7 +6,15 @@ import { builder } from './builder.js';
 import { OfferRef } from './offer.js';
 import { viewerAccess } from './policies/access.js';
 import { localId } from './policies/globalId.js';
-import { canSeeModerationAction, canSeeReport, moderationActionVisibleWhere, reportAccessSelection, reportVisibleWhere } from './policies/moderation.js';
+import {
+  canDecideReport,
+  canSeeModerationAction,
+  canSeeReport,
+  moderationActionVisibleWhere,
+  reportAccessSelection,
+  reportDecisionSelection,
+  reportVisibleWhere,
+} from './policies/moderation.js';
 import { canSeeOffer, offerAccessSelection } from './policies/offers.js';
 
 const ReportStatusEnum = builder.enumType('ReportStatus', { values: ['OPEN', 'RESOLVED', 'DISMISSED'] as const });
@@ -22,6 +30,11 @@ export const OfferReportRef = builder.drizzleNode('offerReports', {
     reason: t.exposeString('reason'),
     status: t.expose('status', { type: ReportStatusEnum }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    decidableByViewer: t.boolean({
+      description: "Whether the viewer may hide the offer or dismiss this open report: an admin whose own shop posted the offer may not, another admin of the alliance decides.",
+      select: reportDecisionSelection,
+      resolve: (r, _args, ctx) => canDecideReport(viewerAccess(ctx), r),
+    }),
   }),
 });
 

@@ -8,10 +8,15 @@ import { allianceMembers, offerPlacements, offerReports, offers, type Moderation
 import { inTransaction, type Tx } from '../tx.js';
 import { logAction, requireMerchantOwner, type Actor } from './allianceGuards.js';
 
-/** The alliances carrying the offer, once the actor is known to administer one of them. */
-async function moderationScope(tx: Tx, offerId: string, actor: Actor) {
+/**
+ * The alliances carrying the offer, once the actor is known to administer one of them and not to
+ * be the offer's own shop: no one judges their own case, another admin decides.
+ */
+async function moderationScope(tx: Tx, offer: { id: string; merchantId: string }, actor: Actor) {
+  const offerId = offer.id;
   const refused = 'Only admins of an alliance carrying this offer may moderate it.';
   await requireMerchantOwner(tx, actor, refused);
+  if (offer.merchantId === actor.merchantId) throw forbidden('This offer is your own shop\'s: another admin of the alliance decides about it.');
   const placements = await tx.select({ allianceId: offerPlacements.allianceId }).from(offerPlacements).where(eq(offerPlacements.offerId, offerId));
   const allianceIds = [...new Set(placements.map((p) => p.allianceId))];
   const administered = allianceIds.length
@@ -59,7 +64,7 @@ export function moderateOffer(db: Db, actor: Actor, offerId: string, hide: boole
   return inTransaction(db, async (tx) => {
     const [offer] = await tx.select().from(offers).where(eq(offers.id, offerId));
     if (!offer) throw notFound('offer');
-    const allianceIds = await moderationScope(tx, offerId, actor);
+    const allianceIds = await moderationScope(tx, offer, actor);
     const from = hide ? 'PUBLISHED' : 'HIDDEN';
     if (offer.status !== from) throw conflict(hide ? 'Only a published offer can be hidden.' : 'This offer is not hidden.');
     const now = nowIso();
@@ -78,9 +83,14 @@ export function moderateOffer(db: Db, actor: Actor, offerId: string, hide: boole
 
 export function dismissReport(db: Db, actor: Actor, reportId: string, reason: string) {
   return inTransaction(db, async (tx) => {
-    const [report] = await tx.select().from(offerReports).where(eq(offerReports.id, reportId));
-    if (!report) throw notFound('report');
-    const allianceIds = await moderationScope(tx, report.offerId, actor);
+    const [found] = await tx
+      .select({ report: offerReports, offerMerchantId: offers.merchantId })
+      .from(offerReports)
+      .innerJoin(offers, eq(offers.id, offerReports.offerId))
+      .where(eq(offerReports.id, reportId));
+    if (!found) throw notFound('report');
+    const { report } = found;
+    const allianceIds = await moderationScope(tx, { id: report.offerId, merchantId: found.offerMerchantId }, actor);
     if (report.status !== 'OPEN') throw conflict('This report is already closed.');
     const closed = { status: 'DISMISSED' as const, closedAt: nowIso() };
     await tx.update(offerReports).set(closed).where(eq(offerReports.id, reportId));

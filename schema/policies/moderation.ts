@@ -11,8 +11,24 @@ export interface ReportRow {
   offer: { placements: { allianceId: string }[] };
 }
 
+const administers = (a: ViewerAccess, offer: ReportRow['offer']) => offer.placements.some((p) => a.adminAllianceIds.has(p.allianceId));
+
 export function canSeeReport(a: ViewerAccess, r: ReportRow): boolean {
-  return r.reporterAccountId === a.accountId || r.offer.placements.some((p) => a.adminAllianceIds.has(p.allianceId));
+  return r.reporterAccountId === a.accountId || administers(a, r.offer);
+}
+
+/** The columns and relations canDecideReport reads. */
+export const reportDecisionSelection = {
+  columns: { status: true },
+  with: { offer: { columns: { merchantId: true }, with: { placements: { columns: { allianceId: true } } } } },
+} as const;
+
+/**
+ * An open report is decided (the offer hidden, or the report dismissed) by an admin of an alliance
+ * carrying the offer whose own shop did not post it; db/commands/moderation.ts enforces the same.
+ */
+export function canDecideReport(a: ViewerAccess, r: { status: string; offer: ReportRow['offer'] & { merchantId: string } }): boolean {
+  return r.status === 'OPEN' && r.offer.merchantId !== a.merchantId && administers(a, r.offer);
 }
 
 export function reportVisibleWhere(a: ViewerAccess): Where<'offerReports'> {

@@ -21,13 +21,14 @@ export interface OfferRow {
 }
 
 /**
- * The offering merchant and its campaign partners always see it; admins of an alliance whose
- * community carries it see it whatever its state (to moderate it); a community member sees it
- * while it is published there and its merchant is not suspended in that alliance.
+ * The offering merchant always sees it; admins of an alliance whose community carries it see it
+ * whatever its state (to moderate it); its campaign partners see it unless moderation hid it (a
+ * hidden offer is between its merchant and the admins); a community member sees it while it is
+ * published there and its merchant is not suspended in that alliance.
  */
 export function canSeeOffer(a: ViewerAccess, o: OfferRow): boolean {
   if (a.merchantId && o.merchantId === a.merchantId) return true;
-  if (o.campaignId && a.campaignIds.has(o.campaignId)) return true;
+  if (o.campaignId && a.campaignIds.has(o.campaignId) && o.status !== 'HIDDEN') return true;
   return o.placements.some(
     (p) =>
       a.adminAllianceIds.has(p.allianceId) ||
@@ -38,7 +39,7 @@ export function canSeeOffer(a: ViewerAccess, o: OfferRow): boolean {
 export function offerVisibleWhere(a: ViewerAccess): Where<'offers'> {
   return anyOf<'offers'>([
     !!a.merchantId && { merchantId: a.merchantId },
-    a.campaignIds.size > 0 && { campaignId: { in: ids(a.campaignIds) } },
+    a.campaignIds.size > 0 && { campaignId: { in: ids(a.campaignIds) }, status: { ne: 'HIDDEN' } },
     a.adminAllianceIds.size > 0 && { placements: { allianceId: { in: ids(a.adminAllianceIds) } } },
     a.communityIds.size > 0 && {
       status: 'PUBLISHED',

@@ -125,10 +125,11 @@ describe('the public page of a share channel', () => {
   });
 
   it('an unknown code, a withdrawn, hidden or ended offer and a cancelled campaign all read null, without an error', async () => {
-    const { sofa, communityId, offerId, campaignId } = await shop();
+    const { sofa, curtain, communityId, offerId, campaignId } = await shop();
     const withdrawn = await channel(p, sofa, { offerId });
-    const hiddenOffer = await postOffer(p, sofa, [communityId]);
-    const hidden = await channel(p, sofa, { offerId: hiddenOffer });
+    // Another shop's: an admin never moderates their own shop's offers.
+    const hiddenOffer = await postOffer(p, curtain, [communityId]);
+    const hidden = await channel(p, curtain, { offerId: hiddenOffer });
     const endedOffer = await postOffer(p, sofa, [communityId]);
     const ended = await channel(p, sofa, { offerId: endedOffer });
     await publish(sofa, communityId, campaignId);

@@ -24,11 +24,13 @@ interface Report {
   createdAt: string;
   reason: string;
   offer: { id: string; title: string; body: string; status: OfferStatus; merchant: { id: string; name: string } };
+  /** False for a report about the viewer's own shop's offer: another admin decides it. */
+  decidableByViewer: boolean;
 }
 
 const QUEUE = gql<{ alliance: { id: string; moderationQueue: Connection<Report> } | null }>`
   query ModerationQueue($id: ID!, $first: Int, $after: String) {
-    alliance(id: $id) { id moderationQueue(first: $first, after: $after) { edges { node { id createdAt reason status offer { id title body status merchant { id name } } } } ${PAGE_INFO} } }
+    alliance(id: $id) { id moderationQueue(first: $first, after: $after) { edges { node { id createdAt reason status decidableByViewer offer { id title body status merchant { id name } } } } ${PAGE_INFO} } }
   }
 `;
 
@@ -242,28 +244,32 @@ function ReportEntry({ report: r }: { report: Report }) {
       </p>
       <p>{t('admin.reportReason', { reason: r.reason })}</p>
       {r.offer.body && <p className="body">{r.offer.body}</p>}
-      <div className="button-row">
-        <ConfirmAction
-          action={moderate}
-          label={t(hidden ? 'admin.restore' : 'admin.hide')}
-          question={t(hidden ? 'admin.restore.question' : 'admin.hide.question')}
-          reasonLabel={t('admin.reason')}
-          confirmLabel={t(hidden ? 'admin.restore' : 'admin.hide')}
-          pendingLabel={t('saving')}
-          onConfirm={(reason) => moderate.run({ offerId: r.offer.id, hide: !hidden, reason })}
-          success={(d) => t(d.moderateOffer.status === 'HIDDEN' ? 'admin.hidden' : 'admin.restored')}
-        />
-        <ConfirmAction
-          kind="primary"
-          action={dismiss}
-          label={t('admin.dismiss')}
-          question={t('admin.dismiss.question')}
-          reasonLabel={t('admin.reason')}
-          confirmLabel={t('admin.dismiss')}
-          pendingLabel={t('saving')}
-          onConfirm={(reason) => dismiss.run({ reportId: r.id, reason })}
-        />
-      </div>
+      {r.decidableByViewer ? (
+        <div className="button-row">
+          <ConfirmAction
+            action={moderate}
+            label={t(hidden ? 'admin.restore' : 'admin.hide')}
+            question={t(hidden ? 'admin.restore.question' : 'admin.hide.question')}
+            reasonLabel={t('admin.reason')}
+            confirmLabel={t(hidden ? 'admin.restore' : 'admin.hide')}
+            pendingLabel={t('saving')}
+            onConfirm={(reason) => moderate.run({ offerId: r.offer.id, hide: !hidden, reason })}
+            success={(d) => t(d.moderateOffer.status === 'HIDDEN' ? 'admin.hidden' : 'admin.restored')}
+          />
+          <ConfirmAction
+            kind="primary"
+            action={dismiss}
+            label={t('admin.dismiss')}
+            question={t('admin.dismiss.question')}
+            reasonLabel={t('admin.reason')}
+            confirmLabel={t('admin.dismiss')}
+            pendingLabel={t('saving')}
+            onConfirm={(reason) => dismiss.run({ reportId: r.id, reason })}
+          />
+        </div>
+      ) : (
+        <p className="hint">{t('admin.ownOffer')}</p>
+      )}
     </article>
   );
 }
