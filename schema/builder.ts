@@ -46,12 +46,6 @@ export interface PothosTypes {
 /** Connection pages: the size of a page asked for without `first`/`last`, and the most one page holds. */
 export const PAGE_SIZE = { default: 20, max: 100 } as const;
 
-/**
- * Field extensions marking a value the vault returns (personal information), set where the field
- * is defined: what reads them must not keep them (server/idempotency.ts never stores them).
- */
-export const PERSONAL = { personal: true } as const;
-
 // node(id) answers one way for every ID it cannot show: malformed, of a type that is not a node,
 // of no row, or of a row the viewer may not see. A different answer for "not yours" would tell
 // an outsider which IDs exist.

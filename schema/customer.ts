@@ -9,7 +9,7 @@ import type { ContactField } from '../db/vault.js';
 import { sendChangePhoneCode, sendClaimCode } from '../server/auth/codes.js';
 import { claimCustomerInvite } from '../server/auth/sessions.js';
 import type { Context, Viewer } from '../server/context.js';
-import { builder, PERSONAL } from './builder.js';
+import { builder } from './builder.js';
 import { canHandOverInvite, canSeeCustomer, customerWhere, isOwnMerchant } from './policies/customers.js';
 import { localId } from './policies/globalId.js';
 import { name, oneTimeCode, password, phone, text } from './validators.js';
@@ -40,10 +40,10 @@ export const CustomerRef = builder.drizzleNode('customers', {
   authScopes: (c, ctx) => canSeeCustomer(ctx.viewer, c),
   fields: (t) => ({
     pseudonym: t.string({ select: { columns: { id: true } }, resolve: (c, _a, ctx) => pseudonymOf(ctx, c.id) }),
-    name: t.string({ nullable: true, extensions: PERSONAL, select: { columns: { id: true } }, resolve: contactField('NAME') }),
-    phone: t.string({ nullable: true, extensions: PERSONAL, select: { columns: { id: true } }, resolve: contactField('PHONE') }),
-    address: t.string({ nullable: true, extensions: PERSONAL, select: { columns: { id: true } }, resolve: contactField('ADDRESS') }),
-    wechat: t.string({ nullable: true, extensions: PERSONAL, select: { columns: { id: true } }, resolve: contactField('WECHAT') }),
+    name: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('NAME') }),
+    phone: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('PHONE') }),
+    address: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('ADDRESS') }),
+    wechat: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('WECHAT') }),
     erased: t.boolean({
       description: 'True once the customer erased their personal information at this merchant.',
       select: { columns: { erasedAt: true } },
@@ -204,7 +204,6 @@ export const CustomerSelfRef = builder.drizzleNode('accounts', {
   authScopes: (a, ctx) => ctx.viewer?.kind === 'CUSTOMER' && a.id === ctx.viewer.accountId,
   fields: (t) => ({
     displayName: t.string({
-      extensions: PERSONAL,
       resolve: async (_a, _args, ctx) => {
         const mine = await ctx.deps.vault.readSelf(ctx.viewer!, ['NAME']);
         return [...mine.values()].find((c) => c.NAME)?.NAME ?? ctx.viewer!.displayName;

@@ -6,7 +6,7 @@ import { nowIso } from '../db/ids.js';
 import type { ReferralStatus } from '../db/tables/index.js';
 import { answerReferral } from '../server/auth/receipts.js';
 import { consume } from '../server/rate-limits.js';
-import { builder, PERSONAL } from './builder.js';
+import { builder } from './builder.js';
 import { ContactFieldEnum, CustomerRefRef, CustomerSelfRef } from './customer.js';
 import {
   canSeeCustomerOwned,
@@ -73,7 +73,6 @@ export const ReferralRequestRef = builder.drizzleNode('referralRequests', {
     expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
     contact: t.field({
-      extensions: PERSONAL,
       type: ContactCardRef,
       nullable: true,
       description: 'The requester only, and only while the grant is ACCEPTED and in force: the granted fields; others null.',

@@ -3,7 +3,7 @@ import { correctCustomerData, eraseCustomerData, exportCustomerData } from '../d
 import { WRONG_CODE } from '../db/commands/accounts.js';
 import { changePhoneCodeTarget, checkCode } from '../db/commands/codes.js';
 import { badInput } from '../db/errors.js';
-import { builder, PERSONAL } from './builder.js';
+import { builder } from './builder.js';
 import { CustomerSelfRef } from './customer.js';
 import { localId } from './policies/globalId.js';
 import { name, oneTimeCode, phone, text } from './validators.js';
@@ -23,7 +23,6 @@ const CorrectMyDataInput = builder.inputType('CorrectMyDataInput', {
 
 builder.mutationFields((t) => ({
   exportMyData: t.string({
-    extensions: PERSONAL,
     description: 'A JSON document of everything the platform holds about the viewer (PIPL access & copy right).',
     authScopes: { customer: true },
     resolve: async (_root, _args, ctx) => JSON.stringify(await exportCustomerData(ctx.deps.db, ctx.deps.vault, ctx.viewer!), null, 2),

@@ -1,20 +1,30 @@
 // The Idempotency-Key header on mutations: a client that retries after a lost answer (a phone
 // dropping off the network) gets the first result instead of creating the thing twice.
-import { createHash } from 'node:crypto';
+//
+// What is kept is a result's identity, never its content: a node by its global id, an id, a
+// boolean or an enum (a status) as it was. A replay reads everything else again, as a query of the
+// kept nodes through node(id) with the caller's current rights: each type's rule and the vault apply
+// (and log) as on any read, so a replay after a revocation, a demotion or an erasure answers what a
+// fresh read answers. A result with no identity (a session's tokens, an export, a count) is not
+// kept: its replay is a CONFLICT telling the client to read the current state.
+import { createHash, randomBytes } from 'node:crypto';
 import type { OnExecuteHookResult, Plugin } from '@envelop/core';
 import {
+  getNamedType,
+  getNullableType,
   getOperationAST,
   GraphQLError,
-  isListType,
+  isEnumType,
   isNonNullType,
   isObjectType,
   Kind,
+  OperationTypeNode,
   print,
   type DocumentNode,
+  type ExecutionArgs,
   type ExecutionResult,
+  type FieldNode,
   type GraphQLObjectType,
-  type GraphQLOutputType,
-  type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
 import { claimKey, markKeyCommitted, settleKey } from '../db/commands/idempotency.js';
@@ -24,63 +34,124 @@ import type { Context } from './context.js';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
-/**
- * A field whose value is personal information read through the vault (marked PERSONAL where it is
- * defined). A kept result never holds one: a replay would hand it out unlogged, after a revocation
- * or an erasure. The client reads it again (through the vault, which logs and checks the right).
- */
-const isPersonal = (field: { extensions?: Readonly<Record<string, unknown>> | null }) => field.extensions?.personal === true;
+const NOT_KEPT = 'This request was already done, and this part of its answer is not kept. Read the current state instead.';
 
-/** A null in a non-null position: the nearest nullable parent becomes null (GraphQL's null bubbling). */
-const GONE = Symbol('null in a non-null position');
-
-/** What a replay answers: the first result's data without personal information; `incomplete` when a non-null parent went with it. */
+/** A root field's result as kept: a node by its global id, or a value that is an id, a boolean or an enum. */
+type KeptRoot = { node: string } | { value: unknown };
+/** What a key keeps: its results by response key (a root field without one returned what is never kept). */
 interface Kept {
-  data: Record<string, unknown> | null;
-  incomplete?: true;
+  roots: Record<string, KeptRoot>;
 }
 
-function withoutPersonal(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, data: Record<string, unknown>): Kept {
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
-  let bubbled = false;
-  const keep = (type: GraphQLOutputType, value: unknown, selections: SelectionSetNode | undefined): unknown => {
-    if (isNonNullType(type)) {
-      const inner = keep(type.ofType, value, selections);
-      return inner === null || inner === GONE ? GONE : inner;
-    }
-    if (value == null) return null;
-    const kept = isListType(type)
-      ? (value as unknown[]).map((item) => keep(type.ofType, item, selections))
-      : isObjectType(type) && selections
-        ? keepFields(type, value as Record<string, unknown>, selections)
-        : value;
-    if (kept !== GONE && !(Array.isArray(kept) && kept.includes(GONE))) return kept;
-    bubbled = true;
-    return null;
-  };
-  const keepFields = (type: GraphQLObjectType, value: Record<string, unknown>, selections: SelectionSetNode): Record<string, unknown> | typeof GONE => {
-    const out = { ...value };
-    const walk = (set: SelectionSetNode): boolean =>
-      set.selections.every((s) => {
-        if (s.kind !== Kind.FIELD) return walk(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments.get(s.name.value)!);
-        const key = s.alias?.value ?? s.name.value;
-        const field = type.getFields()[s.name.value];
-        // __typename, or a field that @skip left out.
-        if (!field || !(key in out)) return true;
-        const kept = keep(field.type, isPersonal(field) ? null : out[key], s.selectionSet);
-        out[key] = kept;
-        return kept !== GONE;
-      });
-    return walk(selections) ? out : GONE;
-  };
-  const kept = keepFields(schema.getMutationType()!, data, getOperationAST(document, operationName)!.selectionSet);
-  return kept === GONE ? { data: null, incomplete: true } : bubbled ? { data: kept, incomplete: true } : { data: kept };
+const responseKey = (field: FieldNode) => field.alias?.value ?? field.name.value;
+const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+
+/** How a root field's result is kept, by its type; null when it is not. */
+function keptAs(mutation: GraphQLObjectType, field: FieldNode): 'node' | 'value' | null {
+  const definition = mutation.getFields()[field.name.value];
+  // __typename: the root type's name.
+  if (!definition) return 'value';
+  const type = getNullableType(definition.type);
+  if (isObjectType(type)) return type.getInterfaces().some((i) => i.name === 'Node') ? 'node' : null;
+  const named = getNamedType(type);
+  return isEnumType(named) || named.name === 'ID' || named.name === 'Boolean' ? 'value' : null;
 }
 
-function replay(kept: Kept): ExecutionResult {
-  // A null where the schema promises a value comes with an error, as GraphQL's own would.
-  const errors = kept.incomplete ? [new GraphQLError('This request was already done; the personal information it returned is not kept. Read it again.', { extensions: { code: 'CONFLICT' } })] : undefined;
-  return { data: kept.data, ...(errors ? { errors } : {}) };
+/**
+ * The operation as `operation`, each root field replaced by `map`: fragments at the root become
+ * inline fragments (directives kept), so @skip and @include choose the same fields as before.
+ */
+function mapRootFields(args: ExecutionArgs, operation: OperationTypeNode, map: (field: FieldNode) => FieldNode): DocumentNode {
+  const fragments = new Map(args.document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
+  const mapSet = (set: SelectionSetNode): SelectionSetNode => ({
+    kind: Kind.SELECTION_SET,
+    selections: set.selections.map((s) =>
+      s.kind === Kind.FIELD
+        ? map(s)
+        : { kind: Kind.INLINE_FRAGMENT, directives: s.directives, selectionSet: mapSet(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments.get(s.name.value)!) },
+    ),
+  });
+  const op = getOperationAST(args.document, args.operationName)!;
+  return {
+    kind: Kind.DOCUMENT,
+    definitions: [{ ...op, operation, selectionSet: mapSet(op.selectionSet) }, ...args.document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)],
+  };
+}
+
+type ExecuteFn = (args: ExecutionArgs) => unknown;
+
+/**
+ * The first execution, with each node result's global id selected under a key of its own (the
+ * client may not have asked for the id); the answer comes back without it, and the key keeps the
+ * identities.
+ */
+function identifying(args: ExecutionArgs) {
+  const mutation = args.schema.getMutationType()!;
+  const idKey = `_${randomBytes(8).toString('hex')}`;
+  const fields = new Map<string, FieldNode>();
+  const document = mapRootFields(args, OperationTypeNode.MUTATION, (field) => {
+    fields.set(responseKey(field), field);
+    if (keptAs(mutation, field) !== 'node') return field;
+    const id: FieldNode = { kind: Kind.FIELD, alias: name(idKey), name: name('id') };
+    return { ...field, selectionSet: { kind: Kind.SELECTION_SET, selections: [...field.selectionSet!.selections, id] } };
+  });
+  const split = (data: Record<string, unknown>) => {
+    const kept: Kept = { roots: {} };
+    const answer = Object.fromEntries(
+      Object.entries(data).map(([key, value]) => {
+        const as = keptAs(mutation, fields.get(key)!);
+        if (as === 'node' && value !== null) {
+          const { [idKey]: id, ...rest } = value as Record<string, unknown>;
+          kept.roots[key] = { node: id as string };
+          return [key, rest];
+        }
+        if (as) kept.roots[key] = { value };
+        return [key, value];
+      }),
+    );
+    return { answer, kept };
+  };
+  return { document, split };
+}
+
+/**
+ * A replay: the operation as a query in which each kept node is `node(id)` with the field's own
+ * selections, read with the caller's current rights; a kept value is answered as it was, and
+ * anything not kept is null with a CONFLICT.
+ */
+async function replayed(execute: ExecuteFn, args: ExecutionArgs, kept: Kept): Promise<ExecutionResult> {
+  const mutation = args.schema.getMutationType()!;
+  const fields = new Map<string, FieldNode>();
+  const document = mapRootFields(args, OperationTypeNode.QUERY, (field) => {
+    const key = responseKey(field);
+    fields.set(key, field);
+    const root = kept.roots[key];
+    if (!root || !('node' in root)) return { kind: Kind.FIELD, alias: name(key), name: name('__typename'), directives: field.directives };
+    const type = getNamedType(mutation.getFields()[field.name.value]!.type);
+    return {
+      kind: Kind.FIELD,
+      alias: name(key),
+      name: name('node'),
+      arguments: [{ kind: Kind.ARGUMENT, name: name('id'), value: { kind: Kind.STRING, value: root.node } }],
+      directives: field.directives,
+      selectionSet: { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.INLINE_FRAGMENT, typeCondition: { kind: Kind.NAMED_TYPE, name: name(type.name) }, selectionSet: field.selectionSet! }] },
+    };
+  });
+  const fresh = (await execute({ ...args, document })) as ExecutionResult;
+  const errors = [...(fresh.errors ?? [])];
+  let whole = true;
+  const data = Object.fromEntries(
+    Object.entries(fresh.data ?? {}).map(([key, value]) => {
+      const root = kept.roots[key];
+      if (!root) errors.push(new GraphQLError(NOT_KEPT, { path: [key], extensions: { code: 'CONFLICT' } }));
+      const answer = !root ? null : 'node' in root ? value : root.value;
+      // A null where the schema promises a value takes the whole answer with it, as in GraphQL.
+      const type = mutation.getFields()[fields.get(key)!.name.value]?.type;
+      if (answer === null && type && isNonNullType(type)) whole = false;
+      return [key, answer];
+    }),
+  );
+  return { data: whole ? data : null, ...(errors.length ? { errors } : {}) };
 }
 
 type ExecuteHook = NonNullable<Plugin<Context & { request?: Request }>['onExecute']>;
@@ -122,19 +193,25 @@ async function keyedExecution({ args, executeFn, setExecuteFn, setResultAndStopE
     setResultAndStopExecution({ errors: [new GraphQLError(e.message, { extensions: { code: e.code } })] });
     return;
   }
-  // Sealed all the same: a kept result still tells what the caller did.
+  // Sealed all the same: the ids kept still tell what the caller did.
   const aad = `idempotency:${accountId}:${key}`;
   if (claim.kind === 'replay') {
-    setResultAndStopExecution(replay(JSON.parse(ctx.deps.vault.openSecret(claim.response, aad)) as Kept));
+    // A result kept before only identities were (within the 24 hours after an upgrade) is not replayed.
+    const kept: Kept = { roots: {}, ...(JSON.parse(ctx.deps.vault.openSecret(claim.response, aad)) as Partial<Kept>) };
+    // Executed as a read, so that the hooks after this one (error masking, the time limit) see it as any other.
+    setExecuteFn((executeArgs) => replayed(executeFn as ExecuteFn, executeArgs as ExecutionArgs, kept));
     return;
   }
+  const first = identifying(args as ExecutionArgs);
   // The mutation's transaction records that it committed, so a retry after a crash knows whether
   // the work was done even when the answer was lost.
-  setExecuteFn((executeArgs) => whileCommitting((tx) => markKeyCommitted(tx, accountId, key), () => executeFn(executeArgs)));
+  setExecuteFn((executeArgs) => whileCommitting((tx) => markKeyCommitted(tx, accountId, key), () => executeFn({ ...executeArgs, document: first.document })));
   return {
-    async onExecuteDone({ result }) {
+    async onExecuteDone({ result, setResult }) {
       const single = result as ExecutionResult;
-      const kept = single.errors?.length || !single.data ? null : withoutPersonal(args.schema, args.document as DocumentNode, args.operationName, single.data);
+      const split = single.data ? first.split(single.data) : null;
+      if (split) setResult({ ...single, data: split.answer });
+      const kept = single.errors?.length || !split ? null : split.kept;
       await settleKey(ctx.deps.db, accountId, key, kept && ctx.deps.vault.sealSecret(JSON.stringify(kept), aad));
     },
   };
