@@ -71,7 +71,11 @@ export const CampaignRef = builder.drizzleNode('campaigns', {
       select: { columns: { status: true, endsAt: true } },
       resolve: (c) => (c.status === 'PUBLISHED' && c.endsAt <= nowIso() ? 'ENDED' : c.status),
     }),
-    budget: t.exposeInt('budget', { description: 'Budget in the smallest currency unit (fen).' }),
+    // What the shops put in is their business: other members see the campaign, not its money.
+    budget: t.exposeInt('budget', {
+      description: 'Budget in the smallest currency unit (fen). Participants only.',
+      authScopes: (c) => ({ campaignParticipant: c.id }),
+    }),
     expectedResponses: t.exposeInt('expectedResponses'),
     participants: t.relation('participants', { query: { orderBy: { invitedAt: 'asc', id: 'asc' } } }),
     offers: t.relation('offers', { query: (_args, ctx) => ({ where: offerVisibleWhere(viewerAccess(ctx)), orderBy: { id: 'asc' } }) }),

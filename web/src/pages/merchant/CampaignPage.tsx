@@ -26,7 +26,6 @@ interface Campaign {
   status: CampaignStatus;
   startsAt: string;
   endsAt: string;
-  budget: number;
   expectedResponses: number;
   alliance: { id: string; name: string };
   communities: { id: string; name: string }[];
@@ -35,7 +34,7 @@ interface Campaign {
   poster: Media | null;
 }
 
-const CAMPAIGN_FIELDS = `id title description status startsAt endsAt budget expectedResponses alliance { id name } communities { id name } offers { id title status merchant { id name } } participants { isOrganizer status merchant { id name } } poster { ${MEDIA_FIELDS} }`;
+const CAMPAIGN_FIELDS = `id title description status startsAt endsAt expectedResponses alliance { id name } communities { id name } offers { id title status merchant { id name } } participants { isOrganizer status merchant { id name } } poster { ${MEDIA_FIELDS} }`;
 
 const CAMPAIGN = gql<{ campaign: Campaign | null }, { id: string }>`
   query Campaign($id: ID!) {
@@ -62,10 +61,10 @@ export interface Stats {
 
 export type StatsFigure = 'REACHED' | 'INTERESTED' | 'REFERRALS_REQUESTED' | 'REFERRALS_ACCEPTED' | 'CONVERSIONS' | 'REVENUE' | 'RESPONSE_RATE';
 
-// Participants only: a separate query, so that others still see the campaign.
-const STATS = gql<{ campaign: { id: string; stats: Stats } | null }, { id: string }>`
+// Participants only (the budget too): a separate query, so that others still see the campaign.
+const STATS = gql<{ campaign: { id: string; budget: number; stats: Stats } | null }, { id: string }>`
   query CampaignStats($id: ID!) {
-    campaign(id: $id) { id stats { scans visits reached interested referralsRequested referralsAccepted conversions revenue spent responseRate withheld minGroupSize } }
+    campaign(id: $id) { id budget stats { scans visits reached interested referralsRequested referralsAccepted conversions revenue spent responseRate withheld minGroupSize } }
   }
 `;
 
@@ -118,7 +117,7 @@ export function CampaignPage() {
 }
 
 function CampaignView({ campaign: c }: { campaign: Campaign }) {
-  const { t, date, money } = useI18n();
+  const { t, date } = useI18n();
   const me = useViewer().merchant?.id;
   const mine = c.participants.find((p) => p.merchant.id === me);
   const organizer = !!mine?.isOrganizer;
@@ -135,8 +134,6 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
           <dd>{t(`campaignStatus.${c.status}`)}</dd>
           <dt>{t('campaigns.runs')}</dt>
           <dd>{t('offer.runs', { from: date(c.startsAt), to: date(c.endsAt) })}</dd>
-          <dt>{t('campaigns.field.budget')}</dt>
-          <dd>{money(c.budget)}</dd>
           <dt>{t('campaigns.field.expected')}</dt>
           <dd>{c.expectedResponses}</dd>
           <dt>{t('campaigns.field.communities')}</dt>
@@ -283,8 +280,8 @@ function StatsCard({ campaign }: { campaign: Campaign }) {
   return (
     <section className="card">
       <h2>{t('campaigns.stats')}</h2>
-      <Loaded value={data?.campaign?.stats} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
-        {(stats) => <CampaignChart stats={stats} budget={campaign.budget} expected={campaign.expectedResponses} />}
+      <Loaded value={data?.campaign} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
+        {(c) => <CampaignChart stats={c.stats} budget={c.budget} expected={campaign.expectedResponses} />}
       </Loaded>
       <RecordSpend campaignId={campaign.id} />
     </section>
