@@ -103,6 +103,8 @@ async function seedAlliance(db: Db, [sofa, curtain, light]: [Actor, Actor, Actor
 }
 
 const DEMO_CUSTOMER_PHONE = '+8613800000001';
+/** The demo shops' records are written once, by the operator's seed: no daily limit applies. */
+const SEED_LIMITS = { perDay: Number.POSITIVE_INFINITY };
 
 /**
  * The sofa shop's customers (given in store, with consent). One has claimed an account, joined
@@ -117,7 +119,7 @@ async function seedCustomers(db: Db, vault: Vault, [sofa, curtain]: [Actor, Acto
   ];
   const added = [];
   for (const [i, p] of people.entries()) {
-    added.push(await customerCommands.addCustomer(db, vault, sofa.merchantId, { ...p, tags: i === 0 ? ['新房', 'VIP'] : ['新房'], consentSource: 'IN_STORE' }));
+    added.push(await customerCommands.addCustomer(db, vault, sofa.merchantId, { ...p, tags: i === 0 ? ['新房', 'VIP'] : ['新房'], consentSource: 'IN_STORE' }, SEED_LIMITS));
   }
   const target = await customerCommands.findClaimTargetByCustomer(db, vault, added[0]!.customerId);
   // The demo customer holds a verified phone: the seed stands in for her reading the SMS code.
@@ -126,7 +128,7 @@ async function seedCustomers(db: Db, vault: Vault, [sofa, curtain]: [Actor, Acto
   const { accountId } = await customerCommands.claimInvite(db, target, codeId, passwordHash, { refreshToken: token, refreshTokenHash: hashRefreshToken(token), refreshExpiresAt: daysFromNow(1) });
   await communities.joinCommunity(db, { accountId }, demo.estateId);
   const interest = await referrals.expressInterest(db, accountId, demo.curtainOfferId, '想看看遮光窗帘的样品');
-  await referrals.requestReferral(db, vault, curtain.merchantId, interest.id, {
+  await referrals.requestReferral(db, curtain.merchantId, interest.id, {
     purpose: '上门测量窗帘尺寸并报价',
     fields: ['NAME', 'PHONE', 'ADDRESS'],
     retentionDays: 30,
@@ -151,7 +153,7 @@ const PURCHASE_HISTORIES: [number, number][][] = [
 /** The sofa shop's sales: its three customers above and seven more in-store buyers. */
 async function seedPurchases(db: Db, vault: Vault, sofa: Actor) {
   for (const [i, name] of ['周建国', '吴晓梅', '郑志强', '冯秀英', '陈立新', '褚海燕', '卫明'].entries()) {
-    await customerCommands.addCustomer(db, vault, sofa.merchantId, { name, phone: `+86138000001${String(i).padStart(2, '0')}`, address: null, wechat: null, tags: ['老客户'], consentSource: 'IN_STORE' });
+    await customerCommands.addCustomer(db, vault, sofa.merchantId, { name, phone: `+86138000001${String(i).padStart(2, '0')}`, address: null, wechat: null, tags: ['老客户'], consentSource: 'IN_STORE' }, SEED_LIMITS);
   }
   // Ids are time-ordered (UUIDv7): the three customers above first, then the seven buyers.
   const customerIds = (await db.select({ id: customers.id }).from(customers).where(eq(customers.merchantId, sofa.merchantId)).orderBy(asc(customers.id))).map((c) => c.id);

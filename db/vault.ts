@@ -1,11 +1,11 @@
 // The vault: the only reader and writer of personal information (name, phone, address, WeChat).
 // Every read checks the viewer's right and writes the access-log entry in the same transaction;
 // a viewer without the right gets nothing (null), never an error that reveals the data exists.
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { newId, nowIso } from './ids.js';
 import { arePartners } from './queries/partners.js';
-import { accessLog, contactGrants, customerIdentities, customers, referralRequests, type ContactField } from './tables/index.js';
+import { accessLog, contactGrants, customerIdentities, customers, merchants, referralRequests, type ContactField } from './tables/index.js';
 import { inTransaction, type Tx } from './tx.js';
 import { blindIndex, open, pseudonym, seal, type PiiKeys } from './vault/crypto.js';
 
@@ -132,6 +132,43 @@ export class Vault {
   async samePhoneRecords(q: Db | Tx, customerId: string) {
     const index = await this.phoneIndexOf(q, customerId);
     return index ? (await this.recordsWithIndex(q, index)).filter((r) => r.customerId !== customerId) : [];
+  }
+
+  /**
+   * The blind index of the phone a customer account proved: the one on her confirmed records (a
+   * claim or a light registration took a code sent to it; a phone change, one sent to the new one).
+   */
+  async verifiedPhoneIndex(q: Db | Tx, accountId: string): Promise<string | null> {
+    const [row] = await q
+      .select({ phoneIndex: customerIdentities.phoneIndex })
+      .from(customerIdentities)
+      .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
+      .where(and(eq(customers.accountId, accountId), isNotNull(customers.claimedAt), isNull(customers.erasedAt), isNotNull(customerIdentities.phoneIndex)))
+      .limit(1);
+    return row?.phoneIndex ?? null;
+  }
+
+  /**
+   * Every record on the platform that carries this account's verified phone, confirmed or not
+   * (erased ones are gone): the shop, which fields it holds and what it declared, never the values,
+   * as a number can change hands and the values a shop typed are not proven to be hers. No read of
+   * personal information, so nothing to log.
+   */
+  async recordsHoldingPhoneOf(q: Db | Tx, accountId: string, onlyCustomerId?: string) {
+    const index = await this.verifiedPhoneIndex(q, accountId);
+    if (!index) return [];
+    const rows = await q
+      .select({ record: customers, merchant: merchants, identity: customerIdentities })
+      .from(customerIdentities)
+      .innerJoin(customers, eq(customers.id, customerIdentities.customerId))
+      .innerJoin(merchants, eq(merchants.id, customers.merchantId))
+      .where(and(eq(customerIdentities.phoneIndex, index), isNull(customers.erasedAt), onlyCustomerId ? eq(customers.id, onlyCustomerId) : undefined))
+      .orderBy(asc(customers.createdAt));
+    return rows.map(({ record, merchant, identity }) => ({
+      record,
+      merchant,
+      fields: CONTACT_FIELDS.filter((f) => identity[COLUMN[f]] !== null),
+    }));
   }
 
   /** A keyed hash of a short secret (one-time codes): useless to whoever copies the database. */

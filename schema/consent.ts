@@ -82,7 +82,7 @@ builder.mutationFields((t) => ({
     authScopes: { customer: true },
     args: { input: t.arg({ type: UpdateConsentInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      updateConsent(ctx.deps.db, ctx.deps.vault, ctx.viewer!.accountId, {
+      updateConsent(ctx.deps.db, ctx.viewer!.accountId, {
         ...input,
         blockMerchantIds: input.blockMerchantIds?.map((id) => localId('Merchant', String(id))),
         unblockMerchantIds: input.unblockMerchantIds?.map((id) => localId('Merchant', String(id))),

@@ -5,6 +5,7 @@ import { jsonArrayContains } from '../db/dialect/kit.js';
 import { badInput, unauthenticated } from '../db/errors.js';
 import { customers } from '../db/tables/index.js';
 import * as customerCommands from '../db/commands/customers.js';
+import { isConfirmed } from '../db/commands/referrals.js';
 import type { ContactField } from '../db/vault.js';
 import { sendChangePhoneCode, sendClaimCode } from '../server/auth/codes.js';
 import { claimCustomerInvite } from '../server/auth/sessions.js';
@@ -53,6 +54,11 @@ export const CustomerRef = builder.drizzleNode('customers', {
     consentSource: t.expose('consentSource', { type: ConsentSourceEnum }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     claimedAt: t.expose('claimedAt', { type: 'DateTime', nullable: true, description: 'Set once the customer has claimed an account.' }),
+    confirmed: t.boolean({
+      description: "True once the person proved this phone is hers and that she is this shop's customer; until then the record is only the shop's word.",
+      select: { columns: { accountId: true, claimedAt: true } },
+      resolve: (c) => isConfirmed(c),
+    }),
     inviteCode: t.string({
       nullable: true,
       description:
@@ -117,6 +123,15 @@ const AddCustomerInput = builder.inputType('AddCustomerInput', {
     wechat: t.string({ validate: text(60).optional() }),
     tags: t.stringList({ validate: z.array(text(30)).max(20) }),
     consentSource: t.field({ type: ConsentSourceEnum, required: true }),
+    consentCollectedAt: t.field({
+      type: 'DateTime',
+      description: 'Required with IMPORT: when the customer gave this shop consent to keep their details.',
+      validate: z.string().refine((at) => at <= new Date().toISOString(), 'cannot be in the future').optional(),
+    }),
+    consentCollectedWhere: t.string({
+      description: 'Required with IMPORT: where (which store, event or form) the customer gave consent.',
+      validate: text(200).optional(),
+    }),
     consentGiven: t.boolean({
       required: true,
       description: 'Must be true: the customer agreed to this merchant keeping their details.',
@@ -157,6 +172,15 @@ builder.queryFields((t) => ({
   }),
 }));
 
+/** An import's declared consent: both when and where, or a clear error naming the missing one. */
+function importedConsent(input: { consentSource: string; consentCollectedAt?: Date | string | null; consentCollectedWhere?: string | null }) {
+  if (input.consentSource !== 'IMPORT') return null;
+  if (!input.consentCollectedAt) throw badInput('consentCollectedAt', 'For an import, say when the customer gave consent.');
+  if (!input.consentCollectedWhere?.trim()) throw badInput('consentCollectedWhere', 'For an import, say where the customer gave consent.');
+  const at = input.consentCollectedAt instanceof Date ? input.consentCollectedAt.toISOString() : input.consentCollectedAt;
+  return { at, where: input.consentCollectedWhere.trim() };
+}
+
 builder.mutationFields((t) => ({
   addCustomer: t.drizzleField({
     type: CustomerRef,
@@ -170,7 +194,8 @@ builder.mutationFields((t) => ({
         wechat: input.wechat ?? null,
         tags: input.tags ?? [],
         consentSource: input.consentSource,
-      });
+        consentCollected: importedConsent(input),
+      }, { perDay: ctx.deps.config.CUSTOMERS_ADDED_PER_DAY });
       return ctx.deps.db.query.customers.findFirst(query({ where: { id: customerId } })).then((c) => c!);
     },
   }),

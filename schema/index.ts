@@ -6,6 +6,7 @@ import './customer.js';
 import './consent.js';
 import './referral.js';
 import './rights.js';
+import './heldRecord.js';
 import './alliance.js';
 import './community.js';
 import './offer.js';

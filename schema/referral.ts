@@ -155,13 +155,15 @@ builder.drizzleObjectFields('merchants', (t) => ({
     description: 'Owner/staff of this merchant only.',
     authScopes: isOwnMerchant,
     args: { status: t.arg({ type: ReferralStatusEnum }) },
-    query: (args) => ({ where: args.status ? { status: args.status } : {}, orderBy: { id: 'desc' } }),
+    // Requests held on records she has not confirmed are not hers to see: the type's own rule.
+    query: (args, ctx) => ({ where: { AND: [referralWhere(ctx.viewer), args.status ? { status: args.status } : {}] }, orderBy: { id: 'desc' } }),
   }, ReferralRequestConnection),
   referralsOfMyCustomers: t.relatedConnection('referralsOfMyCustomers', {
     description: "Owner/staff of this merchant only: referrals of this merchant's own customers to others.",
     authScopes: isOwnMerchant,
     args: { status: t.arg({ type: ReferralStatusEnum }) },
-    query: (args) => ({ where: args.status ? { status: args.status } : {}, orderBy: { id: 'desc' } }),
+    // Requests held on records she has not confirmed are not hers to see: the type's own rule.
+    query: (args, ctx) => ({ where: { AND: [referralWhere(ctx.viewer), args.status ? { status: args.status } : {}] }, orderBy: { id: 'desc' } }),
   }, ReferralRequestConnection),
   accessLog: t.relatedConnection('accessLog', {
     description: "Owner/staff only: every read of customer personal information by this merchant's accounts.",
@@ -187,7 +189,8 @@ builder.drizzleObjectFields('offers', (t) => ({
 builder.drizzleObjectFields(CustomerSelfRef, (t) => ({
   referralRequests: t.relatedConnection('referralRequests', {
     args: { status: t.arg({ type: ReferralStatusEnum }) },
-    query: (args) => ({ where: args.status ? { status: args.status } : {}, orderBy: { id: 'desc' } }),
+    // Requests held on records she has not confirmed are not hers to see: the type's own rule.
+    query: (args, ctx) => ({ where: { AND: [referralWhere(ctx.viewer), args.status ? { status: args.status } : {}] }, orderBy: { id: 'desc' } }),
   }, ReferralRequestConnection),
   accessLog: t.relatedConnection('accessLog', {
     description: "Every read of this customer's personal information, by any merchant account.",
@@ -263,7 +266,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RequestReferralInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       await consume(ctx.deps.limits.referralRequestsPerMerchant, ctx.viewer!.merchantId!);
-      const row = await referrals.requestReferral(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, localId('Interest', input.interestId), {
+      const row = await referrals.requestReferral(ctx.deps.db, ctx.viewer!.merchantId!, localId('Interest', input.interestId), {
         purpose: input.purpose,
         fields: input.fields,
         retentionDays: input.retentionDays,
@@ -278,7 +281,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ProposeReferralInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       await consume(ctx.deps.limits.referralRequestsPerMerchant, ctx.viewer!.merchantId!);
-      const row = await referrals.proposeReferral(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, {
+      const row = await referrals.proposeReferral(ctx.deps.db, ctx.viewer!.merchantId!, {
         customerId: localId('Customer', input.customerId),
         toMerchantId: localId('Merchant', input.toMerchantId),
         offerId: input.offerId ? localId('Offer', input.offerId) : null,

@@ -20,7 +20,12 @@ import { ReferralRequestRef } from './referral.js';
 async function* visibleTo(ctx: Context, events: AsyncIterable<DispatchedEvent>): AsyncGenerator<DispatchedEvent> {
   for await (const event of events) {
     const viewer = ctx.viewer!;
-    const access = { requesterMerchantId: event.requesterMerchantId, originMerchantId: event.originMerchantId, customer: { accountId: event.customerAccountId } };
+    const access = {
+      requesterMerchantId: event.requesterMerchantId,
+      originMerchantId: event.originMerchantId,
+      deliveredAt: event.deliveredAt,
+      customer: { accountId: event.customerAccountId },
+    };
     if (!canSeeReferral(viewer, access)) continue;
     const row = await loadViewerRow(ctx.deps.db, viewer.accountId, viewer.sessionId);
     if (!row || row.tokenVersion !== viewer.tokenVersion) return;

@@ -5,7 +5,6 @@ import { AppError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { consentVersions, customers, referralRequests, type ConsentSettingsData } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import type { Vault } from '../vault.js';
 import { enqueueReferralEvent } from './outbox.js';
 
 export const DEFAULT_CONSENT: ConsentSettingsData = {
@@ -66,7 +65,7 @@ export function applyChanges(current: ConsentSettingsData, c: ConsentChanges): C
 }
 
 /** The customer changes their own settings: a new version, and pending requests from newly blocked merchants are declined. */
-export function updateConsent(db: Db, vault: Vault, accountId: string, changes: ConsentChanges) {
+export function updateConsent(db: Db, accountId: string, changes: ConsentChanges) {
   return inTransaction(db, async (tx) => {
     const current = (await latestConsent(tx, accountId))?.settings ?? DEFAULT_CONSENT;
     const next = applyChanges(current, changes);
@@ -75,21 +74,23 @@ export function updateConsent(db: Db, vault: Vault, accountId: string, changes: 
     }
     const row = await appendConsent(tx, accountId, next, 'CUSTOMER', changes.reason ?? null);
     // Turning referrals off stops new requests; blocking also ends what that merchant has pending.
-    await declinePending(tx, vault, accountId, next.blockedMerchantIds.filter((id) => !current.blockedMerchantIds.includes(id)));
+    await declinePending(tx, accountId, next.blockedMerchantIds.filter((id) => !current.blockedMerchantIds.includes(id)));
     return row;
   });
 }
 
+/** The customer records of one person: those of her account, each confirmed by her with a code or signed in. */
+async function recordsOfAccount(tx: Tx, accountId: string): Promise<string[]> {
+  return (await tx.select({ id: customers.id }).from(customers).where(eq(customers.accountId, accountId))).map((r) => r.id);
+}
+
 /**
- * Declines a person's pending requests from the given requesters: at the records of their account
- * and at shops' records of the same phone they never claimed, so a blocked merchant pursues none.
+ * Declines a person's pending requests from the given requesters at her records. Requests held on
+ * records she has not confirmed need nothing: her rules apply to them when she confirms one.
  */
-async function declinePending(tx: Tx, vault: Vault, accountId: string, fromRequesters: string[]) {
+async function declinePending(tx: Tx, accountId: string, fromRequesters: string[]) {
   if (fromRequesters.length === 0) return;
-  const own = (await tx.select({ id: customers.id }).from(customers).where(eq(customers.accountId, accountId))).map((r) => r.id);
-  const samePhone: string[] = [];
-  for (const id of own) for (const r of await vault.samePhoneRecords(tx, id)) samePhone.push(r.customerId);
-  const records = [...new Set([...own, ...samePhone])];
+  const records = await recordsOfAccount(tx, accountId);
   if (records.length === 0) return;
   const declined = await tx
     .update(referralRequests)
@@ -112,39 +113,20 @@ async function declinePending(tx: Tx, vault: Vault, accountId: string, fromReque
 export const consentRefused = () => new AppError('CONSENT_REFUSED', 'This customer cannot be asked for their contact at the moment.');
 
 /**
- * One person across merchants: the records of their account and those holding the same phone
- * (blind index), claimed or not. Their settings are the account's once one exists, so a record
- * they never claimed does not escape what they chose; before that, the record's own.
+ * Whether the person behind a confirmed record may be asked by this requester now: her consent
+ * (her account's settings) must allow the requester and category, and the frequency caps must
+ * have room. Caps count requests delivered to her at any of her confirmed records; requests held
+ * on records she never confirmed (a shop typing her phone in) count for nothing, so no shop can
+ * use up her caps or read her settings through them.
  */
-async function personOf(tx: Tx, vault: Vault, record: { id: string; accountId: string | null }) {
-  const samePhone = await vault.samePhoneRecords(tx, record.id);
-  const accountIds = [...new Set([record.accountId, ...samePhone.map((r) => r.accountId)].filter((id): id is string => id !== null))];
-  const ofAccounts = accountIds.length > 0 ? await tx.select({ id: customers.id }).from(customers).where(inArray(customers.accountId, accountIds)) : [];
-  return {
-    subject: record.accountId ?? accountIds[0] ?? record.id,
-    records: [...new Set([record.id, ...samePhone.map((r) => r.customerId), ...ofAccounts.map((r) => r.id)])],
-  };
-}
-
-/**
- * Before a referral request is created: the person's consent must allow this requester and
- * category, and the frequency caps (over all requesters and all their records) must have room.
- */
-export async function assertMayRequest(
-  tx: Tx,
-  vault: Vault,
-  record: { id: string; accountId: string | null },
-  requesterMerchantId: string,
-  category: string | null,
-  now = new Date(),
-) {
-  const person = await personOf(tx, vault, record);
-  const settings = (await latestConsent(tx, person.subject))?.settings ?? DEFAULT_CONSENT;
+export async function mayBeAsked(tx: Tx, accountId: string, requesterMerchantId: string, category: string | null, now = new Date()): Promise<boolean> {
+  const settings = (await latestConsent(tx, accountId))?.settings ?? DEFAULT_CONSENT;
   const refused =
     !settings.allowReferrals ||
     settings.blockedMerchantIds.includes(requesterMerchantId) ||
     (!!category && settings.categories.length > 0 && !settings.categories.includes(category));
-  if (refused) throw consentRefused();
+  if (refused) return false;
+  const records = await recordsOfAccount(tx, accountId);
   const caps: [days: number, limit: number, onlyThisRequester: boolean][] = [
     [7, settings.maxRequestsPerWeek, false],
     [30, settings.maxRequestsPerMonth, false],
@@ -157,13 +139,14 @@ export async function assertMayRequest(
       .from(referralRequests)
       .where(
         and(
-          inArray(referralRequests.customerId, person.records),
-          gte(referralRequests.createdAt, since),
+          inArray(referralRequests.customerId, records),
+          gte(referralRequests.deliveredAt, since),
           onlyThisRequester ? eq(referralRequests.requesterMerchantId, requesterMerchantId) : undefined,
         ),
       );
-    if (n >= limit) throw consentRefused();
+    if (n >= limit) return false;
   }
+  return true;
 }
 
 /**

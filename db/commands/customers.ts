@@ -1,14 +1,16 @@
 // Customers of an originating merchant: adding them, invites, and claiming a customer account.
 import { createHash, randomInt } from 'node:crypto';
-import { and, eq, isNull, lte } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lte, min } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { affected } from '../dialect/kit.js';
-import { AppError, conflict, notFound, unauthenticated } from '../errors.js';
+import { AppError, conflict, forbidden, notFound, unauthenticated } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { accounts, customerInvites, customers, merchants } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
 import type { Identity, Vault } from '../vault.js';
+import { recordsPaused } from './alerts.js';
 import { useCode, type CodeTarget } from './codes.js';
+import { deliverHeldRequests } from './referrals.js';
 import { carryConsentHistory, recordInitialConsent } from './consent.js';
 import { openSession, type SessionGrant, type TokenMaterial } from './accounts.js';
 
@@ -35,18 +37,53 @@ async function newInvite(tx: Tx, vault: Vault, customerId: string) {
 export interface AddCustomerData extends Identity {
   tags: string[];
   consentSource: 'IN_STORE' | 'ONLINE' | 'PHONE' | 'IMPORT';
+  /** With IMPORT: when and where the shop says it collected the consent (its word, shown to the person). */
+  consentCollected?: { at: string; where: string } | null;
 }
 
-/** The originating merchant records a customer who agreed to it keeping their details. */
-export function addCustomer(db: Db, vault: Vault, merchantId: string, data: AddCustomerData): Promise<{ customerId: string }> {
+export interface AddCustomerLimits {
+  /** Customers one shop may add per 24 hours. */
+  perDay: number;
+}
+
+/**
+ * The originating merchant records a customer who, it says, agreed to it keeping their details.
+ * The record is the shop's word until the person confirms it: it starts unconfirmed. Adding is
+ * limited per shop per day, and paused while the alliance admins look into disowned records.
+ */
+export function addCustomer(db: Db, vault: Vault, merchantId: string, data: AddCustomerData, limits: AddCustomerLimits): Promise<{ customerId: string }> {
   return inTransaction(db, async (tx) => {
+    if (data.consentSource === 'IMPORT' && !data.consentCollected) {
+      throw new AppError('BAD_USER_INPUT', 'For an import, say when and where the customer gave consent.', { field: 'consentCollectedAt' });
+    }
+    if (await recordsPaused(tx, merchantId)) {
+      throw forbidden('Adding customers is paused: people said they never gave your shop their number. An alliance admin must review it first.');
+    }
+    const now = new Date();
+    const dayAgo = new Date(now.getTime() - 86_400_000).toISOString();
+    const [added] = await tx
+      .select({ n: count(), first: min(customers.createdAt) })
+      .from(customers)
+      .where(and(eq(customers.merchantId, merchantId), gt(customers.createdAt, dayAgo)));
+    if (added && added.n >= limits.perDay) {
+      const retryAfter = Math.max(1, Math.ceil((Date.parse(added.first!) + 86_400_000 - now.getTime()) / 1000));
+      throw new AppError('RATE_LIMITED', 'Your shop has added as many customers as it may today. Try again later.', { retryAfter });
+    }
     if ((await vault.customersWithPhone(tx, data.phone, merchantId)).length > 0) {
       throw conflict('You already have a customer with this phone number.');
     }
     const [merchant] = await tx.select({ name: merchants.name }).from(merchants).where(eq(merchants.id, merchantId));
     if (!merchant) throw notFound('merchant');
     const customerId = newId();
-    await tx.insert(customers).values({ id: customerId, merchantId, tags: data.tags, consentSource: data.consentSource, createdAt: nowIso() });
+    await tx.insert(customers).values({
+      id: customerId,
+      merchantId,
+      tags: data.tags,
+      consentSource: data.consentSource,
+      consentCollectedAt: data.consentCollected?.at ?? null,
+      consentCollectedWhere: data.consentCollected?.where ?? null,
+      createdAt: now.toISOString(),
+    });
     await vault.writeIdentity(tx, customerId, merchantId, data);
     await recordInitialConsent(tx, customerId, merchant.name, data.consentSource);
     await newInvite(tx, vault, customerId);
@@ -133,6 +170,8 @@ export function claimInvite(db: Db, target: ClaimTarget, codeId: string, passwor
     }
     await tx.update(customers).set({ accountId, claimedAt: now }).where(eq(customers.id, record.id));
     await tx.update(customerInvites).set({ usedAt: now }).where(eq(customerInvites.id, invite.id));
+    // The code proved the phone: what was held on this record now reaches her, under her rules.
+    await deliverHeldRequests(tx, record.id, accountId);
     const sessionId = await openSession(tx, accountId, token);
     return { accountId, sessionId, tokenVersion };
   });

@@ -59,6 +59,8 @@ export interface DispatchedEvent {
   requesterMerchantId: string;
   originMerchantId: string;
   customerAccountId: string | null;
+  /** Null while the request is held on a record the customer has not confirmed: it is not hers to hear of. */
+  deliveredAt: string | null;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function dispatchEvents(db: Db, now: Date, served: readonly Notific
         initiatedBy: referralRequests.initiatedBy,
         customerAccountId: customers.accountId,
         customerErasedAt: customers.erasedAt,
+        deliveredAt: referralRequests.deliveredAt,
       })
       .from(referralEvents)
       .innerJoin(referralRequests, eq(referralRequests.id, referralEvents.referralId))
@@ -100,8 +103,8 @@ export async function dispatchEvents(db: Db, now: Date, served: readonly Notific
           messages.push({ ...base, ...inApp, id: newId(), merchantId: party === 'REQUESTER' ? e.requesterMerchantId : e.originMerchantId });
         }
       }
-      // Only a customer with an account can open a request; an erased one is not contacted again.
-      if (parties.includes('CUSTOMER') && e.customerAccountId && !e.customerErasedAt) {
+      // Only a customer with an account can open a request, once it reached her; an erased one is not contacted again.
+      if (parties.includes('CUSTOMER') && e.customerAccountId && e.deliveredAt && !e.customerErasedAt) {
         const allowed = ((await latestConsent(tx, e.customerAccountId))?.settings ?? DEFAULT_CONSENT).channels;
         for (const channel of served.filter((c) => allowed.includes(c))) {
           const delivery = channel === 'IN_APP' ? inApp : { channel, status: 'PENDING' as const, nextAttemptAt: at };
@@ -114,12 +117,13 @@ export async function dispatchEvents(db: Db, now: Date, served: readonly Notific
       .update(referralEvents)
       .set({ dispatchedAt: at })
       .where(inArray(referralEvents.id, rows.map((e) => e.id)));
-    return rows.map(({ referralId, kind, requesterMerchantId, originMerchantId, customerAccountId }) => ({
+    return rows.map(({ referralId, kind, requesterMerchantId, originMerchantId, customerAccountId, deliveredAt }) => ({
       referralId,
       kind,
       requesterMerchantId,
       originMerchantId,
       customerAccountId,
+      deliveredAt,
     }));
   });
 }

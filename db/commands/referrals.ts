@@ -20,8 +20,7 @@ import {
   type ContactField,
 } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import type { Vault } from '../vault.js';
-import { appendConsent, assertMayRequest, consentRefused, consentSubject, DEFAULT_CONSENT, latestConsent } from './consent.js';
+import { appendConsent, consentRefused, consentSubject, DEFAULT_CONSENT, latestConsent, mayBeAsked } from './consent.js';
 import { enqueueReferralEvent, SWEEP_BATCH } from './outbox.js';
 import { assignVariant } from './variants.js';
 
@@ -97,16 +96,23 @@ async function assertPartners(tx: Tx, requesterMerchantId: string, originMerchan
   if (!partner) throw forbidden('Referrals are made only between approved members of one alliance.');
 }
 
+type RecordRef = { id: string; accountId: string | null; claimedAt: string | null; erasedAt: string | null };
+
+/** A record is the person's only once she confirmed it (with a code to her phone, or signed in with it). */
+export const isConfirmed = (record: { accountId: string | null; claimedAt: string | null }) => record.accountId !== null && record.claimedAt !== null;
+
 async function createRequest(
   tx: Tx,
-  vault: Vault,
-  base: { requesterMerchantId: string; originMerchantId: string; customer: { id: string; accountId: string | null; erasedAt: string | null }; initiatedBy: 'REQUESTER' | 'ORIGIN'; interestId: string | null; offerId: string | null; category: string | null },
+  base: { requesterMerchantId: string; originMerchantId: string; customer: RecordRef; initiatedBy: 'REQUESTER' | 'ORIGIN'; interestId: string | null; offerId: string | null; category: string | null },
   ask: ReferralAsk,
 ) {
   if (base.requesterMerchantId === base.originMerchantId) throw conflict('This customer is already your own customer.');
   await assertPartners(tx, base.requesterMerchantId, base.originMerchantId);
   if (base.customer.erasedAt) throw consentRefused();
-  await assertMayRequest(tx, vault, base.customer, base.requesterMerchantId, base.category);
+  // On a record the person has not confirmed the request is held, whatever her settings, caps or
+  // other shops' requests: the answer must not depend on who the typed-in phone belongs to.
+  const delivered = isConfirmed(base.customer);
+  if (delivered && !(await mayBeAsked(tx, base.customer.accountId!, base.requesterMerchantId, base.category))) throw consentRefused();
   const now = new Date();
   const notice = await currentNotice(tx, base.requesterMerchantId);
   const row = {
@@ -126,18 +132,44 @@ async function createRequest(
     requesterNoticeId: notice?.id ?? null,
     requesterNoticeVersion: notice?.version ?? null,
     createdAt: now.toISOString(),
+    deliveredAt: delivered ? now.toISOString() : null,
     expiresAt: new Date(now.getTime() + REQUEST_TTL_DAYS * DAY_MS).toISOString(),
   };
   await tx.insert(referralRequests).values(row);
-  await enqueueReferralEvent(tx, row.id, 'CREATED');
+  // A held request is announced when it is delivered (deliverHeldRequests).
+  if (delivered) await enqueueReferralEvent(tx, row.id, 'CREATED');
   return row;
+}
+
+/**
+ * The person confirmed a record: the requests held on it that are still pending are delivered
+ * one by one, oldest first, each under her rules as they stand (consent, blocks, caps counting
+ * what was delivered before it); one her rules refuse is declined, as if she had.
+ */
+export async function deliverHeldRequests(tx: Tx, customerId: string, accountId: string, now = new Date()) {
+  const held = await tx
+    .select({ request: referralRequests, category: offers.category })
+    .from(referralRequests)
+    .leftJoin(offers, eq(offers.id, referralRequests.offerId))
+    .where(and(eq(referralRequests.customerId, customerId), eq(referralRequests.status, 'PENDING'), isNull(referralRequests.deliveredAt), gt(referralRequests.expiresAt, now.toISOString())))
+    .orderBy(asc(referralRequests.createdAt));
+  const at = now.toISOString();
+  for (const { request, category } of held) {
+    if (await mayBeAsked(tx, accountId, request.requesterMerchantId, category, now)) {
+      await tx.update(referralRequests).set({ deliveredAt: at }).where(eq(referralRequests.id, request.id));
+      await enqueueReferralEvent(tx, request.id, 'CREATED');
+    } else {
+      await tx.update(referralRequests).set({ status: 'DECLINED', decidedAt: at }).where(eq(referralRequests.id, request.id));
+      await enqueueReferralEvent(tx, request.id, 'DECLINED');
+    }
+  }
 }
 
 /** Creating referral requests reads the caps' newest rows, which every other creation writes: one at a time (db/tx.ts). */
 const CREATING_REQUESTS = { oneAtATime: 'referral-requests' } as const;
 
 /** The offering merchant asks for the contact of a customer who showed interest in its offer. */
-export async function requestReferral(db: Db, vault: Vault, requesterMerchantId: string, interestId: string, ask: ReferralAsk) {
+export async function requestReferral(db: Db, requesterMerchantId: string, interestId: string, ask: ReferralAsk) {
   return inTransaction(db, async (tx) => {
     const [found] = await tx
       .select({ interest: interests, offer: offers, customer: customers })
@@ -152,7 +184,6 @@ export async function requestReferral(db: Db, vault: Vault, requesterMerchantId:
     }
     return createRequest(
       tx,
-      vault,
       {
         requesterMerchantId,
         originMerchantId: found.interest.originMerchantId,
@@ -170,7 +201,6 @@ export async function requestReferral(db: Db, vault: Vault, requesterMerchantId:
 /** The originating merchant proposes introducing its own customer to an alliance partner. */
 export async function proposeReferral(
   db: Db,
-  vault: Vault,
   originMerchantId: string,
   input: { customerId: string; toMerchantId: string; offerId: string | null } & ReferralAsk,
 ) {
@@ -185,7 +215,6 @@ export async function proposeReferral(
     }
     return createRequest(
       tx,
-      vault,
       { requesterMerchantId: input.toMerchantId, originMerchantId, customer, initiatedBy: 'ORIGIN', interestId: null, offerId: input.offerId, category },
       input,
     );

@@ -74,15 +74,29 @@ async function exportWithin(db: Tx, vault: Vault, reader: Reader): Promise<Recor
   const [account] = await db.select({ id: accounts.id, createdAt: accounts.createdAt }).from(accounts).where(eq(accounts.id, accountId));
   const requests = await db.select().from(referralRequests).where(inArray(referralRequests.customerId, recordIds));
   const requestIds = requests.map((r) => r.id);
+  const held = await vault.recordsHoldingPhoneOf(db, accountId);
   return {
     exportedAt: nowIso(),
     account,
+    // Every shop holding her verified phone, confirmed or not: what it holds and declared, not the values.
+    shopsHoldingMyNumber: held.map(({ record, merchant, fields }) => ({
+      merchant: merchant.name,
+      recordId: record.id,
+      fields,
+      consentSource: record.consentSource,
+      consentCollectedAt: record.consentCollectedAt,
+      consentCollectedWhere: record.consentCollectedWhere,
+      createdAt: record.createdAt,
+      confirmed: record.accountId === accountId && record.claimedAt !== null,
+    })),
     records: records.map(({ record, merchant }) => ({
       merchant,
       customerId: record.id,
       identity: identities.get(record.id) ?? null,
       tags: record.tags,
       consentSource: record.consentSource,
+      consentCollectedAt: record.consentCollectedAt,
+      consentCollectedWhere: record.consentCollectedWhere,
       createdAt: record.createdAt,
       claimedAt: record.claimedAt,
       erasedAt: record.erasedAt,
@@ -149,37 +163,21 @@ export function correctCustomerData(db: Db, vault: Vault, accountId: string, cha
 }
 
 /**
- * Erases the customer's personal information at one merchant or all: ciphertexts, blind index and
- * invites go; grants are revoked and pending requests declined. Counts and amounts stay, without
- * identity, so campaign and RFM aggregates are unchanged. Erasing everywhere closes the account.
+ * Erases the customer's personal information at one merchant or all: at her records and at every
+ * record another shop holds with her verified phone, confirmed or not. Erasing everywhere closes
+ * the account.
  */
 export function eraseCustomerData(db: Db, vault: Vault, accountId: string, merchantId: string | null) {
   return inTransaction(db, async (tx) => {
-    const records = await tx
-      .select()
+    const own = await tx
+      .select({ id: customers.id })
       .from(customers)
       .where(and(eq(customers.accountId, accountId), isNull(customers.erasedAt), merchantId ? eq(customers.merchantId, merchantId) : undefined));
-    if (merchantId && records.length === 0) throw notFound('record at this merchant');
+    const held = (await vault.recordsHoldingPhoneOf(tx, accountId)).filter((h) => !merchantId || h.record.merchantId === merchantId);
+    const ids = [...new Set([...own.map((r) => r.id), ...held.map((h) => h.record.id)])];
+    if (merchantId && ids.length === 0) throw notFound('record at this merchant');
     const now = nowIso();
-    const ids = records.map((r) => r.id);
-    for (const id of ids) await vault.eraseIdentity(tx, id);
-    if (ids.length > 0) {
-      await tx.update(customers).set({ erasedAt: now }).where(inArray(customers.id, ids));
-      await tx.delete(customerInvites).where(inArray(customerInvites.customerId, ids));
-      await tx.update(contactGrants).set({ revokedAt: now }).where(and(inArray(contactGrants.customerId, ids), isNull(contactGrants.revokedAt)));
-      const revoked = await tx
-        .update(referralRequests)
-        .set({ status: 'REVOKED' })
-        .where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'ACCEPTED')))
-        .returning({ id: referralRequests.id });
-      await enqueueReferralEvent(tx, revoked.map((r) => r.id), 'REVOKED');
-      const declined = await tx
-        .update(referralRequests)
-        .set({ status: 'DECLINED', decidedAt: now })
-        .where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'PENDING')))
-        .returning({ id: referralRequests.id });
-      await enqueueReferralEvent(tx, declined.map((r) => r.id), 'DECLINED');
-    }
+    await eraseRecords(tx, vault, ids, now);
     if (!merchantId) {
       await tx.update(accounts).set({ disabledAt: now }).where(eq(accounts.id, accountId));
       await tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.accountId, accountId), isNull(sessions.revokedAt)));
@@ -187,4 +185,29 @@ export function eraseCustomerData(db: Db, vault: Vault, accountId: string, merch
     }
     return { erased: ids.length };
   });
+}
+
+/**
+ * Inside the caller's transaction: ciphertexts, blind index and invites of these records go;
+ * grants are revoked and pending requests declined. Counts and amounts stay, without identity, so
+ * campaign and RFM aggregates are unchanged.
+ */
+export async function eraseRecords(tx: Tx, vault: Vault, ids: string[], now: string) {
+  if (ids.length === 0) return;
+  for (const id of ids) await vault.eraseIdentity(tx, id);
+  await tx.update(customers).set({ erasedAt: now }).where(inArray(customers.id, ids));
+  await tx.delete(customerInvites).where(inArray(customerInvites.customerId, ids));
+  await tx.update(contactGrants).set({ revokedAt: now }).where(and(inArray(contactGrants.customerId, ids), isNull(contactGrants.revokedAt)));
+  const revoked = await tx
+    .update(referralRequests)
+    .set({ status: 'REVOKED' })
+    .where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'ACCEPTED')))
+    .returning({ id: referralRequests.id });
+  await enqueueReferralEvent(tx, revoked.map((r) => r.id), 'REVOKED');
+  const declined = await tx
+    .update(referralRequests)
+    .set({ status: 'DECLINED', decidedAt: now })
+    .where(and(inArray(referralRequests.customerId, ids), eq(referralRequests.status, 'PENDING')))
+    .returning({ id: referralRequests.id });
+  await enqueueReferralEvent(tx, declined.map((r) => r.id), 'DECLINED');
 }

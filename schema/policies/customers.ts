@@ -14,23 +14,27 @@ export const customerWhere = (v: Viewer | null): Where<'customers'> => (v?.merch
  */
 export const canHandOverInvite = (v: Viewer | null, c: { merchantId: string }) => canSeeCustomer(v, c) && !!v?.canViewContacts;
 
-/** Referral requests: the requester, the originating merchant, and the customer themself. */
+/**
+ * Referral requests: the requester, the originating merchant, and the customer themself once it
+ * reached her (a request held on a record she has not confirmed is not hers to see yet).
+ */
 export const referralAccessSelection = {
-  columns: { requesterMerchantId: true, originMerchantId: true },
+  columns: { requesterMerchantId: true, originMerchantId: true, deliveredAt: true },
   with: { customer: { columns: { accountId: true } } },
 } as const;
 export interface ReferralAccessRow {
   requesterMerchantId: string;
   originMerchantId: string;
+  deliveredAt: string | null;
   customer: { accountId: string | null } | null;
 }
 export const canSeeReferral = (v: Viewer | null, r: ReferralAccessRow) =>
   !!v &&
   ((!!v.merchantId && (v.merchantId === r.requesterMerchantId || v.merchantId === r.originMerchantId)) ||
-    (v.kind === 'CUSTOMER' && r.customer?.accountId === v.accountId));
+    (v.kind === 'CUSTOMER' && r.deliveredAt !== null && r.customer?.accountId === v.accountId));
 export const referralWhere = (v: Viewer | null): Where<'referralRequests'> => {
   if (!v) return NOTHING;
-  if (v.kind === 'CUSTOMER') return { customer: { accountId: v.accountId } };
+  if (v.kind === 'CUSTOMER') return { deliveredAt: { isNotNull: true }, customer: { accountId: v.accountId } };
   return v.merchantId ? { OR: [{ requesterMerchantId: v.merchantId }, { originMerchantId: v.merchantId }] } : NOTHING;
 };
 

@@ -113,6 +113,8 @@ describe('export', () => {
       'offer_reports', 'moderation_actions',
       // Posters uploaded by merchant staff, campaign links and variants, and share channels with their daily counts.
       'media', 'campaign_links', 'campaign_variants', 'share_channels', 'share_counts',
+      // Harvesting alerts about shops and their staff: counts, never a customer.
+      'merchant_alerts',
       // Mutation results kept 24 hours for retries, sealed with the PII key.
       'idempotency_keys',
       // Keyed hashes of one-time codes, gone ten minutes after they were sent.

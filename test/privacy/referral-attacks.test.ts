@@ -111,11 +111,20 @@ describe('a merchant suspended from the alliance', () => {
   });
 });
 
+const HELD = `{ viewer { customer { heldRecords { id merchant { name } } } } }`;
+/** The customer says "yes, I am this shop's customer" for the record `shopName` holds with her phone. */
+async function confirmAt(token: string, shopName: string) {
+  const held = (await ok(p, HELD, {}, token)).viewer.customer.heldRecords.find((h: { merchant: { name: string } }) => h.merchant.name === shopName);
+  await ok(p, `mutation($id: ID!) { confirmHeldRecord(id: $id) { confirmed } }`, { id: held.id }, token);
+}
+const statusOf = async (id: string, shop: Shop) => (await ok(p, `query($id: ID!) { referralRequest(id: $id) { status } }`, { id }, shop.accessToken)).referralRequest.status;
+
 describe('frequency caps count the person, not the shop record', () => {
-  it('two shops holding one phone cannot send more requests in a week than the person allows', async () => {
-    const phone = nextPhone();
-    const atSofa = await addCustomer(p, cast.sofa, { phone });
-    const atLight = await addCustomer(p, cast.light, { phone });
+  it('two shops whose records she confirmed cannot send more requests in a week than she allows', async () => {
+    const atSofa = await addCustomer(p, cast.sofa);
+    const token = await claim(p, atSofa.inviteCode);
+    const atLight = await addCustomer(p, cast.light, { phone: atSofa.phone });
+    await confirmAt(token, '明亮灯饰');
     const codes = [
       await propose(cast.sofa, atSofa.id, cast.curtain),
       await propose(cast.light, atLight.id, cast.curtain),
@@ -125,27 +134,40 @@ describe('frequency caps count the person, not the shop record', () => {
     expect(codes).toEqual(['SENT', 'SENT', 'CONSENT_REFUSED', 'CONSENT_REFUSED']);
   });
 
-  it("a customer's own weekly cap also covers a shop's record they never claimed", async () => {
-    const phone = nextPhone();
-    const atSofa = await addCustomer(p, cast.sofa, { phone });
+  it("a request held on a shop's record she never confirmed meets her weekly cap when she confirms it", async () => {
+    const atSofa = await addCustomer(p, cast.sofa);
     const token = await claim(p, atSofa.inviteCode);
     await ok(p, CONSENT, { i: { maxRequestsPerWeek: 1 } }, token);
-    const atLight = await addCustomer(p, cast.light, { phone });
+    const atLight = await addCustomer(p, cast.light, { phone: atSofa.phone });
     expect((await propose(cast.sofa, atSofa.id, cast.curtain)).errors).toBeUndefined();
-    expect(codeOf(await propose(cast.light, atLight.id, cast.curtain))).toBe('CONSENT_REFUSED');
+    // Held, and answered like any other until she confirms the record.
+    const held = await ok(p, PROPOSE, { i: { customerId: atLight.id, toMerchantId: cast.curtain.merchantId, ...ask } }, cast.light.accessToken);
+    expect(await statusOf(held.proposeReferral.id, cast.light)).toBe('PENDING');
+    await confirmAt(token, '明亮灯饰');
+    expect(await statusOf(held.proposeReferral.id, cast.light)).toBe('DECLINED');
   });
 });
 
 describe('blocking a merchant reaches every shop that holds the person', () => {
-  it("a request pending at a shop's record the customer never claimed is declined when they block the requester", async () => {
-    const phone = nextPhone();
-    const atSofa = await addCustomer(p, cast.sofa, { phone });
+  it('a request pending at another record of hers is declined when she blocks the requester', async () => {
+    const atSofa = await addCustomer(p, cast.sofa);
     const token = await claim(p, atSofa.inviteCode);
-    const atLight = await addCustomer(p, cast.light, { phone });
+    const atLight = await addCustomer(p, cast.light, { phone: atSofa.phone });
+    await confirmAt(token, '明亮灯饰');
     const { proposeReferral } = await ok(p, PROPOSE, { i: { customerId: atLight.id, toMerchantId: cast.curtain.merchantId, ...ask } }, cast.light.accessToken);
     await ok(p, CONSENT, { i: { blockMerchantIds: [cast.curtain.merchantId], reason: '不想被打扰' } }, token);
-    const seen = await ok(p, `query($id: ID!) { referralRequest(id: $id) { status } }`, { id: proposeReferral.id }, cast.curtain.accessToken);
-    expect(seen.referralRequest.status).toBe('DECLINED');
+    expect(await statusOf(proposeReferral.id, cast.curtain)).toBe('DECLINED');
+  });
+
+  it("a request held on a shop's record she never confirmed is declined when she confirms it, if she blocked the requester", async () => {
+    const atSofa = await addCustomer(p, cast.sofa);
+    const token = await claim(p, atSofa.inviteCode);
+    const atLight = await addCustomer(p, cast.light, { phone: atSofa.phone });
+    const { proposeReferral } = await ok(p, PROPOSE, { i: { customerId: atLight.id, toMerchantId: cast.curtain.merchantId, ...ask } }, cast.light.accessToken);
+    await ok(p, CONSENT, { i: { blockMerchantIds: [cast.curtain.merchantId], reason: '不想被打扰' } }, token);
+    expect(await statusOf(proposeReferral.id, cast.curtain)).toBe('PENDING');
+    await confirmAt(token, '明亮灯饰');
+    expect(await statusOf(proposeReferral.id, cast.curtain)).toBe('DECLINED');
   });
 });
 

@@ -27,7 +27,7 @@ const people = [
   { name: '孙悟空', phone: '+8613811112222', address: '花果山水帘洞 1 号', wechat: 'sun_wukong_72' },
 ];
 const ids: string[] = [];
-for (const person of people) ids.push((await addCustomer(db, vault, shopId, { ...person, tags: [], consentSource: 'IN_STORE' })).customerId);
+for (const person of people) ids.push((await addCustomer(db, vault, shopId, { ...person, tags: [], consentSource: 'IN_STORE' }, { perDay: 100 })).customerId);
 
 /** On PostgreSQL, where there is no database file to read: how many rows of any table hold `value` anywhere. */
 async function rowsHolding(value: string) {
