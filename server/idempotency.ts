@@ -20,11 +20,11 @@ import {
   Kind,
   OperationTypeNode,
   print,
-  type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   type FieldNode,
   type GraphQLObjectType,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { claimKey, markKeyCommitted, settleKey } from '../db/commands/idempotency.js';
@@ -61,7 +61,7 @@ function keptAs(mutation: GraphQLObjectType, field: FieldNode): 'node' | 'value'
  * The operation as `operation`, each root field replaced by `map`: fragments at the root become
  * inline fragments (directives kept), so @skip and @include choose the same fields as before.
  */
-function mapRootFields(args: ExecutionArgs, operation: OperationTypeNode, map: (field: FieldNode) => FieldNode): DocumentNode {
+function mapRootFields(args: ExecutionArgs, op: OperationDefinitionNode, operation: OperationTypeNode, map: (field: FieldNode) => FieldNode): ExecutionArgs['document'] {
   const fragments = new Map(args.document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
   const mapSet = (set: SelectionSetNode): SelectionSetNode => ({
     kind: Kind.SELECTION_SET,
@@ -71,7 +71,6 @@ function mapRootFields(args: ExecutionArgs, operation: OperationTypeNode, map: (
         : { kind: Kind.INLINE_FRAGMENT, directives: s.directives, selectionSet: mapSet(s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments.get(s.name.value)!) },
     ),
   });
-  const op = getOperationAST(args.document, args.operationName)!;
   return {
     kind: Kind.DOCUMENT,
     definitions: [{ ...op, operation, selectionSet: mapSet(op.selectionSet) }, ...args.document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)],
@@ -85,11 +84,11 @@ type ExecuteFn = (args: ExecutionArgs) => unknown;
  * client may not have asked for the id); the answer comes back without it, and the key keeps the
  * identities.
  */
-function identifying(args: ExecutionArgs) {
+function identifying(args: ExecutionArgs, op: OperationDefinitionNode) {
   const mutation = args.schema.getMutationType()!;
   const idKey = `_${randomBytes(8).toString('hex')}`;
   const fields = new Map<string, FieldNode>();
-  const document = mapRootFields(args, OperationTypeNode.MUTATION, (field) => {
+  const document = mapRootFields(args, op, OperationTypeNode.MUTATION, (field) => {
     fields.set(responseKey(field), field);
     if (keptAs(mutation, field) !== 'node') return field;
     const id: FieldNode = { kind: Kind.FIELD, alias: name(idKey), name: name('id') };
@@ -119,13 +118,14 @@ function identifying(args: ExecutionArgs) {
  * selections, read with the caller's current rights; a kept value is answered as it was, and
  * anything not kept is null with a CONFLICT.
  */
-async function replayed(execute: ExecuteFn, args: ExecutionArgs, kept: Kept): Promise<ExecutionResult> {
+async function replayed(execute: ExecuteFn, args: ExecutionArgs, op: OperationDefinitionNode, kept: Kept): Promise<ExecutionResult> {
   const mutation = args.schema.getMutationType()!;
   const fields = new Map<string, FieldNode>();
-  const document = mapRootFields(args, OperationTypeNode.QUERY, (field) => {
+  const document = mapRootFields(args, op, OperationTypeNode.QUERY, (field) => {
     const key = responseKey(field);
     fields.set(key, field);
     const root = kept.roots[key];
+    // A stand-in that @skip and @include treat as the field: its answer is set below.
     if (!root || !('node' in root)) return { kind: Kind.FIELD, alias: name(key), name: name('__typename'), directives: field.directives };
     const type = getNamedType(mutation.getFields()[field.name.value]!.type);
     return {
@@ -164,21 +164,23 @@ export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
     onExecute(event) {
       const ctx = event.args.contextValue;
       const key = ctx.request?.headers.get('idempotency-key');
-      const isMutation = (event.args.document as DocumentNode).definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
-      if (!key || !isMutation) return;
-      return keyedExecution(event, ctx, key);
+      if (!key) return;
+      // The operation that runs: none (an ambiguous document) fails in execution, unkeyed.
+      const op = getOperationAST(event.args.document, event.args.operationName);
+      if (op?.operation !== OperationTypeNode.MUTATION) return;
+      return keyedExecution(event, ctx, key, op);
     },
   };
 }
 
-async function keyedExecution({ args, executeFn, setExecuteFn, setResultAndStopExecution }: ExecuteEvent, ctx: Context, key: string): Promise<OnExecuteHookResult<Context & { request?: Request }> | void> {
+async function keyedExecution({ args, executeFn, setExecuteFn, setResultAndStopExecution }: ExecuteEvent, ctx: Context, key: string, op: OperationDefinitionNode): Promise<OnExecuteHookResult<Context & { request?: Request }> | void> {
   if (!KEY.test(key)) {
     setResultAndStopExecution({ errors: [new GraphQLError('Idempotency-Key must be 8-128 letters, digits or ._:-', { extensions: { code: 'BAD_USER_INPUT' } })] });
     return;
   }
   const accountId = ctx.viewer?.accountId ?? '';
   const requestHash = createHash('sha256')
-    .update(print(args.document as DocumentNode))
+    .update(print(args.document))
     .update('\u0000')
     .update(JSON.stringify(args.variableValues ?? {}))
     .update('\u0000')
@@ -199,10 +201,10 @@ async function keyedExecution({ args, executeFn, setExecuteFn, setResultAndStopE
     // A result kept before only identities were (within the 24 hours after an upgrade) is not replayed.
     const kept: Kept = { roots: {}, ...(JSON.parse(ctx.deps.vault.openSecret(claim.response, aad)) as Partial<Kept>) };
     // Executed as a read, so that the hooks after this one (error masking, the time limit) see it as any other.
-    setExecuteFn((executeArgs) => replayed(executeFn as ExecuteFn, executeArgs as ExecutionArgs, kept));
+    setExecuteFn((executeArgs) => replayed(executeFn as ExecuteFn, executeArgs as ExecutionArgs, op, kept));
     return;
   }
-  const first = identifying(args as ExecutionArgs);
+  const first = identifying(args as ExecutionArgs, op);
   // The mutation's transaction records that it committed, so a retry after a crash knows whether
   // the work was done even when the answer was lost.
   setExecuteFn((executeArgs) => whileCommitting((tx) => markKeyCommitted(tx, accountId, key), () => executeFn({ ...executeArgs, document: first.document })));

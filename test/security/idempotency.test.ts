@@ -57,6 +57,17 @@ describe('Idempotency-Key', () => {
     expect((await keyed('shape-key-0001', query, variables, owner.accessToken)).body).toEqual(first.body);
   });
 
+  it('the operation chosen by name is the one kept: a query beside a mutation stays a query', async () => {
+    const document = `query Me { viewer { id } } mutation Add($i: AddCustomerInput!) { addCustomer(input: $i) { id } }`;
+    const variables = customerInput('萧女士');
+    const post = (operationName: string) =>
+      request(p.app).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${owner.accessToken}`).set('idempotency-key', `named-key-${operationName}`).send({ query: document, variables, operationName });
+    expect((await post('Me')).body).toEqual({ data: { viewer: { id: owner.accountId } } });
+    const added = await post('Add');
+    expect((await post('Add')).body).toEqual(added.body);
+    expect(JSON.parse(await kept('named-key-Add'))).toEqual({ roots: { addCustomer: { node: added.body.data.addCustomer.id } } });
+  });
+
   it('staff who lost contact permission get no invite, URL or contact from a repeat of the customer they added', async () => {
     const email = `staff-${Date.now()}@example.cn`;
     const { addStaff } = await ok(p, `mutation($i: AddStaffInput!) { addStaff(input: $i) { id } }`, { i: { email, password: 'staff password 1', displayName: '店员', canViewContacts: true } }, owner.accessToken);
