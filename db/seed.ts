@@ -109,9 +109,11 @@ const SEED_LIMITS = { perDay: Number.POSITIVE_INFINITY };
 /**
  * The sofa shop's customers (given in store, with consent). One has claimed an account, joined
  * the estate community and asked about the curtain offer; the curtain shop asked for her phone,
- * so her phone shows one pending request to accept or decline.
+ * so her phone shows one pending request to accept or decline. The lighting shop imported her
+ * number from a fair's list and proposed her to the curtain shop: that record is only its word,
+ * so she finds it among the shops that hold her number, and the proposal waits until she confirms.
  */
-async function seedCustomers(db: Db, vault: Vault, [sofa, curtain]: [Actor, Actor, Actor], demo: { estateId: string; curtainOfferId: string }, passwordHash: string) {
+async function seedCustomers(db: Db, vault: Vault, [sofa, curtain, light]: [Actor, Actor, Actor], demo: { estateId: string; curtainOfferId: string }, passwordHash: string) {
   const people = [
     { name: '赵雅琴', phone: DEMO_CUSTOMER_PHONE, address: '温州市鹿城区滨江花园 3 幢 1201', wechat: 'zhao_yaqin' },
     { name: '钱家豪', phone: '+8613800000002', address: '温州市鹿城区滨江花园 5 幢 801', wechat: null },
@@ -133,6 +135,22 @@ async function seedCustomers(db: Db, vault: Vault, [sofa, curtain]: [Actor, Acto
     fields: ['NAME', 'PHONE', 'ADDRESS'],
     retentionDays: 30,
     message: '您好！我们可以免费上门测量，约好时间后再来。',
+  });
+  const imported = await customerCommands.addCustomer(
+    db,
+    vault,
+    light.merchantId,
+    { name: '赵女士', phone: DEMO_CUSTOMER_PHONE, address: null, wechat: null, tags: ['展会'], consentSource: 'IMPORT', consentCollected: { at: daysFromNow(-30), where: '2026 秋季家装展签到表' } },
+    SEED_LIMITS,
+  );
+  await referrals.proposeReferral(db, light.merchantId, {
+    customerId: imported.customerId,
+    toMerchantId: curtain.merchantId,
+    offerId: null,
+    purpose: '灯具与窗帘的搭配建议',
+    fields: ['PHONE'],
+    retentionDays: 14,
+    message: null,
   });
 }
 

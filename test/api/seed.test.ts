@@ -39,4 +39,17 @@ describe('the demo seed', () => {
       { purpose: '上门测量窗帘尺寸并报价', requestedFields: ['NAME', 'PHONE', 'ADDRESS'], requester: { name: '雅居窗帘' }, requesterNotice: { version: 1 } },
     ]);
   });
+
+  it('shows the demo customer a shop that imported her number, unconfirmed, whose proposal waits for her', async () => {
+    const customer = (await p.gql(`mutation { signIn(input: { login: "13800000001", password: "demo-pass-2026" }) { accessToken } }`)).data.signIn.accessToken;
+    const held = await p.gql(`{ viewer { customer { heldRecords { id merchant { name } source confirmed } } } }`, {}, customer);
+    expect(held.data.viewer.customer.heldRecords.map((h: any) => [h.merchant.name, h.source, h.confirmed])).toEqual([
+      ['舒适沙发馆', 'IN_STORE', true],
+      ['明亮灯饰', 'IMPORT', false],
+    ]);
+    const lightRecord = held.data.viewer.customer.heldRecords[1].id;
+    await p.gql(`mutation($id: ID!) { confirmHeldRecord(id: $id) { confirmed } }`, { id: lightRecord }, customer);
+    const r = await p.gql(`{ viewer { customer { referralRequests(first: 5, status: PENDING) { edges { node { purpose } } } } } }`, {}, customer);
+    expect(r.data.viewer.customer.referralRequests.edges.map((e: any) => e.node.purpose).sort()).toEqual(['上门测量窗帘尺寸并报价', '灯具与窗帘的搭配建议']);
+  });
 });
