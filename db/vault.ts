@@ -3,6 +3,7 @@
 // a viewer without the right gets nothing (null), never an error that reveals the data exists.
 import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
+import { noteContactReads, type ContactReadsLimit } from './commands/alerts.js';
 import { newId, nowIso } from './ids.js';
 import { arePartners } from './queries/partners.js';
 import { accessLog, contactGrants, customerIdentities, customers, merchants, referralRequests, type ContactField } from './tables/index.js';
@@ -40,10 +41,16 @@ const COLUMN = {
 
 type IdentityRow = typeof customerIdentities.$inferSelect;
 
+export interface VaultOptions {
+  /** When an account's reads of the shop's own customers alert the owner (server/config.ts). */
+  staffContactReads: ContactReadsLimit;
+}
+
 export class Vault {
   constructor(
     private readonly db: Db,
     private readonly keys: PiiKeys,
+    private readonly options: VaultOptions,
   ) {}
 
   /** How one customer record appears to one viewer (a merchant, or an account without one). */
@@ -205,11 +212,12 @@ export class Vault {
   }
 
   private async log(tx: Tx, reader: Reader, kind: 'OWN_RECORD' | 'GRANT' | 'SELF', entries: { customerId: string; fields: ContactField[]; referralId?: string }[]) {
+    const at = nowIso();
     const rows = entries
       .filter((e) => e.fields.length > 0)
       .map((e) => ({
         id: newId(),
-        at: nowIso(),
+        at,
         actorAccountId: reader.accountId,
         actorName: reader.displayName,
         merchantId: reader.merchantId,
@@ -218,7 +226,10 @@ export class Vault {
         customerId: e.customerId,
         referralId: e.referralId ?? null,
       }));
-    if (rows.length > 0) await tx.insert(accessLog).values(rows);
+    if (rows.length === 0) return;
+    await tx.insert(accessLog).values(rows);
+    // Checked with the reads that count toward it, so no burst of reads escapes the figure.
+    if (kind === 'OWN_RECORD' && reader.merchantId) await noteContactReads(tx, reader.merchantId, reader.accountId, this.options.staffContactReads, at);
   }
 
   private readRow(row: IdentityRow, fields: readonly ContactField[]) {

@@ -42,7 +42,9 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   );
   const keys = await loadKeyRing(config);
   const db = await openDatabase(config, dbOptions);
-  const vault = new Vault(db, derivePiiKeys(keys.piiKey));
+  const vault = new Vault(db, derivePiiKeys(keys.piiKey), {
+    staffContactReads: { count: config.STAFF_CONTACT_READS_ALERT_COUNT, minutes: config.STAFF_CONTACT_READS_ALERT_MINUTES },
+  });
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, logger) : null;
   // Limits counted before the connection is ready would go to this process's insurance counters
   // and split from the shared ones: wait for it, a bounded while (a Redis that is down is a warning).
