@@ -25,6 +25,16 @@ export const defineTableRelations = (r: RelationsBuilder<ExtractTablesFromSchema
     referralsSent: r.many.referralRequests({ from: r.merchants.id, to: r.referralRequests.requesterMerchantId, alias: 'requester' }),
     referralsOfMyCustomers: r.many.referralRequests({ from: r.merchants.id, to: r.referralRequests.originMerchantId, alias: 'origin' }),
     accessLog: r.many.accessLog({ from: r.merchants.id, to: r.accessLog.merchantId }),
+    alerts: r.many.merchantAlerts({ from: r.merchants.id, to: r.merchantAlerts.merchantId }),
+    // An open disowned-records alert pauses the shop's new records (db/commands/alerts.ts, recordsPaused).
+    pausingAlerts: r.many.merchantAlerts({
+      from: r.merchants.id,
+      to: r.merchantAlerts.merchantId,
+      where: { kind: 'DISOWNED_RECORDS', clearedAt: { isNull: true } },
+      alias: 'pausing',
+    }),
+    // The alliances whose admins watch over the shop (its alerts, whether it is paused).
+    approvedMemberships: r.many.allianceMembers({ from: r.merchants.id, to: r.allianceMembers.merchantId, where: { status: 'APPROVED' }, alias: 'approved' }),
   },
   merchantStaff: {
     account: r.one.accounts({ from: r.merchantStaff.accountId, to: r.accounts.id, optional: false }),
@@ -136,6 +146,11 @@ export const defineTableRelations = (r: RelationsBuilder<ExtractTablesFromSchema
   accessLog: {
     merchant: r.one.merchants({ from: r.accessLog.merchantId, to: r.merchants.id }),
     customer: r.one.customers({ from: r.accessLog.customerId, to: r.customers.id, optional: false }),
+  },
+  merchantAlerts: {
+    merchant: r.one.merchants({ from: r.merchantAlerts.merchantId, to: r.merchants.id, optional: false }),
+    staffAccount: r.one.accounts({ from: r.merchantAlerts.staffAccountId, to: r.accounts.id }),
+    shopMemberships: r.many.allianceMembers({ from: r.merchantAlerts.merchantId, to: r.allianceMembers.merchantId, where: { status: 'APPROVED' } }),
   },
   purchases: {
     customer: r.one.customers({ from: r.purchases.customerId, to: r.customers.id, optional: false }),

@@ -16,6 +16,7 @@ import './media.js';
 import './campaign-links.js';
 import './sharing.js';
 import './moderation.js';
+import './alerts.js';
 import './discovery.js';
 import './insights.js';
 import './notification.js';
