@@ -194,10 +194,11 @@ export interface BrowserSuite {
 }
 
 /**
- * One file of browser tests: builds the web app, starts the server and Chromium before the file
- * (then runs `setUp` for data the tests share) and closes everything after it.
+ * One file of browser tests: builds the web app, starts the server (with `env` over the test
+ * configuration: small thresholds) and Chromium before the file (then runs `setUp` for data the
+ * tests share) and closes everything after it.
  */
-export function browserSuite(setUp?: (suite: BrowserSuite) => Promise<void>): BrowserSuite {
+export function browserSuite(setUp?: (suite: BrowserSuite) => Promise<void>, env: Record<string, string> = {}): BrowserSuite {
   let platform: RunningPlatform | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
@@ -221,7 +222,7 @@ export function browserSuite(setUp?: (suite: BrowserSuite) => Promise<void>): Br
   };
   beforeAll(async () => {
     await ensureWebBuilt();
-    platform = await startPlatform();
+    platform = await startPlatform(env);
     browser = await launchChromium();
     await setUp?.(suite);
   }, SETUP_TIMEOUT);

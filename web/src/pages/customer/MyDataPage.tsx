@@ -74,7 +74,8 @@ const SEND_CHANGE_PHONE_CODE = gql<{ sent: CodeSent }, { phone: string }>`
   }
 `;
 
-const ERASE = gql<{ eraseMyData: { id: string; merchants: { id: string; name: string }[] } }, { merchantId: string | null }>`
+/** Erasure at one shop (merchantId) or at every shop (null); shops that hold my number erase at one. */
+export const ERASE = gql<{ eraseMyData: { id: string; merchants: { id: string; name: string }[] } }, { merchantId: string | null }>`
   mutation EraseMyData($merchantId: ID) {
     eraseMyData(merchantId: $merchantId) { id merchants { id name } grants { revokedAt referral { id status } } }
   }

@@ -3,6 +3,7 @@ import { isCustomer, type FacePage } from '../../viewer';
 import { CommunityPage } from '../shared/CommunityPage';
 import { ConsentPage } from './ConsentPage';
 import { CustomerHome } from './CustomerHome';
+import { HeldRecordsPage } from './HeldRecordsPage';
 import { MyCommunities } from './MyCommunities';
 import { MyDataPage } from './MyDataPage';
 import { PendingBadge } from './PendingBadge';
@@ -12,5 +13,6 @@ export const customerPages: FacePage[] = [
   { path: '/customer/communities', nav: 'nav.communities', allowed: isCustomer, Page: MyCommunities },
   { path: '/customer/community', allowed: isCustomer, Page: CommunityPage },
   { path: '/customer/consent', nav: 'nav.consent', allowed: isCustomer, Page: ConsentPage },
+  { path: '/customer/shops', nav: 'nav.heldRecords', allowed: isCustomer, Page: HeldRecordsPage },
   { path: '/customer/data', nav: 'nav.myData', allowed: isCustomer, Page: MyDataPage },
 ];
