@@ -299,7 +299,7 @@ export async function seedBench(db: Db, vault: Vault, size: Size, seed = 2026112
           id: referralId, status: row.status, requesterMerchantId: row.requester.merchantId, originMerchantId: row.origin.merchantId, customerId: row.customerId,
           initiatedBy: row.interestId ? 'REQUESTER' : 'ORIGIN', interestId: row.interestId ?? null, offerId: row.offerId, purpose: '上门测量并报价',
           requestedFields: fields, grantedFields: row.status === 'ACCEPTED' || row.status === 'REVOKED' ? fields : [],
-          retentionDays: 90, requesterNoticeId: row.requester.noticeId, requesterNoticeVersion: 1, createdAt: at(row.created),
+          retentionDays: 90, requesterNoticeId: row.requester.noticeId, requesterNoticeVersion: 1, createdAt: at(row.created), deliveredAt: at(row.created),
           expiresAt: at(row.created + 7 * DAY), decidedAt: decided ? at(decided) : null,
         });
         if (decided && (row.status === 'ACCEPTED' || row.status === 'REVOKED')) {

@@ -19,14 +19,14 @@ export const customers = sqliteTable(
     accountId: text('account_id').references(() => accounts.id),
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
     consentSource: text('consent_source', { enum: ['IN_STORE', 'ONLINE', 'PHONE', 'IMPORT'] }).notNull(),
-    // An IMPORT must say where and when the shop collected the consent it declares (its word, kept for the person and the admins).
-    consentCollectedAt: text('consent_collected_at'),
-    consentCollectedWhere: text('consent_collected_where'),
     createdAt: text('created_at').notNull(),
     // When the person proved the phone and that she is this shop's customer (claim, light
     // registration or confirming it signed in): until then the record is only the shop's word.
     claimedAt: text('claimed_at'),
     erasedAt: text('erased_at'),
+    // An IMPORT must say where and when the shop collected the consent it declares (its word, kept for the person and the admins).
+    consentCollectedAt: text('consent_collected_at'),
+    consentCollectedWhere: text('consent_collected_where'),
     // The person said she never gave this shop her number: the record is erased and counts against the shop.
     disownedAt: text('disowned_at'),
   },

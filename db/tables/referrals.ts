@@ -63,11 +63,11 @@ export const referralRequests = sqliteTable(
     requesterNoticeVersion: integer('requester_notice_version'),
     consentReceipt: text('consent_receipt'),
     createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    decidedAt: text('decided_at'),
     // When the person could first see it: at once on a confirmed record; a request on a record
     // the person has not confirmed is held (null) until she confirms it. Caps count delivered ones only.
     deliveredAt: text('delivered_at'),
-    expiresAt: text('expires_at').notNull(),
-    decidedAt: text('decided_at'),
   },
   (t) => [
     index('referrals_customer_idx').on(t.customerId, t.createdAt),

@@ -132,12 +132,15 @@ describe('caps hold under concurrent requests', () => {
         let records: string[];
         let cap: number;
         let racers: (() => Promise<GqlResult>)[];
+        // Requests held on a record the person never confirmed: all accepted, none announced.
+        let held = false;
         if (variant === 0) {
-          // A record never claimed: the settings the shop recorded (2 a week), 7 requesters.
+          // A record never confirmed: whatever the shop recorded, every request is held alike.
           const c = await addCustomer(p, cast.sofa, { name: `上限客户${round}` });
           records = [c.id];
-          cap = 2;
           racers = [cast.curtain, cast.light, ...extra].map((to) => () => propose(cast.sofa, c.id, to));
+          cap = racers.length;
+          held = true;
         } else if (variant === 1) {
           // A customer who allows 3 a week.
           const c = await claimedCustomer(cast.sofa, { name: `上限客户${round}` });
@@ -146,9 +149,12 @@ describe('caps hold under concurrent requests', () => {
           cap = 3;
           racers = [cast.curtain, cast.light, ...extra].map((to) => () => propose(cast.sofa, c.id, to));
         } else {
-          // One person known to two shops (the same phone): both propose at once, to three partners each.
-          const atSofa = await addCustomer(p, cast.sofa, { name: `上限客户${round}` });
+          // One person who confirmed two shops' records of her phone: both propose at once, to three partners each.
+          const atSofa = await claimedCustomer(cast.sofa, { name: `上限客户${round}` });
           const atLight = await addCustomer(p, cast.light, { name: `上限客户${round}`, phone: atSofa.phone });
+          const { viewer } = await ok(p, `{ viewer { customer { heldRecords { id confirmed } } } }`, {}, atSofa.token);
+          const unconfirmed = viewer.customer.heldRecords.find((h: { confirmed: boolean }) => !h.confirmed);
+          await ok(p, `mutation($id: ID!) { confirmHeldRecord(id: $id) { confirmed } }`, { id: unconfirmed.id }, atSofa.token);
           records = [atSofa.id, atLight.id];
           cap = 2;
           racers = [
@@ -167,7 +173,7 @@ describe('caps hold under concurrent requests', () => {
             `select count(*) as n from referral_events e join referral_requests r on r.id = e.referral_id where r.customer_id in (${placeholders}) and e.kind = 'CREATED'`,
             ...local,
           ),
-        ).toBe(cap);
+        ).toBe(held ? 0 : cap);
         notes.push(`${racers.length}→${cap}`);
       }
       return `${ROUNDS} rounds (racers→created: ${notes.join(', ')})`;
