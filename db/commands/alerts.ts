@@ -4,7 +4,8 @@
 import { and, count, countDistinct, desc, eq, gte, inArray, isNotNull, isNull, min } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { conflict, forbidden, notFound } from '../errors.js';
-import { firstIdAt, newId, nowIso } from '../ids.js';
+import { newId, nowIso } from '../ids.js';
+import { ownRecordReadsSince } from '../queries/alerts.js';
 import { accessLog, allianceMembers, customers, merchantAlerts, merchantStaff, type MerchantAlertKind } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
 import type { Actor } from './allianceGuards.js';
@@ -62,23 +63,13 @@ export interface ContactReadsLimit {
 
 /**
  * Distinct customers whose contacts the account revealed (own records) since `since`, and when
- * the first of those reads was. The key bound keeps it a range of the access log's
- * (merchant_id, id) index: the shop's reads of the window, not its whole history. The bound is a
- * second early, as an entry's key and time are taken one after the other.
+ * the first of those reads was: the shop's reads of the window, not its whole history.
  */
 async function customersRead(tx: Tx, merchantId: string, accountId: string, since: string) {
   const [row] = await tx
     .select({ n: countDistinct(accessLog.customerId), first: min(accessLog.at) })
     .from(accessLog)
-    .where(
-      and(
-        eq(accessLog.merchantId, merchantId),
-        gte(accessLog.id, firstIdAt(Date.parse(since) - 1_000)),
-        gte(accessLog.at, since),
-        eq(accessLog.actorAccountId, accountId),
-        eq(accessLog.kind, 'OWN_RECORD'),
-      ),
-    );
+    .where(and(ownRecordReadsSince(merchantId, since), eq(accessLog.actorAccountId, accountId)));
   return { n: row?.n ?? 0, first: row?.first ?? since };
 }
 

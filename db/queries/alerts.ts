@@ -17,11 +17,24 @@ export interface StaffContactReads {
 const HOUR = 3_600_000;
 
 /**
+ * A shop's reads of its own customers' contacts since a time, as a range of the access log's
+ * (merchant_id, id) index: the key bound is a second early, as an entry's key and time are taken
+ * one after the other. Reads of contacts granted by referrals are not counted: the customer
+ * consented to those.
+ */
+export const ownRecordReadsSince = (merchantId: string, since: string) =>
+  and(
+    eq(accessLog.merchantId, merchantId),
+    gte(accessLog.id, firstIdAt(Date.parse(since) - 1_000)),
+    gte(accessLog.at, since),
+    eq(accessLog.kind, 'OWN_RECORD'),
+  );
+
+/**
  * One row per account of the shop (those who read nothing show zeros), busiest first: distinct
  * customers whose contacts each revealed in the last hour and 24 hours, reads in the last 7 days
  * and the newest read. One statement: the shop's last 7 days of the access log, a range of its
- * (merchant_id, id) index, grouped by account. Reads of contacts granted by referrals are not
- * counted: the customer consented to those.
+ * (merchant_id, id) index, grouped by account.
  */
 export async function staffContactReads(db: Db, merchantId: string, now = Date.now()): Promise<StaffContactReads[]> {
   const hourAgo = new Date(now - HOUR).toISOString();
@@ -38,15 +51,7 @@ export async function staffContactReads(db: Db, merchantId: string, now = Date.n
       lastAt: max(accessLog.at).as('last_at'),
     })
     .from(accessLog)
-    .where(
-      and(
-        eq(accessLog.merchantId, merchantId),
-        // A second early: an entry's key and time are taken one after the other.
-        gte(accessLog.id, firstIdAt(Date.parse(weekAgo) - 1_000)),
-        gte(accessLog.at, weekAgo),
-        eq(accessLog.kind, 'OWN_RECORD'),
-      ),
-    )
+    .where(ownRecordReadsSince(merchantId, weekAgo))
     .groupBy(accessLog.actorAccountId)
     .as('reads');
   const orZero = (figure: typeof reads.lastHour | typeof reads.week) => sql<number>`coalesce(${figure}, 0)`.mapWith(Number);
