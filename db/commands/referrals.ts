@@ -221,14 +221,14 @@ export async function proposeReferral(
   }, CREATING_REQUESTS);
 }
 
-/** Loads a request for its customer; someone else's request is NOT_FOUND. */
+/** Loads a request for its customer; someone else's request, or one held on a record she has not confirmed, is NOT_FOUND. */
 async function requestOfCustomer(q: Db | Tx, referralId: string, accountId: string) {
   const [found] = await q
     .select({ request: referralRequests, customer: customers })
     .from(referralRequests)
     .innerJoin(customers, eq(customers.id, referralRequests.customerId))
     .where(eq(referralRequests.id, referralId));
-  if (!found || found.customer.accountId !== accountId) throw notFound('referral request');
+  if (!found || found.customer.accountId !== accountId || !found.request.deliveredAt) throw notFound('referral request');
   return found;
 }
 
