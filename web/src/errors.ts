@@ -30,7 +30,8 @@ export function describeError(
   const code = String(first.extensions?.code ?? '');
   const field = first.extensions?.field;
   const special = (typeof field === 'string' ? wording[`${code}:${field}`] : undefined) ?? wording[code];
-  if (special) return t(special);
+  // A screen's own words for a wait still say how long it is ('{when}').
+  if (special) return t(special, code === 'RATE_LIMITED' ? { when: after(retryAfterOf(error)) } : undefined);
   if (code === 'BAD_USER_INPUT') {
     if (typeof field !== 'string') return t('error.BAD_USER_INPUT');
     const label = `field.${field}`;

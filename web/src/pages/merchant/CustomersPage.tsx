@@ -5,11 +5,12 @@ import { useState } from 'react';
 import { gql, useQuery } from 'urql';
 import { daysFromNow, startOfDay, type ConsentSource } from '../../domain';
 import { useI18n } from '../../i18n';
-import { Loaded } from '../../ui/feedback';
+import { Loaded, Notice } from '../../ui/feedback';
 import { Checkbox, Field, Form, Select, useAction, useFormValues, SearchForm } from '../../ui/forms';
 import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
 import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
+import { ConfirmedBadge } from '../shared/ConfirmedBadge';
 import { MEMBERS } from './AlliancePage';
 import { InviteQr } from './InviteQr';
 import { useMyMemberships } from './myAlliances';
@@ -26,12 +27,13 @@ interface Customer {
   consentSource: ConsentSource;
   createdAt: string;
   claimedAt: string | null;
+  confirmed: boolean;
   erased: boolean;
   inviteCode: string | null;
   inviteUrl: string | null;
 }
 
-const CUSTOMER_FIELDS = 'id pseudonym name phone address wechat tags consentSource createdAt claimedAt erased inviteCode inviteUrl';
+const CUSTOMER_FIELDS = 'id pseudonym name phone address wechat tags consentSource createdAt claimedAt confirmed erased inviteCode inviteUrl';
 
 const CUSTOMERS = gql<{ viewer: { id: string; merchant: { id: string; customers: Connection<Customer> & { totalCount: number } } | null } | null }>`
   query MyCustomers($first: Int, $after: String, $search: String) {
@@ -45,12 +47,22 @@ interface AddCustomerInput {
   address?: string;
   wechat?: string;
   consentSource: ConsentSource;
+  /** With IMPORT: when and where the customer agreed, which the customer sees. */
+  consentCollectedAt?: string;
+  consentCollectedWhere?: string;
   consentGiven: boolean;
 }
 
 const ADD_CUSTOMER = gql<{ addCustomer: Customer }, { input: AddCustomerInput }>`
   mutation AddCustomer($input: AddCustomerInput!) {
     addCustomer(input: $input) { ${CUSTOMER_FIELDS} }
+  }
+`;
+
+/** While people's disowned records are under review, the shop adds no customers. */
+const RECORDS_PAUSED = gql<{ viewer: { id: string; merchant: { id: string; recordsPaused: boolean } | null } | null }>`
+  query RecordsPaused {
+    viewer { id merchant { id recordsPaused } }
   }
 `;
 
@@ -82,6 +94,7 @@ export function CustomersPage() {
       </section>
       <section className="card">
         <h2>{t('customers.list')}</h2>
+        <p className="hint">{t('customers.list.hint')}</p>
         <SearchForm label={t('customers.search')} onSearch={setSearch} />
         <Paged
           query={CUSTOMERS}
@@ -100,19 +113,29 @@ export function CustomersPage() {
 
 function AddCustomer() {
   const { t } = useI18n();
-  const form = useFormValues(
-    { name: '', phone: '', address: '', wechat: '' },
-    { name: rules.name, phone: rules.phone, address: rules.optional(rules.text(200)), wechat: rules.optional(rules.text(60)) },
-  );
   const [source, setSource] = useState<ConsentSource>('IN_STORE');
+  const imported = source === 'IMPORT';
+  const today = daysFromNow(0);
+  const form = useFormValues(
+    { name: '', phone: '', address: '', wechat: '', consentCollectedAt: '', consentCollectedWhere: '' },
+    {
+      name: rules.name,
+      phone: rules.phone,
+      address: rules.optional(rules.text(200)),
+      wechat: rules.optional(rules.text(60)),
+      ...(imported ? { consentCollectedAt: rules.date, consentCollectedWhere: rules.text(200) } : {}),
+    },
+  );
+  const collectedInFuture = imported && form.values.consentCollectedAt > today;
+  const [{ data: paused }] = useQuery({ query: RECORDS_PAUSED });
   const [consent, setConsent] = useState(false);
   const [tried, setTried] = useState(false);
   const action = useAction(ADD_CUSTOMER);
   const [added, setAdded] = useState<Customer | null>(null);
   const submit = async () => {
     setTried(true);
-    if (!form.validate() || !consent) return;
-    const { name, phone, address, wechat } = form.values;
+    if (!form.validate() || !consent || collectedInFuture) return;
+    const { name, phone, address, wechat, consentCollectedAt, consentCollectedWhere } = form.values;
     const data = await action.run({
       input: {
         name: name.trim(),
@@ -120,6 +143,7 @@ function AddCustomer() {
         ...(address.trim() ? { address: address.trim() } : {}),
         ...(wechat.trim() ? { wechat: wechat.trim() } : {}),
         consentSource: source,
+        ...(imported ? { consentCollectedAt: startOfDay(consentCollectedAt), consentCollectedWhere: consentCollectedWhere.trim() } : {}),
         consentGiven: true,
       },
     });
@@ -130,14 +154,35 @@ function AddCustomer() {
       setTried(false);
     }
   };
+  if (paused?.viewer?.merchant?.recordsPaused) return <Notice kind="error">{t('customers.paused')}</Notice>;
   return (
     <>
-      <Form action={action} onSubmit={() => void submit()} submitLabel={t('customers.add.submit')} pendingLabel={t('saving')} success={(d) => t('customers.added', { name: d.addCustomer.name ?? d.addCustomer.pseudonym })}>
+      <Form
+        action={action}
+        onSubmit={() => void submit()}
+        submitLabel={t('customers.add.submit')}
+        pendingLabel={t('saving')}
+        success={(d) => t('customers.added', { name: d.addCustomer.name ?? d.addCustomer.pseudonym })}
+        wording={{ RATE_LIMITED: 'customers.rateLimited', FORBIDDEN: 'customers.paused' }}
+      >
         <Field label={t('field.displayName')} autoComplete="off" {...form.field('name')} />
         <Field label={t('field.phone')} type="tel" inputMode="tel" autoComplete="off" {...form.field('phone')} />
         <Field label={t('field.address')} autoComplete="off" {...form.field('address')} />
         <Field label={t('field.wechat')} autoComplete="off" {...form.field('wechat')} />
         <Select label={t('customers.consentSource')} value={source} onChange={setSource} options={SOURCES.map((s) => ({ value: s, label: t(`consentSource.${s}`) }))} />
+        {imported && (
+          <>
+            <p className="hint">{t('customers.import.hint')}</p>
+            <Field
+              label={t('field.consentCollectedAt')}
+              type="date"
+              max={today}
+              {...form.field('consentCollectedAt')}
+              problem={form.field('consentCollectedAt').problem ?? (collectedInFuture ? rules.futureProblem : undefined)}
+            />
+            <Field label={t('field.consentCollectedWhere')} hint={t('customers.consentCollectedWhere.hint')} autoComplete="off" {...form.field('consentCollectedWhere')} />
+          </>
+        )}
         <Checkbox label={t('customers.consent')} hint={t('customers.consent.hint')} checked={consent} onChange={setConsent} />
         {tried && !consent && <p className="problem">{t('customers.consent.required')}</p>}
       </Form>
@@ -156,6 +201,12 @@ function CustomerEntry({ customer: c }: { customer: Customer }) {
       <p className="item-title">
         {name}
         {c.name && <span className="muted"> · {c.pseudonym}</span>}
+        {!c.erased && (
+          <>
+            {' '}
+            <ConfirmedBadge confirmed={c.confirmed} title={t(c.confirmed ? 'customers.confirmed.hint' : 'customers.unconfirmed.hint')} />
+          </>
+        )}
       </p>
       <p className="meta">
         {[c.phone, c.address, c.wechat].filter(Boolean).join(' · ')}
