@@ -36,10 +36,16 @@ async function setUp() {
   await gql(suite.platform, `mutation ($a: ID!, $m: ID!) { decideMembership(allianceId: $a, merchantId: $m, approve: true) { status } }`, { a: createAlliance.id, m: viewer.merchant.id }, tokens.sofa);
 
   const { addCustomer } = await gql(suite.platform, ADD_CUSTOMER, { input: { name: customer.name, phone: customer.phone, consentSource: 'IN_STORE', consentGiven: true } }, tokens.sofa);
+  const other = await gql(suite.platform, ADD_CUSTOMER, { input: { name: '赵先生', phone: '13900139009', consentSource: 'IN_STORE', consentGiven: true } }, tokens.sofa);
   await claimInvite(suite.platform, { code: addCustomer.inviteCode, phone: `+86${customer.phone}`, password: customer.password });
   const imported = { consentSource: 'IMPORT', consentCollectedAt: '2026-03-14T02:00:00.000Z', consentCollectedWhere: '2026 温州家博会展位' };
   await gql(suite.platform, ADD_CUSTOMER, { input: { name: '陈小姐', phone: customer.phone, address: '温州市鹿城区', ...imported, consentGiven: true } }, tokens.lights);
   await gql(suite.platform, ADD_CUSTOMER, { input: { name: '陈', phone: customer.phone, consentSource: 'PHONE', consentGiven: true } }, tokens.tiles);
+
+  // A staff member of the sofa shop reveals both its customers' phones: past the alert's count.
+  await gql(suite.platform, `mutation ($input: AddStaffInput!) { addStaff(input: $input) { id } }`, { input: { ...staff, canViewContacts: true } }, tokens.sofa);
+  const { signIn } = await gql(suite.platform, `mutation ($input: SignInInput!) { signIn(input: $input) { accessToken } }`, { input: { login: staff.email, password: staff.password } });
+  for (const id of [addCustomer.id, other.addCustomer.id]) await gql(suite.platform, `query ($id: ID!) { customer(id: $id) { phone } }`, { id }, signIn.accessToken);
 }
 
 describe('shops that hold my number', { timeout: 90_000 }, () => {
@@ -96,5 +102,76 @@ describe('shops that hold my number', { timeout: 90_000 }, () => {
     expect(await scrollsSideways(phone)).toBe(false);
     await screenshot(phone, 'held-records-en-phone');
     await phone.getByRole('button', { name: '中文' }).click();
+  });
+});
+
+describe('the shop owner and the alliance admin', { timeout: 90_000 }, () => {
+  let page: Page;
+
+  it('the owner sees which records are confirmed, and an import asks when and where the customer agreed', async () => {
+    page = await openPage('/signin', true);
+    await page.getByLabel('邮箱').fill(sofa.email);
+    await page.getByLabel('密码').fill(sofa.password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '商户控制台' }).waitFor();
+    await nav(page, '客户');
+    const confirmed = page.getByRole('article', { name: customer.name }).getByText('已确认', { exact: true });
+    await confirmed.waitFor();
+    expect(await confirmed.getAttribute('title')).toBe('本人已用手机验证码确认是本店顾客。');
+    await page.getByRole('article', { name: '赵先生' }).getByText('未确认', { exact: true }).waitFor();
+
+    expect(await page.getByLabel('取得同意的时间').count()).toBe(0);
+    await page.getByLabel('同意方式').selectOption('IMPORT');
+    await page.getByLabel('姓名', { exact: true }).fill('孙女士');
+    await page.getByLabel('手机号', { exact: true }).fill('13700137007');
+    await page.getByLabel('客户已同意本店保存其信息').check();
+    const sent: string[] = [];
+    page.on('request', (request) => request.url().endsWith('/graphql') && request.method() === 'POST' && sent.push(request.postData() ?? ''));
+    await page.getByRole('button', { name: '添加客户' }).click();
+    expect(await page.getByText('请填写此项。').count()).toBe(2);
+    expect(sent.filter((body) => body.includes('AddCustomer'))).toEqual([]);
+    await page.getByLabel('取得同意的时间').fill('2026-03-14');
+    await page.getByLabel('取得同意的地点').fill('2026 温州家博会展位');
+    expect(await scrollsSideways(page)).toBe(false);
+    await screenshot(page, 'customers-import-phone');
+
+    // The server's answer once the shop has added its customers for the day.
+    const body = { data: null, errors: [{ message: 'Too many customers added today.', extensions: { code: 'RATE_LIMITED', retryAfter: 300 } }] };
+    await page.route('**/graphql', (route) => (route.request().postData()?.includes('AddCustomer') ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) }) : route.continue()));
+    await page.getByRole('button', { name: '添加客户' }).click();
+    await page.getByRole('alert').getByText('本店今天添加的客户已达上限，请5分钟后再试。').waitFor();
+    await page.unroute('**/graphql');
+  });
+
+  it('the owner sees the staff member’s many reads as an alert and in the per-account summary', async () => {
+    await nav(page, '员工');
+    const alert = page.getByRole('article', { name: `查看联系方式过多 · ${sofa.merchantName}` }).filter({ hasText: staff.displayName });
+    await alert.getByText(new RegExp(`^「${staff.displayName}」在 .+ 查看了 2 位客户的联系方式。$`)).waitFor();
+    const reads = page.getByRole('table', { name: '各账号查看客户联系方式的次数' });
+    const row = reads.getByRole('row', { name: new RegExp(`^${staff.displayName}（员工） 2 2 2 `) });
+    await row.waitFor();
+    expect(await reads.getByRole('row', { name: new RegExp(`^${sofa.displayName}（店主）`) }).count()).toBe(1);
+    expect(await scrollsSideways(page)).toBe(false);
+    await screenshot(page, 'staff-alerts-phone');
+  });
+
+  it('the alliance admin sees the tile shop’s disowned record and clears the alert with a reason', async () => {
+    await nav(page, '联盟管理');
+    await page.getByRole('link', { name: `${alliance} · 温州` }).click();
+    const alert = page.getByRole('article', { name: `顾客否认的记录 · ${tiles.merchantName}` });
+    await alert.getByText(/^自 .+ 起，有 1 位顾客表示从未把号码给过这家店。/).waitFor();
+    await alert.getByRole('button', { name: '解除提醒' }).click();
+    const dialog = alert.getByRole('group', { name: '解除提醒' });
+    await dialog.getByRole('button', { name: '解除提醒' }).click();
+    await dialog.getByText('请填写此项。').waitFor();
+    await dialog.getByLabel('解除原因').fill('已联系店主核实，号码为误录，已删除');
+    expect(await scrollsSideways(page)).toBe(false);
+    await screenshot(page, 'admin-alert-clear-phone');
+    await dialog.getByRole('button', { name: '解除提醒' }).click();
+    await page.getByRole('status').getByText('已解除提醒。').waitFor();
+    await alert.waitFor({ state: 'detached' });
+    await page.getByLabel('显示已解除的提醒').check();
+    await alert.getByText(/^已于 .+ 解除，原因：已联系店主核实，号码为误录，已删除$/).waitFor();
+    expect(await scrollsSideways(page)).toBe(false);
   });
 });

@@ -290,7 +290,7 @@ describe('the referral story', { timeout: 90_000 }, () => {
     await phone.getByRole('button', { name: 'English' }).click();
     await phone.getByRole('heading', { name: 'Referral requests' }).waitFor();
     await phone.getByRole('article', { name: `${curtains.shop} would like to contact you` }).getByText('Revoked').waitFor();
-    expect(await phone.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['My account', 'Communities', 'Consent', 'My data']);
+    expect(await phone.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['My account', 'Communities', 'Consent', 'Shops with my number', 'My data']);
     expect(await scrollsSideways(phone)).toBe(false);
     await screenshot(phone, 'customer-home-en-phone');
     await phone.getByRole('button', { name: '中文' }).click();

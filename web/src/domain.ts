@@ -13,6 +13,8 @@ export type AllianceRole = 'OWNER' | 'ADMIN' | 'MEMBER';
 export type MembershipStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'SUSPENDED';
 export type AccessKind = 'GRANT' | 'OWN_RECORD' | 'SELF';
 export type ConsentSource = 'IN_STORE' | 'ONLINE' | 'PHONE' | 'IMPORT';
+export type MerchantAlertKind = 'DISOWNED_RECORDS' | 'STAFF_CONTACT_READS';
+export type StaffRole = 'OWNER' | 'STAFF';
 export type ModerationActionKind =
   | 'APPROVE_MEMBER'
   | 'REJECT_MEMBER'

@@ -1,6 +1,7 @@
 // Administering one alliance (/admin/alliance?id=…): applications, members (roles, suspension),
-// communities (create, archive), the moderation queue and its log, and aggregate insights. Admins see merchants and
-// offers, never a customer's personal information.
+// communities (create, archive), the moderation queue and its log, the alerts about members whose
+// records people disowned, and aggregate insights. Admins see merchants and offers, never a
+// customer's personal information.
 import { useState } from 'react';
 import { gql, useQuery } from 'urql';
 import type { AllianceRole, ModerationActionKind, OfferStatus } from '../../domain';
@@ -10,6 +11,8 @@ import { Found } from '../../ui/feedback';
 import { ActionButton, ConfirmAction, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
 import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
 import * as rules from '../../validate';
+import { useViewer } from '../../viewer';
+import { ALERT_FIELDS, MerchantAlerts, type MerchantAlert } from '../shared/MerchantAlerts';
 import { AllianceInsights } from './AllianceInsights';
 import { ALLIANCE, COMMUNITIES, MEMBER_FIELDS, MEMBERS, communitiesContext, type Member } from '../merchant/AlliancePage';
 
@@ -31,6 +34,12 @@ interface Report {
 const QUEUE = gql<{ alliance: { id: string; moderationQueue: Connection<Report> } | null }>`
   query ModerationQueue($id: ID!, $first: Int, $after: String) {
     alliance(id: $id) { id moderationQueue(first: $first, after: $after) { edges { node { id createdAt reason status decidableByViewer offer { id title body status merchant { id name } } } } ${PAGE_INFO} } }
+  }
+`;
+
+const HARVESTING_ALERTS = gql<{ alliance: { id: string; harvestingAlerts: MerchantAlert[] } | null }>`
+  query HarvestingAlerts($id: ID!, $includeCleared: Boolean) {
+    alliance(id: $id) { id harvestingAlerts(includeCleared: $includeCleared) { ${ALERT_FIELDS} } }
   }
 `;
 
@@ -103,6 +112,7 @@ const logContext = { additionalTypenames: ['ModerationAction', 'OfferReport', 'O
 export function AdminAlliancePage() {
   const { t } = useI18n();
   const id = useLocation().query.get('id') ?? '';
+  const me = useViewer().merchant?.id;
   const [{ data, error }, reexecute] = useQuery({ query: ALLIANCE, variables: { id } });
   return (
     <Found data={data} pick={(d) => d.alliance} error={error} retry={() => reexecute({ requestPolicy: 'network-only' })}>
@@ -121,6 +131,11 @@ export function AdminAlliancePage() {
               <Paged query={QUEUE} variables={{ id }} context={queueContext} connection={(d) => d.alliance?.moderationQueue} keyOf={(r) => r.id} empty={t('admin.queue.none')}>
                 {(r) => <ReportEntry report={r} />}
               </Paged>
+            </section>
+            <section className="card">
+              <h2>{t('admin.alerts')}</h2>
+              <p className="hint">{t('admin.alerts.intro')}</p>
+              <MerchantAlerts query={HARVESTING_ALERTS} variables={{ id }} alerts={(d) => d.alliance?.harvestingAlerts} canClear={(a) => a.merchant.id !== me} />
             </section>
             <section className="card">
               <h2>{t('alliance.members')}</h2>
