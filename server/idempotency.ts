@@ -192,7 +192,7 @@ async function keyedExecution({ args, executeFn, setExecuteFn, setResultAndStopE
     claim = await claimKey(ctx.deps.db, accountId, key, requestHash, Math.max(60_000, 3 * ctx.deps.config.GRAPHQL_EXECUTION_TIMEOUT_MS));
   } catch (err) {
     const e = err as AppError;
-    setResultAndStopExecution({ errors: [new GraphQLError(e.message, { extensions: { code: e.code } })] });
+    setResultAndStopExecution({ errors: [new GraphQLError(e.message, { extensions: { ...e.extensions, code: e.code } })] });
     return;
   }
   // Sealed all the same: the ids kept still tell what the caller did.

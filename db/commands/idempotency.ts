@@ -2,7 +2,7 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { affected } from '../dialect/kit.js';
-import { conflict } from '../errors.js';
+import { AppError, conflict } from '../errors.js';
 import { nowIso } from '../ids.js';
 import { idempotencyKeys } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
@@ -28,7 +28,11 @@ export function claimKey(db: Db, accountId: string, key: string, requestHash: st
       if (existing.requestHash !== requestHash) throw conflict('This Idempotency-Key was already used for a different request.');
       if (existing.response !== null) return { kind: 'replay', response: existing.response };
       if (existing.committedAt !== null) throw conflict('This request was carried out, but its answer was lost. Read the current state instead of repeating it.');
-      if (existing.createdAt > new Date(now - leaseMs).toISOString()) throw conflict('A request with this Idempotency-Key is still being processed.');
+      const leaseEnds = Date.parse(existing.createdAt) + leaseMs;
+      if (leaseEnds > now) {
+        // By the lease's end the first request has answered (a retry replays it) or its process died (a retry runs it).
+        throw new AppError('CONFLICT', 'A request with this Idempotency-Key is still being processed.', { retryAfter: Math.ceil((leaseEnds - now) / 1000) });
+      }
     }
     if (existing) await tx.delete(idempotencyKeys).where(where);
     await tx.insert(idempotencyKeys).values({ accountId, key, requestHash, createdAt: new Date(now).toISOString() });

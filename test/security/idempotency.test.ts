@@ -193,6 +193,9 @@ describe('Idempotency-Key', () => {
     await p.sql('update idempotency_keys set committed_at = null, created_at = ? where key = ?', new Date().toISOString(), 'crash-key-0001');
     const running = await send('crash-key-0001', input);
     expect(running.body.errors[0].message).toMatch(/still being processed/);
+    // Told to come back when the lease ends (at least a minute after the claim): by then the first has answered or died.
+    expect(running.body.errors[0].extensions.retryAfter).toBeGreaterThan(55);
+    expect(running.body.errors[0].extensions.retryAfter).toBeLessThanOrEqual(60);
     // A claim past its lease whose work never committed: its process died first, so the retry runs.
     const fresh = { i: { ...input.i, phone: nextPhone() } };
     const [{ account_id: accountId }] = (await p.sql<{ account_id: string }>('select account_id from idempotency_keys where key = ?', 'crash-key-0001')) as [{ account_id: string }];
