@@ -98,10 +98,22 @@ describe('shops that hold my number', { timeout: 90_000 }, () => {
 
     await phone.getByRole('button', { name: 'English' }).click();
     await phone.getByRole('heading', { name: 'Shops that hold my number' }).waitFor();
+    await phone.getByRole('status').getByText(`${tiles.merchantName}'s record was erased and the shop reported to the alliance admins.`).waitFor();
     await phone.getByRole('article', { name: lights.merchantName }).getByText('Confirmed', { exact: true }).waitFor();
     expect(await scrollsSideways(phone)).toBe(false);
     await screenshot(phone, 'held-records-en-phone');
     await phone.getByRole('button', { name: '中文' }).click();
+  });
+
+  it('erases her data at the lighting shop, after being asked', async () => {
+    const imported = phone.getByRole('article', { name: lights.merchantName });
+    await imported.getByRole('button', { name: '在这家店删除我的信息' }).click();
+    const dialog = imported.getByRole('group', { name: '在这家店删除我的信息' });
+    await dialog.getByText(`确定要在 ${lights.merchantName} 删除你的个人信息吗？此操作无法撤销。`).waitFor();
+    await dialog.getByRole('button', { name: '确认删除' }).click();
+    await phone.getByRole('status').getByText(`已删除你在「${lights.merchantName}」的信息。`).waitFor();
+    await imported.waitFor({ state: 'detached' });
+    expect(await phone.getByRole('article').count()).toBe(1);
   });
 });
 

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { gql, useQuery } from 'urql';
 import type { ConsentSource, ContactField } from '../../domain';
-import { useI18n } from '../../i18n';
+import { useI18n, type MessageKey } from '../../i18n';
 import { Loaded, Notice } from '../../ui/feedback';
 import { ActionButton, ConfirmAction, useAction } from '../../ui/forms';
 import { ConfirmedBadge } from '../shared/ConfirmedBadge';
@@ -46,9 +46,10 @@ export function HeldRecordsPage() {
   const { t } = useI18n();
   const [{ data, error }, reexecute] = useQuery({ query: HELD_RECORDS });
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
-  // A disowned or erased record leaves the list, so what was done is said above it.
-  const [done, setDone] = useState<string | null>(null);
-  const onDone = (message: string) => {
+  // A disowned or erased record leaves the list, so what was done is said above it (in the
+  // current locale, not the one of the moment).
+  const [done, setDone] = useState<Done | null>(null);
+  const onDone = (message: Done) => {
     setDone(message);
     refresh();
   };
@@ -57,7 +58,7 @@ export function HeldRecordsPage() {
       <h1>{t('held.title')}</h1>
       <p className="lead">{t('held.intro')}</p>
       <section className="card">
-        {done && <Notice kind="success">{done}</Notice>}
+        {done && <Notice kind="success">{t(done.key, { name: done.name })}</Notice>}
         <Loaded value={data?.viewer?.customer?.heldRecords} error={error} retry={refresh}>
           {(records) =>
             records.length ? (
@@ -78,14 +79,20 @@ export function HeldRecordsPage() {
   );
 }
 
-function HeldRecordEntry({ record: r, onDone }: { record: HeldRecord; onDone: (message: string) => void }) {
+/** What was done to which shop's record. */
+interface Done {
+  key: MessageKey;
+  name: string;
+}
+
+function HeldRecordEntry({ record: r, onDone }: { record: HeldRecord; onDone: (message: Done) => void }) {
   const { t, date, list } = useI18n();
   const confirm = useAction(CONFIRM);
   const disown = useAction(DISOWN);
   const erase = useAction(ERASE);
   const name = r.merchant.name;
-  const after = (message: string) => (data: unknown) => {
-    if (data) onDone(message);
+  const after = (key: MessageKey) => (data: unknown) => {
+    if (data) onDone({ key, name });
     return data;
   };
   return (
@@ -115,7 +122,7 @@ function HeldRecordEntry({ record: r, onDone }: { record: HeldRecord; onDone: (m
             action={confirm}
             label={t('held.confirm')}
             pendingLabel={t('held.confirm.pending')}
-            onClick={() => void confirm.run({ id: r.id }).then(after(t('held.confirm.done', { name })))}
+            onClick={() => void confirm.run({ id: r.id }).then(after('held.confirm.done'))}
           />
           <ConfirmAction
             action={disown}
@@ -123,7 +130,7 @@ function HeldRecordEntry({ record: r, onDone }: { record: HeldRecord; onDone: (m
             question={t('held.disown.question', { name })}
             confirmLabel={t('held.disown.confirm')}
             pendingLabel={t('erase.pending')}
-            onConfirm={() => disown.run({ id: r.id }).then(after(t('held.disown.done', { name })))}
+            onConfirm={() => disown.run({ id: r.id }).then(after('held.disown.done'))}
             wording={{ CONFLICT: 'held.disown.conflict' }}
           />
         </div>
@@ -134,7 +141,7 @@ function HeldRecordEntry({ record: r, onDone }: { record: HeldRecord; onDone: (m
         question={t('erase.question.one', { name })}
         confirmLabel={t('erase.confirm')}
         pendingLabel={t('erase.pending')}
-        onConfirm={() => erase.run({ merchantId: r.merchant.id }).then(after(t('held.erase.done', { name })))}
+        onConfirm={() => erase.run({ merchantId: r.merchant.id }).then(after('held.erase.done'))}
       />
     </article>
   );
