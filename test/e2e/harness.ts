@@ -1,7 +1,7 @@
 // Browser tests' setup: the built web app, the real server on a fresh database and a free port,
 // and Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -183,6 +183,22 @@ export const nav = (page: Page, label: string) =>
 /** Whether the page is wider than the screen (a horizontal scrollbar on a phone). */
 export const scrollsSideways = async (page: Page) =>
   (await page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth')) as boolean;
+
+/** axe-core's source, evaluated in the page (the app's content policy rightly refuses an inline script tag). */
+let axeSource: string | undefined;
+
+/**
+ * What axe-core finds against WCAG 2.1 A and AA on the page as it is now: each rule broken, with
+ * the elements that break it, so a failing test says what to fix.
+ */
+export async function accessibilityViolations(page: Page): Promise<{ id: string; help: string; targets: string[] }[]> {
+  axeSource ??= readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  const results = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })`)) as {
+    violations: { id: string; help: string; nodes: { target: string[] }[] }[];
+  };
+  return results.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
 
 /** Generous waits: the whole suite runs in parallel on two cores. */
 export const WAIT = 20_000;

@@ -4,7 +4,7 @@
 // and the per-account summary; an alliance admin sees the disowned shop's alert and clears it.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserSuite, claimInvite, gql, nav, screenshot, scrollsSideways, signUpMerchant } from './harness.js';
+import { accessibilityViolations, browserSuite, claimInvite, gql, nav, screenshot, scrollsSideways, signUpMerchant } from './harness.js';
 
 // Small thresholds: two customers read raise a staff alert, one disowned record pauses a shop.
 const suite = browserSuite(() => setUp(), { STAFF_CONTACT_READS_ALERT_COUNT: '2', DISOWNED_RECORDS_ALERT_THRESHOLD: '1' });
@@ -73,6 +73,7 @@ describe('shops that hold my number', { timeout: 90_000 }, () => {
     await typedIn.getByText('商家说明的来源：电话同意').waitFor();
     expect(await scrollsSideways(phone)).toBe(false);
     await screenshot(phone, 'held-records-phone');
+    expect(await accessibilityViolations(phone)).toEqual([]);
   });
 
   it('confirms being the lighting shop’s customer', async () => {
@@ -91,6 +92,7 @@ describe('shops that hold my number', { timeout: 90_000 }, () => {
     expect(await dialog.getByRole('button', { name: '删除并报告这家店' }).getAttribute('class')).toContain('danger');
     expect(await scrollsSideways(phone)).toBe(false);
     await screenshot(phone, 'held-records-disown-phone');
+    expect(await accessibilityViolations(phone)).toEqual([]);
     await dialog.getByRole('button', { name: '删除并报告这家店' }).click();
     await phone.getByRole('status').getByText(`已删除「${tiles.merchantName}」保存的记录，并报告给了联盟管理员。`).waitFor();
     await typedIn.waitFor({ state: 'detached' });
@@ -146,6 +148,7 @@ describe('the shop owner and the alliance admin', { timeout: 90_000 }, () => {
     await page.getByLabel('取得同意的地点').fill('2026 温州家博会展位');
     expect(await scrollsSideways(page)).toBe(false);
     await screenshot(page, 'customers-import-phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     // The server's answer once the shop has added its customers for the day.
     const body = { data: null, errors: [{ message: 'Too many customers added today.', extensions: { code: 'RATE_LIMITED', retryAfter: 300 } }] };
@@ -165,6 +168,7 @@ describe('the shop owner and the alliance admin', { timeout: 90_000 }, () => {
     expect(await reads.getByRole('row', { name: new RegExp(`^${sofa.displayName}（店主）`) }).count()).toBe(1);
     expect(await scrollsSideways(page)).toBe(false);
     await screenshot(page, 'staff-alerts-phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
   });
 
   it('the alliance admin sees the tile shop’s disowned record and clears the alert with a reason', async () => {
@@ -179,6 +183,7 @@ describe('the shop owner and the alliance admin', { timeout: 90_000 }, () => {
     await dialog.getByLabel('解除原因').fill('已联系店主核实，号码为误录，已删除');
     expect(await scrollsSideways(page)).toBe(false);
     await screenshot(page, 'admin-alert-clear-phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: '解除提醒' }).click();
     await page.getByRole('status').getByText('已解除提醒。').waitFor();
     await alert.waitFor({ state: 'detached' });

@@ -9,7 +9,8 @@ export interface Column {
 
 export function Figures({ label, columns, rows }: { label: string; columns: Column[]; rows: { key: string; cells: ReactNode[] }[] }) {
   return (
-    <div className="figures">
+    // On a phone the table scrolls inside its box: a keyboard must reach it too (focusable region).
+    <div className="figures" role="region" aria-label={label} tabIndex={0}>
       <table aria-label={label}>
         <thead>
           <tr>
