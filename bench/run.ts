@@ -424,7 +424,7 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
   const database = settings.engine === 'pg' ? await freshPgDatabase(`bench_${size}`) : null;
   try {
     const [port, rawPort, helloPort] = [await freePort(), await freePort(), await freePort()];
-    const databaseUrl = database ? `postgres://postgres@127.0.0.1:5432/${database.name}` : undefined;
+    const databaseUrl = database?.url;
     const env = productionEnv(join(dir, 'bench.db'), databaseUrl, port);
     console.log(`\n[${size}] seeding on ${settings.engine === 'pg' ? `PostgreSQL (${database!.name})` : 'SQLite'}…`);
     const { fixture, tokens, seedSeconds, sqlPerFeedRequest } = await prepare(env, size);

@@ -24,7 +24,7 @@ const deps = await createDeps(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_PATH: join(dir, 'bench.db'),
-    ...(database ? { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database.name}` } : {}),
+    ...(database ? { DATABASE_URL: database.url } : {}),
     JWT_PRIVATE_KEY: pair.privateKey,
     JWT_PUBLIC_KEY: pair.publicKey,
     PII_KEY: randomBytes(32).toString('base64'),

@@ -1,8 +1,8 @@
 // A fresh migrated database and app per test file, and helpers to call the API over HTTP.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { afterAll } from 'vitest';
@@ -13,9 +13,39 @@ import type { AppDeps } from '../server/context.js';
 import { createDeps } from '../server/deps.js';
 import type { CodeMessage, CodeSender } from '../server/notify/codes.js';
 import { freshPgDatabase } from './pg.js';
+import { testRedisPrefix, testRedisUrl, testRun, testTempDir } from './services.js';
 
 /** `npm run test:pg` sets TEST_ENGINE=pg: the same tests on PostgreSQL and Redis. */
 export const onPostgres = process.env.TEST_ENGINE === 'pg';
+
+const cleanups: (() => unknown)[] = [];
+/**
+ * Removes what a test created when its file ends, pass or fail, the newest first. One hook for the
+ * file: an afterAll registered inside a test never runs, and such platforms were left behind.
+ */
+export const onFileEnd = (cleanup: () => unknown) => void cleanups.push(cleanup);
+afterAll(async () => {
+  const failures: unknown[] = [];
+  for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve().then(cleanup).catch((error) => failures.push(error));
+  if (failures.length > 0) throw new AggregateError(failures, 'cleaning up after the tests failed');
+});
+
+/** Deletes the keys under a prefix of this run's tests (never another's: a test may name any Redis). */
+export async function dropRedisKeys(url: string, prefix: string): Promise<void> {
+  if (!prefix.startsWith(`test:${testRun}:`)) return;
+  const redis = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+  } catch {
+    return; // an unreachable Redis (a test of that) holds none of the test's keys
+  }
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /**
  * What a deployment on PostgreSQL and Redis sets: a database of this test file's own, a Redis key
@@ -29,13 +59,13 @@ export async function postgresEnv(): Promise<{ env: Record<string, string>; drop
   });
   return {
     env: {
-      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${fresh.name}`,
+      DATABASE_URL: fresh.url,
       DATABASE_POOL_SIZE: '4',
       JWT_PRIVATE_KEY: privateKey,
       JWT_PUBLIC_KEY: publicKey,
       PII_KEY: randomBytes(32).toString('base64'),
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: `test:${fresh.name}:`,
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: testRedisPrefix('t'),
     },
     drop: () => fresh.drop(),
   };
@@ -117,9 +147,11 @@ export async function createTestPlatform(
   logDestination?: DestinationStream,
   engine: 'sqlite' | 'pg' = onPostgres ? 'pg' : 'sqlite',
 ): Promise<TestPlatform> {
-  const dir = mkdtempSync(join(tmpdir(), 'arp-test-'));
+  const dir = testTempDir('test');
+  onFileEnd(() => rmSync(dir, { recursive: true, force: true }));
   // A second instance on another's database (several processes) brings that database's settings.
   const pgDatabase = engine === 'pg' && !env.DATABASE_URL ? await postgresEnv() : null;
+  if (pgDatabase) onFileEnd(pgDatabase.drop);
   // Every test client comes from one address: only tests of the per-address code limit lower it.
   // Uploaded images go to the platform's own directory, never to ./data.
   const config = loadConfig({
@@ -133,13 +165,12 @@ export async function createTestPlatform(
   const statements: string[] = [];
   const codes = capturingCodeSender();
   const deps = await createDeps(config, { onQuery: (sql) => statements.push(sql), logDestination, codeSender: codes });
-  const app = createApp(deps);
-  afterAll(async () => {
+  onFileEnd(async () => {
     await closeDb(deps.db);
     await deps.closeRedis();
-    await pgDatabase?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    if (config.REDIS_URL) await dropRedisKeys(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   });
+  const app = createApp(deps);
   return {
     deps,
     app,

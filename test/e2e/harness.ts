@@ -1,7 +1,7 @@
 // Browser tests' setup: the built web app, the real server on a fresh database and a free port,
 // and Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,11 +15,11 @@ import { loadConfig } from '../../server/config.js';
 import { createDeps } from '../../server/deps.js';
 import { startJobs } from '../../server/jobs/index.js';
 import type { CodeMessage } from '../../server/notify/codes.js';
-import { capturingCodeSender, onPostgres, postgresEnv } from '../fixtures.js';
+import { capturingCodeSender, dropRedisKeys, onFileEnd, onPostgres, postgresEnv } from '../fixtures.js';
+import { CHROMIUM, testTempDir } from '../services.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const web = join(root, 'web');
-const CHROMIUM = '/usr/bin/chromium';
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 /** For beforeAll: it may build the web app and starts Chromium, slower than vitest's default allows. */
@@ -81,8 +81,10 @@ export interface RunningPlatform {
  * jobs (live updates come from the notification worker) and a gateway stand-in keeping the codes.
  */
 export async function startPlatform(env: Record<string, string> = {}): Promise<RunningPlatform> {
-  const dir = mkdtempSync(join(tmpdir(), 'arp-e2e-'));
+  const dir = testTempDir('e2e');
+  onFileEnd(() => rmSync(dir, { recursive: true, force: true }));
   const pgDatabase = onPostgres ? await postgresEnv() : null;
+  if (pgDatabase) onFileEnd(pgDatabase.drop);
   // Uploaded posters stay in the temporary directory too, never in ./data.
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'e2e.db'), MEDIA_DIR: join(dir, 'media'), PORT: '0', ...pgDatabase?.env, ...env });
   const codes = capturingCodeSender();
@@ -103,8 +105,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<R
       await new Promise((resolve) => server.close(resolve));
       await closeDb(deps.db);
       await deps.closeRedis();
-      await pgDatabase?.drop();
-      rmSync(dir, { recursive: true, force: true });
+      if (config.REDIS_URL) await dropRedisKeys(config.REDIS_URL, config.REDIS_KEY_PREFIX);
     },
   };
 }
@@ -149,8 +150,8 @@ export const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium is missing (${CHROMIUM}). The browser tests use Debian's Chromium and never download one: ` +
-        'run `apt-get install -y chromium` (as root), then run the tests again.',
+      `Chromium is missing (${CHROMIUM}). The browser tests use Debian's Chromium and never download one; \`npm test\` installs it ` +
+        'when it runs as root (test/global-setup.ts). Otherwise run `apt-get install -y chromium fonts-wqy-microhei` as root, then run the tests again.',
     );
   }
   return chromium.launch({

@@ -1,19 +1,19 @@
 // Several server processes on one Redis (here: two app instances on one database file): failed
 // sign-ins counted on one refuse the next on another, a subscriber on one hears an event caused on
 // the other, and with Redis unreachable requests still work under per-process limits.
-// Needs the Redis at REDIS_URL (default 127.0.0.1:6379): it fails, never skips, when Redis is down.
-import { randomBytes } from 'node:crypto';
+// Needs the Redis at TEST_REDIS_URL (test/services.ts; `npm test` starts one when it is down): it
+// fails, never skips, when Redis does not answer.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { signUpMerchant } from '../factories.js';
 import { codeOf, createTestPlatform, type TestPlatform } from '../fixtures.js';
+import { testRedisPrefix, testRedisUrl as REDIS_URL } from '../services.js';
 import { createCast, ok } from '../story.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 // Every run has its own keys and channels, so runs sharing the Redis never meet.
-const REDIS_KEY_PREFIX = `arp-test:${randomBytes(6).toString('hex')}:`;
+const REDIS_KEY_PREFIX = testRedisPrefix('scale');
 
 const redis = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
 // The connection's own error (e.g. ECONNREFUSED) says more than the command's "Connection is closed".
@@ -24,14 +24,9 @@ try {
   await redis.ping();
 } catch (err) {
   const cause = (connectionError ?? err) as NodeJS.ErrnoException;
-  throw new Error(`Redis does not answer at ${REDIS_URL} (${cause.message || cause.code}): these tests need it. Start it (see .ci/run) or set REDIS_URL.`);
+  throw new Error(`Redis does not answer at ${REDIS_URL} (${cause.message || cause.code}): these tests need it. Start it or set TEST_REDIS_URL.`);
 }
-afterAll(async () => {
-  const keys: string[] = [];
-  for await (const batch of redis.scanStream({ match: `${REDIS_KEY_PREFIX}*` })) keys.push(...(batch as string[]));
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-});
+afterAll(() => redis.quit());
 
 /** Two processes of one platform: the same database file (and so the same signing keys), one Redis. */
 async function twoInstances(): Promise<[TestPlatform, TestPlatform]> {

@@ -3,11 +3,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createTestPlatform } from '../fixtures.js';
+import { createTestPlatform, dropRedisKeys, onFileEnd } from '../fixtures.js';
+import { testRedisPrefix, testRedisUrl } from '../services.js';
 import { createCast, ok } from '../story.js';
 
 const p = await createTestPlatform({}, undefined, 'pg');
 const root = new URL('../..', import.meta.url).pathname;
+const redis = { REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: testRedisPrefix('worker') };
+onFileEnd(() => dropRedisKeys(redis.REDIS_URL, redis.REDIS_KEY_PREFIX));
 const undispatched = async () => (await p.sql<{ n: number }>('select count(*) as n from referral_events where dispatched_at is null'))[0]!.n;
 
 describe('the worker process', () => {
@@ -17,7 +20,7 @@ describe('the worker process', () => {
     expect(await undispatched()).toBeGreaterThan(0);
     const worker = spawn(process.execPath, ['--import', 'tsx', 'server/worker.ts'], {
       cwd: root,
-      env: { ...process.env, ...p.databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'info', NOTIFY_POLL_MS: '200', REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `worker-test-${process.pid}:` },
+      env: { ...process.env, ...p.databaseEnv, NODE_ENV: 'test', LOG_LEVEL: 'info', NOTIFY_POLL_MS: '200', ...redis },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

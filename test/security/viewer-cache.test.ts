@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { allianceWithCommunity, offerInput, postOffer, signUpMerchant } from '../factories.js';
 import { codeOf, createTestPlatform, type TestPlatform } from '../fixtures.js';
+import { testRedisPrefix, testRedisUrl } from '../services.js';
 import { ok } from '../story.js';
 
 const p = await createTestPlatform();
@@ -68,7 +69,7 @@ describe('the remembered viewer', () => {
 
 describe('several processes through Redis', () => {
   it('a sign-out on one instance ends the session on another that remembered it', async () => {
-    const redis = { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: `viewer-cache-${process.pid}-${Date.now()}:` };
+    const redis = { REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: testRedisPrefix('viewer-cache') };
     const a = await createTestPlatform(redis);
     const b = await createTestPlatform({ ...redis, ...a.databaseEnv });
     const shop = await signUpMerchant(a);

@@ -5,7 +5,7 @@
 // (retrying with the same Idempotency-Key). Afterwards, by SQL: every acknowledged mutation's
 // effect is in the database exactly once, no referral has two outcomes, caps held, every event was
 // fanned out once, and the subscriber on A heard what the survivors delivered.
-// Needs PostgreSQL at 127.0.0.1:5432 and Redis at REDIS_URL (default 127.0.0.1:6379).
+// Needs PostgreSQL and Redis (test/services.ts: the shared ones, or the run's own when they are down).
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localId } from '../../schema/policies/globalId.js';
 import { signUpMerchant } from '../factories.js';
 import { freshPgDatabase, type FreshDatabase } from '../pg.js';
+import { testRedisPrefix, testRedisUrl } from '../services.js';
 import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';
 import { apiOf, buildServerBundle, gqlAt, MISMATCHED_GRANTS_SQL, pick, sleep, startServer, subscribe, type ServerProcess } from './processes.js';
 
@@ -22,8 +23,8 @@ const CUSTOMERS = 24;
 /** Each customer's weekly cap (below the 2-per-requester × 2 requesters the story allows). */
 const WEEKLY_CAP = 3;
 const SIGN_IN_FAILURES = 3;
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const REDIS_KEY_PREFIX = `arp-stress:${randomBytes(6).toString('hex')}:`;
+const REDIS_URL = testRedisUrl;
+const REDIS_KEY_PREFIX = testRedisPrefix('stress-mp');
 
 let database: FreshDatabase;
 let servers: ServerProcess[] = [];
@@ -43,7 +44,7 @@ beforeAll(async () => {
   const env = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database.name}`,
+    DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '4',
     REDIS_URL,
     REDIS_KEY_PREFIX,
