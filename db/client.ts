@@ -60,11 +60,16 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   if (path === ':memory:') throw new Error('openDb needs a file: its reader and writer connections must share one database');
   mkdirSync(dirname(resolve(path)), { recursive: true });
   const writer = connect(path, options);
-  migrate(writer, { migrationsFolder });
+  migrateSqlite(writer.$client);
   const db = connect(path, options);
   attachWriter(db, writer);
   prepareQueriesByShape(db);
   return db;
+}
+
+/** Applies the committed SQLite migrations (db/migrations) to a connection. */
+export function migrateSqlite(client: Database.Database): void {
+  migrate(drizzle({ client }), { migrationsFolder });
 }
 
 export async function closeDb(db: Db): Promise<void> {

@@ -10,6 +10,7 @@ import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './context.js';
 import { createReferralPubSub, redisEventTarget, type ReferralEventTarget } from './notify/pubsub.js';
+import { stdoutLogStream } from './log-stream.js';
 import { localDiskStorage } from './media/storage.js';
 import { createCodeSender, type CodeSender } from './notify/codes.js';
 import { createNotifier } from './notify/worker.js';
@@ -17,7 +18,7 @@ import { createWebhookAdapter } from './notify/webhook.js';
 import { createRateLimits, redisStore } from './rate-limits.js';
 
 export interface DepsOptions extends OpenDbOptions {
-  /** Where log lines go (stdout by default); tests read them back. */
+  /** Where log lines go (standard output, never blocking: server/log-stream.ts); tests read them back. */
   logDestination?: pino.DestinationStream;
   /** Shared by several server processes for live updates (e.g. a Redis event target); in-memory by default. */
   eventTarget?: ReferralEventTarget;
@@ -38,7 +39,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
       // Defence in depth: even a careless log call must not print credentials.
       redact: { paths: ['*.password', '*.phoneCode', '*.emailCode', '*.accessToken', '*.refreshToken', 'req.headers.authorization'], censor: '[redacted]' },
     },
-    logDestination,
+    logDestination ?? stdoutLogStream(),
   );
   const keys = await loadKeyRing(config);
   const db = await openDatabase(config, dbOptions);

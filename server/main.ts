@@ -1,14 +1,17 @@
 // Starts the platform: configuration, database (migrated), demo data on first run, HTTP server.
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { closeDb } from '../db/client.js';
 import { seedDemo } from '../db/seed.js';
 import { createApp } from './app.js';
 import { startJobs } from './jobs/index.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { createDeps } from './deps.js';
+import { failStart, holdSqlite, stopOnSignals } from './lifecycle.js';
 
 async function main() {
   const config = loadConfig();
+  holdSqlite(config, 'server');
   const deps = await createDeps(config);
   if (config.SEED_DEMO === 'auto') {
     const logins = await seedDemo(deps.db, deps.vault);
@@ -20,38 +23,25 @@ async function main() {
   }
   const jobs = config.RUN_JOBS === 'yes' ? startJobs(deps) : { stop: async () => undefined };
   const server = createServer(createApp(deps));
-  server.listen(config.PORT, config.HOST, () => {
-    const url = `http://localhost:${config.PORT}`;
-    deps.logger.info({ url }, 'listening');
-    console.log(`Alliance referral platform on ${url} (GraphQL at ${url}/graphql)`);
-  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.PORT, config.HOST, resolve));
+  // The address really bound (PORT=0 picks a free port).
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  deps.logger.info({ url }, 'listening');
+  console.log(`Alliance referral platform on ${url} (GraphQL at ${url}/graphql)`);
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    deps.logger.info({ signal }, 'shutting down');
+  stopOnSignals(deps.logger, async () => {
     // Stop accepting, let requests and job runs in flight finish, then close the database and Redis.
     const jobsStopped = jobs.stop();
     // Open subscriptions end, so their streaming responses complete and the server can close.
     deps.pubsub.close();
-    server.close(() => {
-      void jobsStopped
-        .then(() => closeDb(deps.db))
-        .then(() => deps.closeRedis())
-        .then(() => process.exit(0));
-    });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    setTimeout(() => {
-      server.closeAllConnections();
-      process.exit(1);
-    }, 10_000).unref();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+    await closed;
+    await jobsStopped;
+    await closeDb(deps.db);
+    await deps.closeRedis();
+  });
 }
 
-main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
-  process.exit(1);
-});
+main().catch((err) => failStart('the server could not start', err));

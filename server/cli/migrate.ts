@@ -2,14 +2,15 @@
 // PostgreSQL run it once before starting the server processes (they also migrate at start, under
 // the same lock, so a forgotten run only costs the first process's start-up).
 import { closeDb, openDatabase } from '../../db/client.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
+import { failStart, holdSqlite } from '../lifecycle.js';
 
 try {
   const config = loadConfig();
+  holdSqlite(config, 'migration');
   const db = await openDatabase(config);
   await closeDb(db);
   console.log(`migrated ${config.DATABASE_URL ? 'PostgreSQL' : config.DATABASE_PATH}`);
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
+  failStart('migration failed', error);
 }

@@ -1,11 +1,14 @@
-// Online backup while the platform serves writes, and restore from the copy.
-import { execFileSync } from 'node:child_process';
+// Online backup while the platform serves writes, and a restore that is refused while a process
+// holds the database and never leaves a damaged or foreign file in its place.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backupDatabase, integrityOk, restoreDatabase } from '../../db/backup.js';
 import { signUpMerchant } from '../factories.js';
 import { createTestPlatform } from '../fixtures.js';
+import { startServer } from '../stress/processes.js';
 
 const count = (path: string) => {
   const db = new Database(path, { readonly: true });
@@ -14,6 +17,12 @@ const count = (path: string) => {
   } finally {
     db.close();
   }
+};
+
+/** `npm run <backup|restore> -- <file>` on the database at `database`: exit status and what it printed. */
+const cli = (command: 'backup' | 'restore', file: string, database: string) => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/backup.ts', command, file], { env: { ...process.env, DATABASE_PATH: database }, encoding: 'utf8' });
+  return { status: run.status, out: run.stdout, err: run.stderr };
 };
 
 describe('backup and restore', () => {
@@ -27,21 +36,69 @@ describe('backup and restore', () => {
     await writes;
     expect(integrityOk(copy)).toBe(true);
     expect(count(copy)).toBeGreaterThanOrEqual(3);
+    // One self-contained file: no write-ahead log travels with it.
+    expect(existsSync(`${copy}-wal`)).toBe(false);
   });
 
-  it('npm run backup writes a checked copy, and a restore brings the data back', async () => {
+  it('npm run restore is refused while a server holds the database, and swaps a checked copy in once it stopped', async () => {
     const p = await createTestPlatform();
-    const source = join(p.dir, 'test.db');
     await signUpMerchant(p);
-    const copy = join(p.dir, 'cli-backup.db');
-    const out = execFileSync('npx', ['tsx', 'server/cli/backup.ts', 'backup', copy], { env: { ...process.env, DATABASE_PATH: source }, encoding: 'utf8' });
-    expect(out).toMatch(/integrity ok/);
-    const target = join(p.dir, 'restored.db');
-    restoreDatabase(copy, target);
-    expect(count(target)).toBe(count(copy));
-  }, 30_000);
+    const older = join(p.dir, 'older.db');
+    expect(cli('backup', older, join(p.dir, 'test.db')).out).toMatch(/integrity ok/);
+    await signUpMerchant(p);
+    const newer = join(p.dir, 'newer.db');
+    await backupDatabase(join(p.dir, 'test.db'), newer);
 
-  it('a damaged backup is refused and nothing is restored', () => {
-    expect(() => restoreDatabase('/nonexistent/backup.db', '/tmp/never-written.db')).toThrow();
+    // The deployment's database starts as the newer backup (a restore with nothing running).
+    const live = join(p.dir, 'live', 'platform.db');
+    await restoreDatabase(newer, live);
+    expect(count(live)).toBe(2);
+
+    const server = await startServer({ entry: 'source', env: { DATABASE_PATH: live, MEDIA_DIR: join(p.dir, 'media') }, readyTimeoutMs: 30_000 });
+    try {
+      const refused = cli('restore', older, live);
+      expect(refused.status).toBe(1);
+      expect(refused.err.trim()).toBe(`refused: ${live} is in use by the server (pid ${server.proc.pid}); stop it, then restore`);
+      expect(count(live)).toBe(2);
+      expect((await fetch(`${server.base}/readyz`)).status).toBe(200);
+    } finally {
+      await server.stop('SIGTERM');
+    }
+
+    const restored = cli('restore', older, live);
+    expect(restored.err).toBe('');
+    expect(restored.out).toMatch(/restored .* \(integrity and schema ok\)/);
+    expect(count(live)).toBe(1);
+    expect(integrityOk(live)).toBe(true);
+    for (const leftover of [`${live}-wal`, `${live}.restoring`]) expect(existsSync(leftover)).toBe(false);
+  }, 60_000);
+
+  it('a damaged backup, a file that is no database and a database of another schema are refused, the live database untouched', async () => {
+    const p = await createTestPlatform();
+    await signUpMerchant(p);
+    const live = join(p.dir, 'live.db');
+    await backupDatabase(join(p.dir, 'test.db'), live);
+    const before = readFileSync(live);
+
+    const damaged = join(p.dir, 'damaged.db');
+    const bytes = readFileSync(live);
+    // Page 3 onwards overwritten: the header still says SQLite, the b-trees are garbage.
+    bytes.fill(0x5a, 2 * 4096, 6 * 4096);
+    writeFileSync(damaged, bytes);
+    await expect(restoreDatabase(damaged, live)).rejects.toThrow(/failed its integrity check; nothing was restored/);
+
+    const notADatabase = join(p.dir, 'notes.txt');
+    writeFileSync(notADatabase, 'not a database '.repeat(500));
+    await expect(restoreDatabase(notADatabase, live)).rejects.toThrow(/not a readable SQLite database/);
+
+    const foreign = join(p.dir, 'foreign.db');
+    const other = new Database(foreign);
+    other.exec('create table shopping_list (item text)');
+    other.close();
+    await expect(restoreDatabase(foreign, live)).rejects.toThrow(/does not have this version's schema/);
+
+    await expect(restoreDatabase(join(p.dir, 'missing.db'), live)).rejects.toThrow(/does not exist/);
+    expect(readFileSync(live).equals(before)).toBe(true);
+    expect(existsSync(`${live}.restoring`)).toBe(false);
   });
 });
