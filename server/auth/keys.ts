@@ -84,6 +84,12 @@ export async function loadKeyRing(config: Config): Promise<KeyRing> {
   return buildKeyRing(await fromPem(privatePem, publicPem), await retiredKeys(retiredPem), parsePiiKey(piiText));
 }
 
+/** Fresh secrets for a deployment, under their variables' names (`npm run keys`). */
+export async function generateSecrets(): Promise<{ JWT_PRIVATE_KEY: string; JWT_PUBLIC_KEY: string; PII_KEY: string }> {
+  const { privatePem, publicPem } = await generatePem();
+  return { JWT_PRIVATE_KEY: privatePem.trim(), JWT_PUBLIC_KEY: publicPem.trim(), PII_KEY: randomBytes(32).toString('base64') };
+}
+
 /** A fresh in-memory key (tests, key rotation). */
 export async function generateSigningKey(): Promise<SigningKey> {
   const { privatePem, publicPem } = await generatePem();
