@@ -15,9 +15,10 @@ import { graphqlLimits } from './graphql-limits.js';
 import { idempotencyPlugin } from './idempotency.js';
 import { mediaRoutes } from './media/routes.js';
 import { shareRoutes } from './share/routes.js';
-import { graphqlHttpGuards, graphqlJsonBody, securityHeaders, webContentSecurityPolicy } from './http-guards.js';
+import { graphqlHttpGuards, graphqlJsonBody, securityHeaders } from './http-guards.js';
+import { compressResponses, webAppRoutes } from './web-app.js';
 
-const webDist = fileURLToPath(new URL('../web/dist/', import.meta.url));
+const builtWebApp = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
 // Duck-typed: graphql's CommonJS and ES builds both load here, so instanceof is unreliable.
 const isGraphQLError = (e: unknown): e is GraphQLError => e instanceof Error && e.name === 'GraphQLError';
@@ -78,12 +79,14 @@ export function createYogaServer(deps: AppDeps): YogaServerInstance<ServerContex
   });
 }
 
-export function createApp(deps: AppDeps): Express {
+/** `webDist`: the built web app's folder (tests serve one of their own). */
+export function createApp(deps: AppDeps, webDist = builtWebApp): Express {
   const app = express();
   app.disable('x-powered-by');
   // Only these hops may name the client in X-Forwarded-For; anyone else's header is ignored.
   app.set('trust proxy', deps.config.TRUST_PROXY);
   app.use(securityHeaders());
+  app.use(compressResponses());
   // Request lines are logged at info: an operator who chose a quieter level pays nothing for them.
   if (deps.logger.isLevelEnabled('info')) {
     app.use(
@@ -125,12 +128,6 @@ export function createApp(deps: AppDeps): Express {
   app.use('/media', mediaRoutes(deps));
   app.use(shareRoutes(deps));
 
-  if (existsSync(webDist)) {
-    app.use(webContentSecurityPolicy());
-    // The shell must be revalidated so a deploy reaches browsers at once; hashed assets may be cached.
-    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h', setHeaders: (res, path) => path.endsWith('.html') && res.setHeader('Cache-Control', 'no-cache') }));
-    // Client-side routes fall back to the app shell.
-    app.get(/^\/(?!graphql|healthz|readyz|\.well-known).*/, (_req, res) => res.sendFile('index.html', { root: webDist }));
-  }
+  if (existsSync(webDist)) app.use(webAppRoutes(webDist));
   return app;
 }
