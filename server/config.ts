@@ -1,5 +1,7 @@
 // The only reader of process.env: every setting is parsed and validated here once.
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const list = (s: string) => s.split(',').map((e) => e.trim()).filter(Boolean);
@@ -161,11 +163,25 @@ export type Config = z.infer<typeof envSchema> & { isProduction: boolean; logLev
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The process's environment over the settings file ENV_FILE (`.env` in the working directory by
+ * default, if present; `npm run keys` writes one): a variable set in the real environment wins.
+ * Node's own parser, as for `node --env-file` (quoted values may span lines, as PEM keys do).
+ */
+export function environment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const file = env.ENV_FILE ?? '.env';
+  if (!existsSync(file)) {
+    if (env.ENV_FILE) throw new ConfigError(`ENV_FILE names ${file}, which does not exist.`);
+    return env;
+  }
+  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = environment()): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
   }
   const cfg = parsed.data;
   const isProduction = cfg.NODE_ENV === 'production';
