@@ -97,8 +97,9 @@ function connectRedis(url: string, logger: Logger) {
     return client;
   };
   return {
-    // Defaults: while reconnecting, a live update waits for about ten seconds, then is dropped with a warning.
-    publisher: open('publisher', {}),
+    // A live update Redis does not take at once stays in the outbox (server/notify/worker.ts): no
+    // queue while disconnected, a bound on each command, so the outbox's lock is held briefly.
+    publisher: open('publisher', { enableOfflineQueue: false, commandTimeout: 1_000 }),
     // A subscription waits for Redis however long it is away, rather than silently hearing nothing.
     subscriber: open('subscriber', { maxRetriesPerRequest: null }),
     // A request must not wait for Redis: no queue while disconnected, a bound on each command.

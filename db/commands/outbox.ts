@@ -1,7 +1,7 @@
 // The notification outbox. A change to a referral request writes an event row inside the
 // transaction that made the change (enqueueReferralEvent); the worker in server/notify fans
 // events out to recipients and channels, then delivers what waits for a gateway.
-import { and, asc, eq, inArray, isNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, notExists, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { affected } from '../dialect/kit.js';
 import { inboxOf, type Recipient } from '../queries/notifications.js';
@@ -73,24 +73,7 @@ export async function dispatchEvents(db: Db, now: Date, served: readonly Notific
   if ((await db.select({ id: referralEvents.id }).from(referralEvents).where(isNull(referralEvents.dispatchedAt)).limit(1)).length === 0) return [];
   return inTransaction(db, async (tx) => {
     const at = now.toISOString();
-    const rows = await tx
-      .select({
-        id: referralEvents.id,
-        referralId: referralEvents.referralId,
-        kind: referralEvents.kind,
-        requesterMerchantId: referralRequests.requesterMerchantId,
-        originMerchantId: referralRequests.originMerchantId,
-        initiatedBy: referralRequests.initiatedBy,
-        customerAccountId: customers.accountId,
-        customerErasedAt: customers.erasedAt,
-        deliveredAt: referralRequests.deliveredAt,
-      })
-      .from(referralEvents)
-      .innerJoin(referralRequests, eq(referralRequests.id, referralEvents.referralId))
-      .innerJoin(customers, eq(customers.id, referralRequests.customerId))
-      .where(isNull(referralEvents.dispatchedAt))
-      .orderBy(asc(referralEvents.id))
-      .limit(limit);
+    const rows = await withParties(tx, isNull(referralEvents.dispatchedAt), limit);
     if (rows.length === 0) return [];
     const messages: (typeof notifications.$inferInsert)[] = [];
     for (const e of rows) {
@@ -117,15 +100,78 @@ export async function dispatchEvents(db: Db, now: Date, served: readonly Notific
       .update(referralEvents)
       .set({ dispatchedAt: at })
       .where(inArray(referralEvents.id, rows.map((e) => e.id)));
-    return rows.map(({ referralId, kind, requesterMerchantId, originMerchantId, customerAccountId, deliveredAt }) => ({
-      referralId,
-      kind,
-      requesterMerchantId,
-      originMerchantId,
-      customerAccountId,
-      deliveredAt,
-    }));
+    return rows.map(toDispatched);
   });
+}
+
+/** Outbox rows in order, with the request's parties. */
+const withParties = (tx: Tx, where: SQL | undefined, limit: number) =>
+  tx
+    .select({
+      id: referralEvents.id,
+      referralId: referralEvents.referralId,
+      kind: referralEvents.kind,
+      requesterMerchantId: referralRequests.requesterMerchantId,
+      originMerchantId: referralRequests.originMerchantId,
+      initiatedBy: referralRequests.initiatedBy,
+      customerAccountId: customers.accountId,
+      customerErasedAt: customers.erasedAt,
+      deliveredAt: referralRequests.deliveredAt,
+    })
+    .from(referralEvents)
+    .innerJoin(referralRequests, eq(referralRequests.id, referralEvents.referralId))
+    .innerJoin(customers, eq(customers.id, referralRequests.customerId))
+    .where(where)
+    .orderBy(asc(referralEvents.id))
+    .limit(limit);
+
+const toDispatched = ({ referralId, kind, requesterMerchantId, originMerchantId, customerAccountId, deliveredAt }: Awaited<ReturnType<typeof withParties>>[number]): DispatchedEvent => ({
+  referralId,
+  kind,
+  requesterMerchantId,
+  originMerchantId,
+  customerAccountId,
+  deliveredAt,
+});
+
+/**
+ * Hands fanned-out events to live subscribers in outbox order, each once: `publish` resolves when
+ * the event was taken (Redis accepted it) and throws when not. What it took is stamped published;
+ * the event it refused and those after it wait for the next call, so an outage delays live
+ * updates and loses none. One process at a time, so no two processes hand out the same event.
+ * (At least once: a process that dies between Redis taking an event and the commit hands it out again.)
+ */
+export async function publishEvents(
+  db: Db,
+  now: Date,
+  publish: (event: DispatchedEvent) => Promise<void>,
+  limit = 200,
+): Promise<{ published: number; refused?: unknown }> {
+  const waiting = and(isNotNull(referralEvents.dispatchedAt), isNull(referralEvents.publishedAt));
+  // Most polls find nothing: a read first, so an idle worker never takes the write lock.
+  if ((await db.select({ id: referralEvents.id }).from(referralEvents).where(waiting).limit(1)).length === 0) return { published: 0 };
+  // Outside the transaction: an attempt PostgreSQL retries must not hand out again what Redis took.
+  const taken = new Set<string>();
+  let refused: unknown;
+  await inTransaction(
+    db,
+    async (tx) => {
+      refused = undefined;
+      for (const event of await withParties(tx, waiting, limit)) {
+        if (taken.has(event.id)) continue;
+        try {
+          await publish(toDispatched(event));
+        } catch (err) {
+          refused = err;
+          break;
+        }
+        taken.add(event.id);
+      }
+      if (taken.size > 0) await tx.update(referralEvents).set({ publishedAt: now.toISOString() }).where(inArray(referralEvents.id, [...taken]));
+    },
+    { oneAtATime: 'referral-events-publish' },
+  );
+  return { published: taken.size, refused };
 }
 
 /** A message waiting for a gateway, with what its payload may say (no contact details exist here). */

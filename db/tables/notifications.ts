@@ -13,7 +13,8 @@ export type NotificationStatus = 'PENDING' | 'DELIVERED' | 'DEAD' | 'SKIPPED';
 /**
  * The outbox: one row per change, written in the transaction that made the change, so a change
  * is never announced without happening nor happens without being announced. The worker fans
- * each row out to `notifications` and to live subscribers, then stamps `dispatched_at`.
+ * each row out to `notifications` and stamps `dispatched_at`, then hands it to live subscribers
+ * and stamps `published_at` once Redis took it (an event published while Redis is away waits).
  */
 export const referralEvents = sqliteTable(
   'referral_events',
@@ -25,9 +26,11 @@ export const referralEvents = sqliteTable(
     kind: text('kind', { enum: REFERRAL_EVENT_KINDS }).notNull(),
     createdAt: text('created_at').notNull(),
     dispatchedAt: text('dispatched_at'),
+    publishedAt: text('published_at'),
   },
   (t) => [
     index('referral_events_undispatched_idx').on(t.id).where(sql`${t.dispatchedAt} is null`),
+    index('referral_events_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`),
     index('referral_events_referral_idx').on(t.referralId, t.kind),
   ],
 );

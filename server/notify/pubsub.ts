@@ -7,11 +7,14 @@ import type { Redis } from 'ioredis';
 import type { DispatchedEvent } from '../../db/commands/outbox.js';
 
 type Channels = { referralUpdated: [topic: string, event: DispatchedEvent] };
-export type ReferralEventTarget = PubSubEventTarget<Channels>;
+export type ReferralEventTarget = PubSubEventTarget<Channels> & {
+  /** Settles once what was dispatched so far was taken (Redis accepted it); rejects when it was not. */
+  sent?(): Promise<void>;
+};
 
 export interface ReferralPubSub {
-  /** Tells every party of the request: the customer's account and both merchants. */
-  publish(event: DispatchedEvent): void;
+  /** Tells every party of the request: the customer's account and both merchants. Rejects when Redis did not take it. */
+  publish(event: DispatchedEvent): Promise<void>;
   /** The events of one topic (see topicOf); the subscriber still filters by its visibility rule. */
   subscribe(topic: string): AsyncIterableIterator<DispatchedEvent>;
   /** Ends every open subscription (on shutdown), so streaming responses complete and connections close. */
@@ -26,10 +29,11 @@ export function createReferralPubSub(eventTarget?: ReferralEventTarget): Referra
   const pubsub = createPubSub<Channels>(eventTarget ? { eventTarget } : {});
   const open = new Set<ReturnType<typeof pubsub.subscribe>>();
   return {
-    publish(event) {
+    async publish(event) {
       const topics = new Set([`merchant:${event.requesterMerchantId}`, `merchant:${event.originMerchantId}`]);
       if (event.customerAccountId) topics.add(`account:${event.customerAccountId}`);
       for (const topic of topics) pubsub.publish('referralUpdated', topic, event);
+      await eventTarget?.sent?.();
     },
     async *subscribe(topic) {
       const events = pubsub.subscribe('referralUpdated', topic);
@@ -49,10 +53,18 @@ export function createReferralPubSub(eventTarget?: ReferralEventTarget): Referra
 /**
  * Redis pub/sub as the event target (events are plain JSON), on channels that begin with the key
  * prefix. The event target sends its commands without awaiting them: these thin clients report a
- * failure (Redis down) to onError instead of leaving an unhandled rejection to end the process.
+ * failed (un)subscribe to onError instead of leaving an unhandled rejection to end the process,
+ * and keep each publish for sent(), which ReferralPubSub.publish awaits right after dispatching.
  */
 export function redisEventTarget(publisher: Redis, subscriber: Redis, prefix: string, onError: (err: Error) => void): ReferralEventTarget {
-  const publishClient = { publish: (channel: string, message: string) => publisher.publish(prefix + channel, message).catch(onError) };
+  let sending: Promise<unknown>[] = [];
+  const publishClient = {
+    publish: (channel: string, message: string) => {
+      const published = publisher.publish(prefix + channel, message);
+      sending.push(published);
+      return published;
+    },
+  };
   const subscribeClient = {
     on: (_event: 'message', listener: (channel: string, message: string) => void) =>
       subscriber.on('message', (channel: string, message: string) => {
@@ -62,5 +74,12 @@ export function redisEventTarget(publisher: Redis, subscriber: Redis, prefix: st
     unsubscribe: (channel: string) => subscriber.unsubscribe(prefix + channel).catch(onError),
   };
   // The event target calls only these methods; its parameters are typed as whole ioredis clients.
-  return createRedisEventTarget({ publishClient: publishClient as unknown as Redis, subscribeClient: subscribeClient as unknown as Redis });
+  const target = createRedisEventTarget({ publishClient: publishClient as unknown as Redis, subscribeClient: subscribeClient as unknown as Redis });
+  return Object.assign(target, {
+    async sent() {
+      const these = sending;
+      sending = [];
+      await Promise.all(these);
+    },
+  });
 }

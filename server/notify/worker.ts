@@ -1,9 +1,9 @@
-// The notification worker: fans new outbox events out (stored notifications and live updates),
-// then sends due gateway messages with retries, exponential backoff and jitter, and a dead letter
+// The notification worker: fans new outbox events out (stored notifications), publishes them to
+// live subscribers once Redis takes them, then sends due gateway messages with retries, exponential backoff and jitter, and a dead letter
 // after the last attempt. Timers live in server/jobs; tests call deliverDue(now) directly.
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
-import { claimDueDeliveries, dispatchEvents, recordDelivered, recordFailed, type DueDelivery } from '../../db/commands/outbox.js';
+import { claimDueDeliveries, dispatchEvents, publishEvents, recordDelivered, recordFailed, type DueDelivery } from '../../db/commands/outbox.js';
 import type { Config } from '../config.js';
 import type { ReferralPubSub } from './pubsub.js';
 import { quietHours } from './quietHours.js';
@@ -11,6 +11,8 @@ import type { ChannelAdapter } from './webhook.js';
 
 export interface DeliveryReport {
   dispatched: number;
+  /** Events handed to live subscribers (after an outage of Redis, also those it held back). */
+  published: number;
   delivered: number;
   retried: number;
   dead: number;
@@ -63,15 +65,20 @@ export function createNotifier({ db, config, pubsub, logger, adapter, random = M
     }
   }
 
+  // One warning per outage of Redis, not one per poll.
+  let held = false;
   return {
     async deliverDue(now = new Date()) {
       const events = await dispatchEvents(db, now, served);
-      // After the commit: a subscriber that reads the request sees the change.
-      for (const event of events) pubsub.publish(event);
+      // After the fan-out committed: a subscriber that reads the request sees the change.
+      const { published, refused } = await publishEvents(db, now, (event) => pubsub.publish(event));
+      if (refused && !held) logger.warn({ error: describe(refused) }, 'live updates held in the outbox until Redis takes them');
+      if (!refused && held) logger.info({ published }, 'live updates held in the outbox published');
+      held = Boolean(refused);
       const due = adapter ? await claimDueDeliveries(db, now, { leaseMs, urgentOnly: quiet.isQuiet(now) }) : [];
       const outcomes = await Promise.all(due.map((m) => attempt(m, now)));
       const count = (o: string) => outcomes.filter((x) => x === o).length;
-      return { dispatched: events.length, delivered: count('delivered'), retried: count('retried'), dead: count('dead') };
+      return { dispatched: events.length, published, delivered: count('delivered'), retried: count('retried'), dead: count('dead') };
     },
   };
 }
