@@ -13,6 +13,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { isConnectionError } from './errors.js';
 import { relations } from './relations.js';
 import { prepareQueriesByShape } from './queries/query-shapes.js';
 import { attachPool, attachWriter, isPostgres, noteStatement, writerOf } from './tx.js';
@@ -99,9 +100,14 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
  */
 export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  // An idle client's connection lost (a database restart) must not crash the process: the pool replaces it.
+  // A connection the server drops (a restart, a failover, pg_terminate_backend) is reported as an
+  // 'error' event, which crashes the process where nobody listens: the pool's for an idle client
+  // (the pool replaces it), each client's own while it is checked out between two statements of a
+  // transaction (its next statement fails, and the caller is told SERVICE_UNAVAILABLE).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   refuseArrayParameters(pool);
+  retryReadsOnce(pool);
   try {
     const { rows } = await pool.query<{ collate: string }>('SELECT datcollate AS collate FROM pg_database WHERE datname = current_database()');
     if (rows[0]?.collate !== 'C') {
@@ -140,6 +146,25 @@ function refuseArrayParameters(pool: pg.Pool): void {
     const values = (typeof first === 'object' && first !== null ? first.values : undefined) ?? second;
     if (Array.isArray(values) && values.some(Array.isArray)) return Promise.reject(new RangeError('Too many parameter values: an array bound as one value'));
     return query(...args);
+  }) as typeof pool.query;
+}
+
+/**
+ * A read outside a transaction that lost its connection runs once more: pg-pool discards the broken
+ * client, so the retry takes another, or opens a fresh one (the usual case after a restart or a
+ * failover, whose terminations reach the idle clients too). Writes are not retried: a dropped
+ * connection leaves unknown whether they committed.
+ */
+function retryReadsOnce(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  pool.query = ((...args: unknown[]) => {
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+    // A callback-style call is left as it is: our code awaits its queries.
+    if (!text || !/^\s*select\b/i.test(text) || typeof args.at(-1) === 'function') return query(...args);
+    return query(...args).catch((error: unknown) => {
+      if (!isConnectionError(error)) throw error;
+      return query(...args);
+    });
   }) as typeof pool.query;
 }
 

@@ -13,9 +13,11 @@
 // rotation and outbox claims across processes. The price is that PostgreSQL may abort one of two
 // overlapping transactions (40001, or a deadlock 40P01): it is run again from the start, a bounded
 // number of times after a jittered wait. So the work must have no effect outside the database.
+// A connection lost mid-transaction (a restart, a failover) fails it, rolled back by the server: it
+// is not run again, since a lost COMMIT may have committed; the client is told to try again.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Db } from './client.js';
-import { conflict } from './errors.js';
+import { conflict, isConnectionError } from './errors.js';
 
 /** The writer connection, as a transaction's work sees it. */
 export type Tx = Db;
@@ -125,7 +127,7 @@ export interface TransactionOptions {
 export function inTransaction<T>(db: Db, body: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const work = withCommitHook(body);
   const onConnection = pools.get(db);
-  if (onConnection) return tracked(db, () => (options.oneAtATime ? pgOneAtATime(db, onConnection, options.oneAtATime, work) : pgTransaction(db, work)));
+  if (onConnection) return tracked(db, () => pgTransaction(db, onConnection, work, options.oneAtATime));
   const writer = writers.get(db);
   if (!writer) return Promise.reject(new Error('inTransaction: this database was not opened by openDb'));
   // A transaction that waited for its own turn would wait forever: pass `tx` down instead.
@@ -165,27 +167,33 @@ export function sqlState(error: unknown): string | undefined {
 const RETRYABLE = new Set(['40001', '40P01']);
 
 /**
- * Holds a session advisory lock on one pooled connection, then runs the transaction on that same
- * connection (waiting for a second one could exhaust the pool), so its snapshot is taken after
- * the previous holder committed.
+ * Runs the transaction on a pooled connection checked out here, not by drizzle: drizzle's own
+ * checkout never gives back a connection whose BEGIN failed (one dropped by the server), and each
+ * such failure would cost the pool a connection for good. One that failed is given back broken,
+ * so the pool closes it. With a `oneAtATime` key it first holds a session advisory lock on that
+ * same connection (waiting for a second one could exhaust the pool), so its snapshot is taken
+ * after the previous holder committed.
  */
-async function pgOneAtATime<T>(db: Db, onConnection: (connection: PgConnection) => Db, key: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+async function pgTransaction<T>(db: Db, onConnection: (connection: PgConnection) => Db, work: (tx: Tx) => Promise<T>, oneAtATime?: string): Promise<T> {
   if (inside.getStore() === db) throw new Error('inTransaction: already inside a transaction; pass its tx');
   const pool = db.$client as unknown as { connect(): Promise<PgConnection> };
   const connection = await pool.connect();
   let broken = false;
   try {
-    await connection.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
-    return await pgTransaction(db, work, onConnection(connection));
+    if (oneAtATime) await connection.query('SELECT pg_advisory_lock(hashtext($1))', [oneAtATime]);
+    return await serializable(db, work, onConnection(connection));
+  } catch (error) {
+    broken = isConnectionError(error);
+    throw error;
   } finally {
     // A connection whose unlock failed is closed, which ends its lock.
-    await connection.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => (broken = true));
+    if (oneAtATime && !broken) await connection.query('SELECT pg_advisory_unlock(hashtext($1))', [oneAtATime]).catch(() => (broken = true));
     connection.release(broken);
   }
 }
 
-async function pgTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, on: Db = db): Promise<T> {
-  if (inside.getStore() === db) throw new Error('inTransaction: already inside a transaction; pass its tx');
+/** SERIALIZABLE, run again from the start when PostgreSQL aborted it for overlapping another. */
+async function serializable<T>(db: Db, work: (tx: Tx) => Promise<T>, on: Db): Promise<T> {
   const pg = on as unknown as { transaction(run: (tx: Tx) => Promise<T>, config: { isolationLevel: 'serializable' }): Promise<T> };
   for (let attempt = 1; ; attempt++) {
     try {

@@ -3,61 +3,31 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import express, { type Express } from 'express';
-import { GraphQLError } from 'graphql';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { pinoHttp } from 'pino-http';
-import { AppError } from '../db/errors.js';
+import { AppError, UNAVAILABLE_RETRY_AFTER } from '../db/errors.js';
 import { accounts } from '../db/tables/index.js';
 import { schema } from '../schema/index.js';
 import { contextFor, type AppDeps, type Context } from './context.js';
 import { graphqlLimits } from './graphql-limits.js';
+import { answerError, maskError } from './http-errors.js';
 import { idempotencyPlugin } from './idempotency.js';
 import { mediaRoutes } from './media/routes.js';
 import { shareRoutes } from './share/routes.js';
 import { graphqlHttpGuards, graphqlJsonBody, securityHeaders } from './http-guards.js';
 import { compressResponses, webAppRoutes } from './web-app.js';
 
+/** How long /readyz waits for the database before answering 503. */
+const READY_TIMEOUT_MS = 2_000;
+
 const builtWebApp = fileURLToPath(new URL('../web/dist/', import.meta.url));
-
-// Duck-typed: graphql's CommonJS and ES builds both load here, so instanceof is unreliable.
-const isGraphQLError = (e: unknown): e is GraphQLError => e instanceof Error && e.name === 'GraphQLError';
-
-/** Turns domain errors into coded GraphQL errors and masks everything unexpected. */
-function maskError(deps: AppDeps) {
-  return (error: unknown): Error => {
-    const located = isGraphQLError(error) ? error : undefined;
-    const original = located?.originalError ?? error;
-    const at = { nodes: located?.nodes, path: located?.path };
-    if (original instanceof AppError) {
-      return new GraphQLError(original.message, { ...at, extensions: { ...original.extensions, code: original.code } });
-    }
-    if (isGraphQLError(original) && typeof original.extensions?.code === 'string') {
-      return new GraphQLError(original.message, { ...at, extensions: original.extensions });
-    }
-    // graphql-js's own errors (variables that do not coerce to their input type) carry no code.
-    if (isGraphQLError(original)) {
-      return new GraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-    }
-    // Our statements bind a fixed number of values; only a client's cursor varies it: one taken
-    // from a list ordered by more columns (a feed) and sent to another. The cursor check before
-    // execution sees its form, not the list it came from. Drizzle wraps a driver's error as `cause`.
-    const driverError = (original as { cause?: unknown }).cause ?? original;
-    if (driverError instanceof RangeError && /parameter values/.test(driverError.message)) {
-      return new GraphQLError('This cursor does not come from this list. Start again from the first page.', { ...at, extensions: { code: 'BAD_USER_INPUT' } });
-    }
-    deps.logger.error({ err: original, path: located?.path }, 'unexpected error');
-    return new GraphQLError('Something went wrong on our side. Please try again.', {
-      ...at,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    });
-  };
-}
 
 type ServerContext = { req?: IncomingMessage & { ip?: string } };
 
 export function createYogaServer(deps: AppDeps): YogaServerInstance<ServerContext, Context> {
   const allowedOrigins = deps.config.CORS_ORIGINS;
+  const mask = maskError(deps.logger);
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -70,8 +40,9 @@ export function createYogaServer(deps: AppDeps): YogaServerInstance<ServerContex
       const origin = request.headers.get('origin');
       return origin && allowedOrigins.includes(origin) ? { origin: allowedOrigins, credentials: false, methods: ['GET', 'POST'] } : false;
     },
-    maskedErrors: { maskError: maskError(deps) },
-    plugins: [...graphqlLimits(deps.config), idempotencyPlugin()],
+    maskedErrors: { maskError: mask },
+    // The idempotency plugin answers some requests itself, before Yoga's masking would see them.
+    plugins: [...graphqlLimits(deps.config), idempotencyPlugin(mask)],
     // Yoga's own log lines quote documents and variables (passwords, phones): maskError logs what matters.
     logging: false,
     // req.ip is the client behind the proxies TRUST_PROXY names, else the connection's address.
@@ -109,11 +80,16 @@ export function createApp(deps: AppDeps, webDist = builtWebApp): Express {
   // for either engine: one indexed row, or none, answers that the database does.
   const ping = deps.db.select({ id: accounts.id }).from(accounts).limit(1).prepare();
   app.get('/readyz', async (_req, res) => {
+    // A database that does not answer in time is not ready: a probe must not wait on a stuck pool.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('readiness probe timed out')), READY_TIMEOUT_MS)));
     try {
-      await ping.execute();
+      await Promise.race([ping.execute(), late]);
       res.json({ status: 'ready' });
     } catch {
-      res.status(503).json({ status: 'unavailable' });
+      res.status(503).set('Retry-After', String(UNAVAILABLE_RETRY_AFTER)).json({ status: 'unavailable' });
+    } finally {
+      clearTimeout(timer);
     }
   });
   app.get('/.well-known/jwks.json', (_req, res) => {
@@ -129,5 +105,12 @@ export function createApp(deps: AppDeps, webDist = builtWebApp): Express {
   app.use(shareRoutes(deps));
 
   if (existsSync(webDist)) app.use(webAppRoutes(webDist));
+  // Whatever a route passed on (a request it could not read, a file it could not send) is answered
+  // through the same mask, never by express's page that shows the stack.
+  app.use(((err: { status?: number }, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const unreadable = err.status !== undefined && err.status >= 400 && err.status < 500;
+    answerError(deps, res, unreadable ? new AppError('BAD_USER_INPUT', 'This request could not be read.') : err, unreadable ? err.status : undefined);
+  }) as ErrorRequestHandler);
   return app;
 }

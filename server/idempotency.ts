@@ -29,7 +29,6 @@ import {
 } from 'graphql';
 import { claimKey, markKeyCommitted, settleKey } from '../db/commands/idempotency.js';
 import { whileCommitting } from '../db/tx.js';
-import { AppError } from '../db/errors.js';
 import type { Context } from './context.js';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -157,7 +156,8 @@ async function replayed(execute: ExecuteFn, args: ExecutionArgs, op: OperationDe
 type ExecuteHook = NonNullable<Plugin<Context & { request?: Request }>['onExecute']>;
 type ExecuteEvent = Parameters<ExecuteHook>[0];
 
-export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
+/** `mask` is Yoga's error mask (server/http-errors.ts): what this plugin answers itself goes through it too. */
+export function idempotencyPlugin(mask: (error: unknown) => GraphQLError): Plugin<Context & { request?: Request }> {
   return {
     // Synchronous until a mutation carries a key: an async hook would put every request on the
     // executor's promise path.
@@ -168,12 +168,18 @@ export function idempotencyPlugin(): Plugin<Context & { request?: Request }> {
       // The operation that runs: none (an ambiguous document) fails in execution, unkeyed.
       const op = getOperationAST(event.args.document, event.args.operationName);
       if (op?.operation !== OperationTypeNode.MUTATION) return;
-      return keyedExecution(event, ctx, key, op);
+      return keyedExecution(event, ctx, key, op, mask);
     },
   };
 }
 
-async function keyedExecution({ args, executeFn, setExecuteFn, setResultAndStopExecution }: ExecuteEvent, ctx: Context, key: string, op: OperationDefinitionNode): Promise<OnExecuteHookResult<Context & { request?: Request }> | void> {
+async function keyedExecution(
+  { args, executeFn, setExecuteFn, setResultAndStopExecution }: ExecuteEvent,
+  ctx: Context,
+  key: string,
+  op: OperationDefinitionNode,
+  mask: (error: unknown) => GraphQLError,
+): Promise<OnExecuteHookResult<Context & { request?: Request }> | void> {
   if (!KEY.test(key)) {
     setResultAndStopExecution({ errors: [new GraphQLError('Idempotency-Key must be 8-128 letters, digits or ._:-', { extensions: { code: 'BAD_USER_INPUT' } })] });
     return;
@@ -191,8 +197,8 @@ async function keyedExecution({ args, executeFn, setExecuteFn, setResultAndStopE
     // A claim outlives the longest execution before another process may take it over.
     claim = await claimKey(ctx.deps.db, accountId, key, requestHash, Math.max(60_000, 3 * ctx.deps.config.GRAPHQL_EXECUTION_TIMEOUT_MS));
   } catch (err) {
-    const e = err as AppError;
-    setResultAndStopExecution({ errors: [new GraphQLError(e.message, { extensions: { ...e.extensions, code: e.code } })] });
+    // Stopping here skips the hooks after this one, Yoga's masking among them: mask it ourselves.
+    setResultAndStopExecution({ errors: [mask(err)] });
     return;
   }
   // Sealed all the same: the ids kept still tell what the caller did.

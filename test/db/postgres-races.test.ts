@@ -46,18 +46,31 @@ const p = await createTestPlatform(
 // A second instance (another process, in production) on the same database.
 const q = await createTestPlatform({ ...p.databaseEnv, DATABASE_POOL_SIZE: '8', ...notify }, undefined, 'pg');
 
-/** Serialization failures and deadlocks that db/tx.ts retried (each failed attempt counts once). */
+/**
+ * Serialization failures and deadlocks that db/tx.ts retried: each failed attempt fails one
+ * statement with 40001 or 40P01 on the connection the transaction checked out.
+ */
 const retries = { n: 0 };
 function countRetries(db: Db) {
-  const target = db as unknown as { transaction(...args: unknown[]): Promise<unknown> };
-  const original = target.transaction.bind(target);
-  target.transaction = async (...args: unknown[]) => {
-    try {
-      return await original(...args);
-    } catch (error) {
-      if (['40001', '40P01'].includes(sqlState(error) ?? '')) retries.n++;
-      throw error;
-    }
+  const pool = db.$client as unknown as { connect(...args: unknown[]): unknown };
+  const connect = pool.connect.bind(pool);
+  const watched = new WeakSet<object>();
+  pool.connect = (...args: unknown[]) => {
+    // pg-pool's own query() checks out with a callback: reads outside transactions are not counted.
+    if (args.length > 0) return connect(...args);
+    return (connect() as Promise<{ query(...a: unknown[]): Promise<unknown> }>).then((client) => {
+      if (!watched.has(client)) {
+        watched.add(client);
+        const query = client.query.bind(client);
+        client.query = (...a: unknown[]) => {
+          const result = query(...a);
+          // pg-pool's query() on a client given back uses a callback and gets no promise.
+          if (typeof a.at(-1) !== 'function') result.catch((error) => ['40001', '40P01'].includes(sqlState(error) ?? '') && retries.n++);
+          return result;
+        };
+      }
+      return client;
+    });
   };
 }
 countRetries(p.deps.db);
