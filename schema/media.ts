@@ -2,7 +2,6 @@
 // here they are attached, and shown to whoever may see the offer or campaign.
 import * as commands from '../db/commands/media.js';
 import { mediaView, type MediaView } from '../server/media/images.js';
-import type { Context } from '../server/context.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
@@ -15,7 +14,7 @@ export const MediaRef = builder.objectRef<MediaView>('Media').implement({
   description: 'An uploaded image, as WebP renditions without metadata. Its URLs never change what they show.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    url: t.exposeString('url', { description: 'The display rendition, at most 1080x1920.' }),
+    url: t.exposeString('url', { description: 'The display rendition, at most 1080x1920: a path on this server (/media/<key>).' }),
     thumbnailUrl: t.exposeString('thumbnailUrl', { description: 'At most 320x320.' }),
     width: t.exposeInt('width', { description: 'Of the display rendition.' }),
     height: t.exposeInt('height', { description: 'Of the display rendition.' }),
@@ -23,8 +22,8 @@ export const MediaRef = builder.objectRef<MediaView>('Media').implement({
 });
 
 const posterSelection = { with: { poster: { columns: { id: true, displayKey: true, thumbKey: true, width: true, height: true } } } } as const;
-type WithPoster = { poster: Parameters<typeof mediaView>[1] | null };
-const posterOf = (row: WithPoster, _args: object, ctx: Context) => (row.poster ? mediaView(ctx.deps.config.PUBLIC_URL, row.poster) : null);
+type WithPoster = { poster: Parameters<typeof mediaView>[0] | null };
+const posterOf = (row: WithPoster) => (row.poster ? mediaView(row.poster) : null);
 
 builder.drizzleObjectFields(OfferRef, (t) => ({ poster: t.field({ type: MediaRef, nullable: true, select: posterSelection, resolve: posterOf }) }));
 builder.drizzleObjectFields(CampaignRef, (t) => ({ poster: t.field({ type: MediaRef, nullable: true, select: posterSelection, resolve: posterOf }) }));

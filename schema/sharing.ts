@@ -7,7 +7,7 @@ import * as commands from '../db/commands/sharing.js';
 import { channelByCode, channelTotal, communitiesShowing, sharedContent, shareStats, type SharedContent, type ShareStat } from '../db/queries/sharing.js';
 import { mediaView } from '../server/media/images.js';
 import { consume } from '../server/rate-limits.js';
-import { posterUrl, shareLink } from '../server/share/links.js';
+import { posterPath, shareLink } from '../server/share/links.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
@@ -30,7 +30,7 @@ const ShareChannelRef = builder.drizzleNode('shareChannels', {
     code: t.exposeString('code'),
     label: t.exposeString('label'),
     link: t.string({ description: 'The address the QR code carries: each visit through it counts as a scan.', resolve: (c, _args, ctx) => shareLink(ctx.deps.config, c.code) }),
-    posterUrl: t.string({ description: 'A PNG poster with the QR code, to save and post.', resolve: (c, _args, ctx) => posterUrl(ctx.deps.config, c.code) }),
+    posterUrl: t.string({ description: 'A PNG poster with the QR code, to save and post: a path on this server (/share/<code>/poster.png).', resolve: (c) => posterPath(c.code) }),
     scans: t.int({ select: { extras: { scans: channelTotal('scans') } }, resolve: (c) => c.scans }),
     visits: t.int({ select: { extras: { visits: channelTotal('visits') } }, resolve: (c) => c.visits }),
     community: t.relation('community', { nullable: true, query: (_args, ctx) => ({ where: communityVisibleWhere(viewerAccess(ctx)) }) }),
@@ -96,7 +96,7 @@ const SharedContentRef = builder.objectRef<SharedContent>('SharedContent').imple
     merchantName: t.exposeString('merchantName', { description: 'The offering merchant, or the campaign\'s organizer.' }),
     startsAt: t.expose('startsAt', { type: 'DateTime' }),
     endsAt: t.expose('endsAt', { type: 'DateTime' }),
-    poster: t.field({ type: MediaRef, nullable: true, resolve: (c, _args, ctx) => (c.poster ? mediaView(ctx.deps.config.PUBLIC_URL, c.poster) : null) }),
+    poster: t.field({ type: MediaRef, nullable: true, resolve: (c, _args, ctx) => (c.poster ? mediaView(c.poster) : null) }),
     links: t.drizzleField({
       type: [CampaignLinkRef],
       description: "A campaign's activity and livestream links by start time; none for an offer.",

@@ -52,7 +52,9 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().default('alliance-referral-platform'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  PUBLIC_URL: z.string().url().default('http://localhost:4000'),
+  // Where people reach this server: the base of links sent by SMS and email and carried by QR codes.
+  // Unset, the address it listens on (see listeningUrl).
+  PUBLIC_URL: z.string().url().optional(),
   // Other sites whose pages may call /graphql from a browser (comma-separated origins); none by
   // default, so only the web app served here can. Listed, never reflected: any other origin gets
   // no CORS headers at all.
@@ -159,7 +161,16 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('arp:'),
 });
 
-export type Config = z.infer<typeof envSchema> & { isProduction: boolean; logLevel: string };
+export type Config = Omit<z.infer<typeof envSchema>, 'PUBLIC_URL'> & { PUBLIC_URL: string; isProduction: boolean; logLevel: string };
+
+/**
+ * http://<HOST>:<PORT>, the address the server listens on; a wildcard HOST (every interface) as
+ * localhost. Never taken from a request's Host header, which the client writes.
+ */
+export function listeningUrl(host: string, port: number): string {
+  const name = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : isIP(host) === 6 ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 
 export class ConfigError extends Error {}
 
@@ -210,5 +221,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = environment()): Config {
     throw new ConfigError('In production NOTIFY_WEBHOOK_URL must be an https URL.');
   }
   const logLevel = cfg.LOG_LEVEL ?? (cfg.NODE_ENV === 'test' ? 'silent' : 'info');
-  return { ...cfg, isProduction, logLevel };
+  return { ...cfg, PUBLIC_URL: cfg.PUBLIC_URL ?? listeningUrl(cfg.HOST, cfg.PORT), isProduction, logLevel };
 }

@@ -75,8 +75,11 @@ export interface MediaView {
   height: number;
 }
 
-/** How a stored poster is shown, by the upload endpoint and by the API alike. */
-export function mediaView(publicUrl: string, m: { id: string; displayKey: string; thumbKey: string; width: number; height: number }): MediaView {
-  const urlOf = (key: string) => new URL(`/media/${key}`, publicUrl).href;
+/**
+ * How a stored poster is shown, by the upload endpoint and by the API alike. Its URLs are paths on
+ * this server, so they work whatever address the page was opened at (another host name, an IP).
+ */
+export function mediaView(m: { id: string; displayKey: string; thumbKey: string; width: number; height: number }): MediaView {
+  const urlOf = (key: string) => `/media/${key}`;
   return { id: encodeGlobalID('Media', m.id), url: urlOf(m.displayKey), thumbnailUrl: urlOf(m.thumbKey), width: m.width, height: m.height };
 }

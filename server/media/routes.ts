@@ -52,7 +52,7 @@ export function mediaRoutes(deps: AppDeps): Router {
         displayKey: poster.display.key,
         thumbKey: poster.thumb.key,
       });
-      res.status(201).json({ data: mediaView(deps.config.PUBLIC_URL, row) });
+      res.status(201).json({ data: mediaView(row) });
     } catch (error) {
       answerError(deps, res, error);
     }
