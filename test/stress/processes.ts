@@ -28,7 +28,7 @@ export function buildServerBundle(): void {
 }
 
 /** The Node flags `npm start` gives the server (package.json config.serverNodeFlags). */
-const serverNodeFlags = (JSON.parse(readFileSync('package.json', 'utf8')) as { config: { serverNodeFlags: string } }).config.serverNodeFlags.split(' ').filter(Boolean);
+export const serverNodeFlags = (JSON.parse(readFileSync('package.json', 'utf8')) as { config: { serverNodeFlags: string } }).config.serverNodeFlags.split(' ').filter(Boolean);
 
 export interface ServerProcess {
   name: string;
