@@ -138,12 +138,19 @@ const postgresUser = () => ({
   gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
 });
 
+export interface OwnPostgres extends OwnService {
+  /** Stops the server (a fast shutdown, as a restart or a failover begins), keeping its data. */
+  halt(): Promise<void>;
+  /** Starts the halted server again on the same port; resolves once it answers. */
+  resume(): Promise<void>;
+}
+
 /**
  * A PostgreSQL of the caller's own: initdb into a temporary folder, `postgres` on a free port of
  * 127.0.0.1 (trust authentication, user postgres, a `test` database), stopped and removed by stop().
  * Installs Debian's postgresql when it is missing and this process may.
  */
-export async function startPostgres(label = 'postgres'): Promise<OwnService> {
+export async function startPostgres(label = 'postgres'): Promise<OwnPostgres> {
   let bin = postgresBin();
   if (!bin) {
     installDebianPackages(
@@ -159,36 +166,54 @@ export async function startPostgres(label = 'postgres'): Promise<OwnService> {
   const data = join(dir, 'data');
   execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...user, stdio: 'pipe' });
   const port = await freePort();
-  // Durability is not what these instances are for: no fsync makes them start and write faster.
-  const server = spawn(
-    join(bin, 'postgres'),
-    ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
-    { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let output = '';
-  server.stderr!.on('data', (chunk) => (output += chunk));
   const url = `postgres://postgres@127.0.0.1:${port}`;
+  let server!: ChildProcess;
+  let output = '';
+  // Durability is not what these instances are for: no fsync makes them start and write faster.
+  const launch = () => {
+    server = spawn(
+      join(bin, 'postgres'),
+      ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+      { ...user, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    server.stderr!.on('data', (chunk) => (output += chunk));
+  };
+  const halt = () => stopProcess(server, 'SIGINT'); // fast shutdown
   const stop = async () => {
-    await stopProcess(server, 'SIGINT'); // fast shutdown
+    await halt();
     rmSync(dir, { recursive: true, force: true });
   };
-  for (let waited = 0; ; waited += 100) {
-    const admin = new pg.Client({ connectionString: `${url}/postgres` });
-    admin.on('error', () => {});
-    try {
-      await admin.connect();
-      await admin.query('CREATE DATABASE test');
-      await admin.end();
-      return { url, stop };
-    } catch (error) {
-      await admin.end().catch(() => {});
-      if (server.exitCode !== null || waited > 30_000) {
-        await stop();
-        throw new Error(`PostgreSQL did not start (${(error as Error).message}): ${output.slice(-2000)}`);
+  /** Waits until the server answers, then runs `first` on it (as user postgres, database postgres). */
+  const answering = async (first: string) => {
+    for (let waited = 0; ; waited += 100) {
+      const admin = new pg.Client({ connectionString: `${url}/postgres` });
+      admin.on('error', () => {});
+      try {
+        await admin.connect();
+        await admin.query(first);
+        await admin.end();
+        return;
+      } catch (error) {
+        await admin.end().catch(() => {});
+        if (server.exitCode !== null || waited > 30_000) {
+          await stop();
+          throw new Error(`PostgreSQL did not start (${(error as Error).message}): ${output.slice(-2000)}`);
+        }
+        await sleep(100);
       }
-      await sleep(100);
     }
-  }
+  };
+  launch();
+  await answering('CREATE DATABASE test');
+  return {
+    url,
+    stop,
+    halt,
+    async resume() {
+      launch();
+      await answering('SELECT 1');
+    },
+  };
 }
 
 /** A redis-server of the caller's own on a free port, no persistence; stop() ends it and removes its folder. */
