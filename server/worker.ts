@@ -14,7 +14,10 @@ async function main() {
   if (!config.REDIS_URL) deps.logger.warn('REDIS_URL is not set: live updates from this worker reach no server process');
   const jobs = startJobs(deps);
   deps.logger.info('worker running');
+  // The jobs' timers keep no process alive (a server's listening socket does): the worker runs until stopped.
+  const running = setInterval(() => undefined, 2 ** 30);
   stopOnSignals(deps.logger, async () => {
+    clearInterval(running);
     await jobs.stop();
     await closeDb(deps.db);
     await deps.closeRedis();
