@@ -1,5 +1,5 @@
 // Idempotency keys: the first result of a mutation is kept 24 hours under the caller's key.
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { affected } from '../dialect/kit.js';
 import { AppError, conflict } from '../errors.js';
@@ -45,11 +45,14 @@ export async function markKeyCommitted(tx: Tx, accountId: string, key: string): 
   await tx.update(idempotencyKeys).set({ committedAt: nowIso() }).where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
 }
 
-/** Keeps a successful result; a failed request releases its key so it can be retried. */
+/**
+ * Keeps a successful result; a failed request releases its key so it can be retried, unless its
+ * work committed all the same (the connection dropped during COMMIT): a retry must not do it twice.
+ */
 export function settleKey(db: Db, accountId: string, key: string, response: string | null): Promise<void> {
   return inTransaction(db, async (tx) => {
     const where = and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key));
-    if (response === null) await tx.delete(idempotencyKeys).where(where);
+    if (response === null) await tx.delete(idempotencyKeys).where(and(where, isNull(idempotencyKeys.committedAt)));
     else await tx.update(idempotencyKeys).set({ response }).where(where);
   });
 }
