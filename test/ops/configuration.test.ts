@@ -1,10 +1,11 @@
 // Deploying without guessing: `npm run keys` writes a .env a production server starts with, the
 // real environment wins over the file, every setting the code reads is in the README, and a process
 // that cannot start says why in one line.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSecrets, loadKeyRing } from '../../server/auth/keys.js';
 import { ConfigError, environment, loadConfig } from '../../server/config.js';
@@ -56,7 +57,7 @@ describe('deploying without guessing', () => {
 
   it('a process that cannot start says why in one line, without a stack, and exits non-zero', async () => {
     const secrets = await generateSecrets();
-    const cases = [
+    const cases: { script: string; env: Record<string, string>; line: RegExp }[] = [
       { script: 'server/main.ts', env: { PORT: 'eighty' }, line: /^the server could not start: Invalid configuration: PORT: / },
       { script: 'server/main.ts', env: { NODE_ENV: 'production', ...GATEWAY }, line: /^the server could not start: In production these secrets must be set in the environment: JWT_PRIVATE_KEY, JWT_PUBLIC_KEY, PII_KEY\./ },
       { script: 'server/worker.ts', env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', ...secrets }, line: /^the worker could not start: connect ECONNREFUSED 127\.0\.0\.1:1$/ },
@@ -71,4 +72,26 @@ describe('deploying without guessing', () => {
       expect(lines[0]).toMatch(c.line);
     }
   }, 60_000);
+
+  it('the start-up line prints the address really bound, PORT=0 included', async () => {
+    const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', ENV_FILE: '/dev/null', NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'never', DATABASE_PATH: join(dir, 'bound.db'), MEDIA_DIR: join(dir, 'media') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const lines = createInterface({ input: server.stdout! });
+      let url = '';
+      for await (const line of lines) {
+        const m = /^Alliance referral platform on (http:\/\/127\.0\.0\.1:(\d+)) \(GraphQL at \1\/graphql\)$/.exec(line);
+        if (m) {
+          url = m[1]!;
+          expect(Number(m[2])).toBeGreaterThan(0);
+          break;
+        }
+      }
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  }, 30_000);
 });
