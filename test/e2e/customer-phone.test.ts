@@ -62,6 +62,17 @@ describe('a customer on a 375 px wide phone', () => {
     await page.unroute('**/graphql');
   });
 
+  it('is told to try again shortly while the database is unreachable', async () => {
+    // The server's answer while its database is down: 503 with Retry-After, as the contract describes it.
+    const body = { data: null, errors: [{ message: 'The service is unavailable for now.', extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: 5 } }] };
+    await page.route('**/graphql', (route) =>
+      route.fulfill({ status: 503, headers: { 'retry-after': '5' }, contentType: 'application/json', body: JSON.stringify(body) }),
+    );
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('alert').getByText(/^服务暂时不可用，请.+重试。$/).waitFor();
+    await page.unroute('**/graphql');
+  });
+
   it('is told which field the server refused', async () => {
     const body = { data: null, errors: [{ message: 'must not be empty', extensions: { code: 'BAD_USER_INPUT', field: 'password' } }] };
     await page.route('**/graphql', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) }));

@@ -19,6 +19,13 @@ const byCode: Record<string, MessageKey> = {
   GRAPHQL_VALIDATION_FAILED: 'error.unavailable',
 };
 
+/** Codes whose answer says how long to wait (`retryAfter` seconds): the words say it too. */
+const WAITS = { RATE_LIMITED: ['error.RATE_LIMITED', 'error.RATE_LIMITED.later'], SERVICE_UNAVAILABLE: ['error.SERVICE_UNAVAILABLE', 'error.SERVICE_UNAVAILABLE.later'] } as const satisfies Record<
+  string,
+  readonly [MessageKey, MessageKey]
+>;
+const waitsFor = (code: string): code is keyof typeof WAITS => code in WAITS;
+
 export function describeError(
   error: CombinedError,
   i18n: { t: Translate; after: (seconds: number) => string },
@@ -31,22 +38,23 @@ export function describeError(
   const field = first.extensions?.field;
   const special = (typeof field === 'string' ? wording[`${code}:${field}`] : undefined) ?? wording[code];
   // A screen's own words for a wait still say how long it is ('{when}').
-  if (special) return t(special, code === 'RATE_LIMITED' ? { when: after(retryAfterOf(error)) } : undefined);
+  if (special) return t(special, waitsFor(code) ? { when: after(retryAfterOf(error)) } : undefined);
   if (code === 'BAD_USER_INPUT') {
     if (typeof field !== 'string') return t('error.BAD_USER_INPUT');
     const label = `field.${field}`;
     return t('error.BAD_USER_INPUT.field', { field: isMessageKey(label) ? t(label) : field });
   }
-  if (code === 'RATE_LIMITED') {
+  if (waitsFor(code)) {
     const retryAfter = retryAfterOf(error);
-    return retryAfter > 0 ? t('error.RATE_LIMITED', { when: after(retryAfter) }) : t('error.RATE_LIMITED.later');
+    const [inTime, later] = WAITS[code];
+    return retryAfter > 0 ? t(inTime, { when: after(retryAfter) }) : t(later);
   }
   return t(byCode[code] ?? 'error.unknown');
 }
 
-/** The seconds a RATE_LIMITED answer asks to wait (0 for any other error, or when it names none). */
+/** The seconds a RATE_LIMITED or SERVICE_UNAVAILABLE answer asks to wait (0 for any other error, or when it names none). */
 export function retryAfterOf(error: CombinedError): number {
   const first = error.graphQLErrors[0];
-  const seconds = first?.extensions?.code === 'RATE_LIMITED' ? Number(first.extensions.retryAfter) : 0;
+  const seconds = waitsFor(String(first?.extensions?.code ?? '')) ? Number(first!.extensions.retryAfter) : 0;
   return seconds > 0 ? seconds : 0;
 }
