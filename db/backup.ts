@@ -136,7 +136,7 @@ export async function restoreDatabase(backup: string, target: string): Promise<v
     } catch (err) {
       if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
       const names = holders(target);
-      throw new DatabaseHeldError(`refused: ${target} is in use by ${names.length > 0 ? names.join(' and ') : 'another process'}; stop it, then restore`);
+      throw new DatabaseHeldError(`refused: ${target} is in use by ${names.length > 0 ? names.join(' and ') : 'another process'}; stop ${names.length > 1 ? 'them' : 'it'}, then restore`);
     }
     holders(target); // nothing holds the gate, so every name left beside it is stale
     const fresh = `${target}.restoring`;

@@ -1,8 +1,9 @@
 // Online backup while the platform serves writes, and a restore that is refused while a process
 // holds the database and never leaves a damaged or foreign file in its place.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { backupDatabase, integrityOk, restoreDatabase } from '../../db/backup.js';
@@ -40,7 +41,7 @@ describe('backup and restore', () => {
     expect(existsSync(`${copy}-wal`)).toBe(false);
   });
 
-  it('npm run restore is refused while a server holds the database, and swaps a checked copy in once it stopped', async () => {
+  it('npm run restore is refused while a server and the worker hold the database, naming them, and swaps a checked copy in once it stopped', async () => {
     const p = await createTestPlatform();
     await signUpMerchant(p);
     const older = join(p.dir, 'older.db');
@@ -54,15 +55,22 @@ describe('backup and restore', () => {
     await restoreDatabase(newer, live);
     expect(count(live)).toBe(2);
 
-    const server = await startServer({ entry: 'source', env: { DATABASE_PATH: live, MEDIA_DIR: join(p.dir, 'media') }, readyTimeoutMs: 30_000 });
+    const server = await startServer({ entry: 'source', env: { DATABASE_PATH: live, MEDIA_DIR: join(p.dir, 'media'), RUN_JOBS: 'no' }, readyTimeoutMs: 30_000 });
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'server/worker.ts'], { env: { ...process.env, DATABASE_PATH: live, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const workerExited = new Promise((resolve) => worker.once('exit', resolve));
     try {
+      for await (const line of createInterface({ input: worker.stdout! })) if (line.includes('worker running')) break;
       const refused = cli('restore', older, live);
       expect(refused.status).toBe(1);
-      expect(refused.err.trim()).toBe(`refused: ${live} is in use by the server (pid ${server.proc.pid}); stop it, then restore`);
+      expect(refused.err.trim().split('\n')).toHaveLength(1);
+      expect(refused.err).toMatch(new RegExp(`^refused: ${live} is in use by the (server|worker) \\(pid \\d+\\) and the (server|worker) \\(pid \\d+\\); stop them, then restore$`));
+      expect(refused.err).toContain(`the server (pid ${server.proc.pid})`);
+      expect(refused.err).toContain(`the worker (pid ${worker.pid})`);
       expect(count(live)).toBe(2);
       expect((await fetch(`${server.base}/readyz`)).status).toBe(200);
     } finally {
-      await server.stop('SIGTERM');
+      worker.kill('SIGTERM');
+      await Promise.all([server.stop('SIGTERM'), workerExited]);
     }
 
     const restored = cli('restore', older, live);
