@@ -63,7 +63,7 @@ describe('backup and restore', () => {
       const refused = cli('restore', older, live);
       expect(refused.status).toBe(1);
       expect(refused.err.trim().split('\n')).toHaveLength(1);
-      expect(refused.err).toMatch(new RegExp(`^refused: ${live} is in use by the (server|worker) \\(pid \\d+\\) and the (server|worker) \\(pid \\d+\\); stop them, then restore$`));
+      expect(refused.err.trim()).toMatch(new RegExp(`^refused: ${live} is in use by the (server|worker) \\(pid \\d+\\) and the (server|worker) \\(pid \\d+\\); stop them, then restore$`));
       expect(refused.err).toContain(`the server (pid ${server.proc.pid})`);
       expect(refused.err).toContain(`the worker (pid ${worker.pid})`);
       expect(count(live)).toBe(2);
