@@ -1,7 +1,8 @@
 // Wires the process-wide dependencies from the configuration.
 import { Redis, type RedisOptions } from 'ioredis';
 import pino, { type Logger } from 'pino';
-import { openDatabase, type OpenDbOptions } from '../db/client.js';
+import { openDatabase, type Db, type OpenDbOptions } from '../db/client.js';
+import { publishedSince } from '../db/commands/outbox.js';
 import { Vault } from '../db/vault.js';
 import { derivePiiKeys } from '../db/vault/crypto.js';
 import { loadKeyRing } from './auth/keys.js';
@@ -9,7 +10,7 @@ import { createViewerCache } from './auth/viewer-cache.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './context.js';
-import { createReferralPubSub, redisEventTarget, type ReferralEventTarget } from './notify/pubsub.js';
+import { createReferralPubSub, redisEventTarget, type RedisReferralEventTarget, type ReferralEventTarget } from './notify/pubsub.js';
 import { stdoutLogStream } from './log-stream.js';
 import { localDiskStorage } from './media/storage.js';
 import { createCodeSender, type CodeSender } from './notify/codes.js';
@@ -57,6 +58,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
         if (!closing) logger.warn({ error: errorText(err) }, 'live update not passed through Redis');
       })
     : undefined;
+  if (redis && shared) catchUpAfterOutages(db, redis.subscriber, shared, logger);
   const pubsub = createReferralPubSub(eventTarget ?? shared);
   const notifier = createNotifier({ db, config, pubsub, logger, adapter: createWebhookAdapter(config) });
   const codes = codeSender ?? createCodeSender(config);
@@ -105,6 +107,30 @@ function connectRedis(url: string, logger: Logger) {
     // A request must not wait for Redis: no queue while disconnected, a bound on each command.
     limiter: open('limiter', { enableOfflineQueue: false, commandTimeout: 1_000 }),
   };
+}
+
+// Publishing and stamping happen at about the same time on different clocks: reach back further.
+const CATCH_UP_MARGIN_MS = 60_000;
+
+/**
+ * Redis keeps nothing for a subscriber that is away: once the subscriber connection is back and
+ * has subscribed again (the PING answers after the SUBSCRIBEs ioredis sent on reconnecting), the
+ * events the outbox says were published since it dropped are passed on, except those heard.
+ */
+function catchUpAfterOutages(db: Db, subscriber: Redis, target: RedisReferralEventTarget, logger: Logger) {
+  let droppedAt: number | undefined;
+  subscriber.on('close', () => (droppedAt ??= Date.now()));
+  subscriber.on('ready', async () => {
+    if (droppedAt === undefined) return;
+    const since = new Date(droppedAt - CATCH_UP_MARGIN_MS);
+    droppedAt = undefined;
+    try {
+      await subscriber.ping();
+      for (let page = await publishedSince(db, since); page.length > 0; page = await publishedSince(db, since, page.at(-1)!.eventId)) target.catchUp(page);
+    } catch (err) {
+      logger.warn({ error: errorText(err as Error) }, 'live updates published while Redis was away not caught up');
+    }
+  });
 }
 
 /** Resolves once `client` is ready, or after `ms` whatever its state. */

@@ -1,7 +1,7 @@
 // The notification outbox. A change to a referral request writes an event row inside the
 // transaction that made the change (enqueueReferralEvent); the worker in server/notify fans
 // events out to recipients and channels, then delivers what waits for a gateway.
-import { and, asc, eq, inArray, isNotNull, isNull, lte, notExists, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, notExists, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { affected } from '../dialect/kit.js';
 import { inboxOf, type Recipient } from '../queries/notifications.js';
@@ -54,6 +54,8 @@ const AUDIENCE: Record<ReferralEventKind, { parties: Party[]; urgent: boolean }>
 
 /** What live subscribers are told: the request and the parties who may see it. */
 export interface DispatchedEvent {
+  /** The outbox row: a process that hears an event twice (live and caught up) passes it on once. */
+  eventId: string;
   referralId: string;
   kind: ReferralEventKind;
   requesterMerchantId: string;
@@ -125,7 +127,8 @@ const withParties = (tx: Tx, where: SQL | undefined, limit: number) =>
     .orderBy(asc(referralEvents.id))
     .limit(limit);
 
-const toDispatched = ({ referralId, kind, requesterMerchantId, originMerchantId, customerAccountId, deliveredAt }: Awaited<ReturnType<typeof withParties>>[number]): DispatchedEvent => ({
+const toDispatched = ({ id, referralId, kind, requesterMerchantId, originMerchantId, customerAccountId, deliveredAt }: Awaited<ReturnType<typeof withParties>>[number]): DispatchedEvent => ({
+  eventId: id,
   referralId,
   kind,
   requesterMerchantId,
@@ -172,6 +175,15 @@ export async function publishEvents(
     { oneAtATime: 'referral-events-publish' },
   );
   return { published: taken.size, refused };
+}
+
+/**
+ * Events published at or after `since`, in the order they were published (a catch-up after a lost
+ * subscription), `limit` at a time: the next page starts after the last event of the previous.
+ */
+export async function publishedSince(db: Db, since: Date, after?: string, limit = SWEEP_BATCH): Promise<DispatchedEvent[]> {
+  const where = and(gte(referralEvents.publishedAt, since.toISOString()), after ? gt(referralEvents.id, after) : undefined);
+  return (await withParties(db, where, limit)).map(toDispatched);
 }
 
 /** A message waiting for a gateway, with what its payload may say (no contact details exist here). */

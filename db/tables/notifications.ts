@@ -31,6 +31,8 @@ export const referralEvents = sqliteTable(
   (t) => [
     index('referral_events_undispatched_idx').on(t.id).where(sql`${t.dispatchedAt} is null`),
     index('referral_events_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`),
+    // A process whose Redis subscription dropped reads what was published meanwhile.
+    index('referral_events_published_idx').on(t.publishedAt),
     index('referral_events_referral_idx').on(t.referralId, t.kind),
   ],
 );

@@ -4,12 +4,26 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSubEventTarget } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import type { DispatchedEvent } from '../../db/commands/outbox.js';
 
 type Channels = { referralUpdated: [topic: string, event: DispatchedEvent] };
 export type ReferralEventTarget = PubSubEventTarget<Channels> & {
   /** Settles once what was dispatched so far was taken (Redis accepted it); rejects when it was not. */
   sent?(): Promise<void>;
+};
+
+/** Redis's event target, which can also pass on events read back from the outbox. */
+export type RedisReferralEventTarget = ReferralEventTarget & {
+  /** Passes `events` to this process's subscribers, except those they already heard. */
+  catchUp(events: readonly DispatchedEvent[]): void;
+};
+
+/** Every party of the request: the customer's account and both merchants. */
+const topicsOf = (event: DispatchedEvent) => {
+  const topics = new Set([`merchant:${event.requesterMerchantId}`, `merchant:${event.originMerchantId}`]);
+  if (event.customerAccountId) topics.add(`account:${event.customerAccountId}`);
+  return topics;
 };
 
 export interface ReferralPubSub {
@@ -30,9 +44,7 @@ export function createReferralPubSub(eventTarget?: ReferralEventTarget): Referra
   const open = new Set<ReturnType<typeof pubsub.subscribe>>();
   return {
     async publish(event) {
-      const topics = new Set([`merchant:${event.requesterMerchantId}`, `merchant:${event.originMerchantId}`]);
-      if (event.customerAccountId) topics.add(`account:${event.customerAccountId}`);
-      for (const topic of topics) pubsub.publish('referralUpdated', topic, event);
+      for (const topic of topicsOf(event)) pubsub.publish('referralUpdated', topic, event);
       await eventTarget?.sent?.();
     },
     async *subscribe(topic) {
@@ -55,8 +67,10 @@ export function createReferralPubSub(eventTarget?: ReferralEventTarget): Referra
  * prefix. The event target sends its commands without awaiting them: these thin clients report a
  * failed (un)subscribe to onError instead of leaving an unhandled rejection to end the process,
  * and keep each publish for sent(), which ReferralPubSub.publish awaits right after dispatching.
+ * Redis keeps nothing for a subscriber that is away: catchUp passes on what the outbox says was
+ * published meanwhile, and each event reaches a channel's subscribers once, heard either way.
  */
-export function redisEventTarget(publisher: Redis, subscriber: Redis, prefix: string, onError: (err: Error) => void): ReferralEventTarget {
+export function redisEventTarget(publisher: Redis, subscriber: Redis, prefix: string, onError: (err: Error) => void): RedisReferralEventTarget {
   let sending: Promise<unknown>[] = [];
   const publishClient = {
     publish: (channel: string, message: string) => {
@@ -65,11 +79,22 @@ export function redisEventTarget(publisher: Redis, subscriber: Redis, prefix: st
       return published;
     },
   };
+  // Channel and event id of what was passed on lately (longer than a catch-up reaches back).
+  const heard = new LRUCache<string, true>({ max: 10_000 });
+  let passOn: (channel: string, message: string) => void = () => {};
+  const hear = (channel: string, message: string) => {
+    const key = `${channel} ${(JSON.parse(message) as DispatchedEvent).eventId}`;
+    if (heard.has(key)) return;
+    heard.set(key, true);
+    passOn(channel, message);
+  };
   const subscribeClient = {
-    on: (_event: 'message', listener: (channel: string, message: string) => void) =>
+    on: (_event: 'message', listener: (channel: string, message: string) => void) => {
+      passOn = listener;
       subscriber.on('message', (channel: string, message: string) => {
-        if (channel.startsWith(prefix)) listener(channel.slice(prefix.length), message);
-      }),
+        if (channel.startsWith(prefix)) hear(channel.slice(prefix.length), message);
+      });
+    },
     subscribe: (channel: string) => subscriber.subscribe(prefix + channel).catch(onError),
     unsubscribe: (channel: string) => subscriber.unsubscribe(prefix + channel).catch(onError),
   };
@@ -80,6 +105,9 @@ export function redisEventTarget(publisher: Redis, subscriber: Redis, prefix: st
       const these = sending;
       sending = [];
       await Promise.all(these);
+    },
+    catchUp(events: readonly DispatchedEvent[]) {
+      for (const event of events) for (const topic of topicsOf(event)) hear(`referralUpdated:${topic}`, JSON.stringify(event));
     },
   });
 }

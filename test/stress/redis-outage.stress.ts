@@ -3,7 +3,7 @@
 // a sign-out. A session signed out on A while Redis is down is refused on B at once, writes
 // included, and stays refused whatever Redis comes back with: the database says who is signed in.
 // Live updates caused on B during the outage reach a subscriber on A after Redis returns, in
-// order, once. Needs PostgreSQL at 127.0.0.1:5432 (a database of the test's own) and redis-server.
+// order, once, also when A subscribes again only after they went out. Needs PostgreSQL at 127.0.0.1:5432 (a database of the test's own) and redis-server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -131,7 +131,7 @@ describe('sign-out while Redis is down', () => {
 });
 
 describe('live updates while Redis is down', () => {
-  it('two requests made through B during the outage reach the requester subscribed on A after Redis returns, in order, once', async () => {
+  it('two requests made through B during the outage reach the requester subscribed on A after Redis returns, in order, once; so does one published while A was subscribing again', async () => {
     const cast = await createCast(b);
     const { expressInterest } = await ok(b, `mutation($o: ID!) { expressInterest(offerId: $o) { id } }`, { o: cast.offerId }, cast.otherCustomerToken);
     const server: Server = createServer(a.app).listen(0, '127.0.0.1');
@@ -170,15 +170,25 @@ describe('live updates while Redis is down', () => {
       // an event handed to the client rather than kept in the outbox would be gone by now.
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, down + 12_000 - Date.now())));
       await redis.start();
-      await subscribed();
+      // Published as soon as B's client takes it, whether or not A has subscribed again by then:
+      // what A missed it reads back from the outbox once it has.
       await vi.waitFor(async () => expect((await b.deps.notifier.deliverDue()).published).toBe(2), { timeout: 15_000, interval: 100 });
-      await vi.waitFor(() => expect(received).toHaveLength(2), { timeout: 5_000 });
+      await vi.waitFor(() => expect(received).toHaveLength(2), { timeout: 15_000 });
       expect(received.map((r) => r.id)).toEqual(made);
-      // Once: later polls of both workers hand out nothing again.
+
+      // A's subscription alone drops, and B publishes before A has subscribed again.
+      await subscribed();
+      await ok(b, `mutation($r: ID!) { withdrawReferral(referralId: $r) { id } }`, { r: made[0] }, cast.curtain.accessToken);
+      await redis.command('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      expect(await b.deps.notifier.deliverDue()).toMatchObject({ dispatched: 1, published: 1 });
+      await vi.waitFor(() => expect(received).toHaveLength(3), { timeout: 15_000 });
+      expect(received[2]).toEqual({ id: made[0], status: 'WITHDRAWN' });
+
+      // Once: later polls of both workers hand out nothing again, and nothing is heard twice.
       expect((await a.deps.notifier.deliverDue()).published).toBe(0);
       expect((await b.deps.notifier.deliverDue()).published).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(received).toHaveLength(2);
+      expect(received).toHaveLength(3);
     } finally {
       controller.abort();
       server.closeAllConnections();
