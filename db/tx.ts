@@ -202,8 +202,10 @@ async function serializable<T>(db: Db, work: (tx: Tx) => Promise<T>, on: Db): Pr
       const state = sqlState(error);
       if (state && RETRYABLE.has(state)) {
         if (attempt >= PG_ATTEMPTS) throw conflict('The platform is busy with the same records; try again in a moment.');
-        // Exponential with full jitter, so the transactions that collided do not collide again.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 2 ** attempt * 2)));
+        // Exponential with full jitter, so the transactions that collided do not collide again; up
+        // to a second, so a burst (notifiers fanning out while customers answer) drains before the
+        // attempts run out.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 2 ** attempt * 4)));
         continue;
       }
       // A unique key taken by a transaction that committed first: the same answer SQLite's checks give.
