@@ -31,6 +31,7 @@ const config = loadConfig({
   NOTIFY_WEBHOOK_URL: 'https://127.0.0.1:9/notify',
   NOTIFY_WEBHOOK_SECRET: randomBytes(32).toString('base64'),
   NOTIFY_WEBHOOK_CHANNELS: '',
+  PUBLIC_URL: 'https://bench.example',
 });
 const deps = await createDeps(config, { onQuery: (sql) => counting && statements.set(sql, (statements.get(sql) ?? 0) + 1) });
 const fixture = await seedBench(deps.db, deps.vault, size as Size);

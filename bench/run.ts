@@ -233,6 +233,7 @@ function productionEnv(databasePath: string, databaseUrl: string | undefined, po
     NOTIFY_WEBHOOK_URL: 'https://127.0.0.1:9/notify',
     NOTIFY_WEBHOOK_SECRET: randomBytes(32).toString('base64'),
     NOTIFY_WEBHOOK_CHANNELS: '',
+    PUBLIC_URL: 'https://bench.example',
   };
 }
 

@@ -220,6 +220,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = environment()): Config {
   if (isProduction && cfg.NOTIFY_WEBHOOK_URL && !cfg.NOTIFY_WEBHOOK_URL.startsWith('https:')) {
     throw new ConfigError('In production NOTIFY_WEBHOOK_URL must be an https URL.');
   }
+  if (isProduction && !cfg.PUBLIC_URL?.startsWith('https:')) {
+    // Sign-in and invite links go out by SMS and email, and share links into QR codes: guessed from
+    // the listening address they would point at a private host, and plain http lets them be altered.
+    throw new ConfigError('In production PUBLIC_URL must be set to the https:// address people reach the platform at (the base of links sent by SMS, email and QR codes).');
+  }
   const logLevel = cfg.LOG_LEVEL ?? (cfg.NODE_ENV === 'test' ? 'silent' : 'info');
   return { ...cfg, PUBLIC_URL: cfg.PUBLIC_URL ?? listeningUrl(cfg.HOST, cfg.PORT), isProduction, logLevel };
 }

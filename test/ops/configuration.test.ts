@@ -13,7 +13,7 @@ import { ConfigError, environment, loadConfig } from '../../server/config.js';
 const dir = mkdtempSync(join(tmpdir(), 'arp-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const GATEWAY = { NOTIFY_WEBHOOK_URL: 'https://gateway.example/notify', NOTIFY_WEBHOOK_SECRET: 's'.repeat(32) };
+const GATEWAY = { NOTIFY_WEBHOOK_URL: 'https://gateway.example/notify', NOTIFY_WEBHOOK_SECRET: 's'.repeat(32), PUBLIC_URL: 'https://shop.example' };
 
 /** Runs a script of the project with `env` only (and PATH), as an operator's shell would. */
 const run = (script: string, env: Record<string, string>) => {

@@ -306,4 +306,11 @@ describe('delivery of codes', () => {
     const env = { NODE_ENV: 'production', JWT_PRIVATE_KEY: 'x', JWT_PUBLIC_KEY: 'y', PII_KEY: 'z' };
     expect(() => loadConfig(env)).toThrow(/NOTIFY_WEBHOOK_URL/);
   });
+
+  it('in production links sent by SMS and email are never built from a guessed or plain-http address', () => {
+    const env = { NODE_ENV: 'production', JWT_PRIVATE_KEY: 'x', JWT_PUBLIC_KEY: 'y', PII_KEY: 'z', NOTIFY_WEBHOOK_URL: 'https://gateway.example/n', NOTIFY_WEBHOOK_SECRET: 's'.repeat(32) };
+    expect(() => loadConfig(env)).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ ...env, PUBLIC_URL: 'http://shop.example' })).toThrow(/PUBLIC_URL/);
+    expect(loadConfig({ ...env, PUBLIC_URL: 'https://shop.example' }).PUBLIC_URL).toBe('https://shop.example');
+  });
 });

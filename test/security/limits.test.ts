@@ -136,6 +136,7 @@ describe('in production', () => {
       PII_KEY: Buffer.alloc(32, 1).toString('base64'),
       NOTIFY_WEBHOOK_URL: 'https://127.0.0.1:9/notify',
       NOTIFY_WEBHOOK_SECRET: 'x'.repeat(32),
+      PUBLIC_URL: 'https://shop.example',
     });
     const introspection = await prod.gql(`{ __schema { types { name } } }`);
     expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);
