@@ -8,7 +8,7 @@ import { getTableConfig, type SQLiteInsertValue, type SQLiteTable } from 'drizzl
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/client.js';
-import { DEFAULT_CONSENT } from '../db/commands/consent.js';
+import { DEFAULT_CONSENT } from '../db/queries/consent.js';
 import {
   accessLog,
   accounts,

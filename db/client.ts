@@ -13,12 +13,13 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import type { Db } from './db.js';
 import { isConnectionError } from './errors.js';
 import { relations } from './relations.js';
 import { prepareQueriesByShape } from './queries/query-shapes.js';
 import { attachPool, attachWriter, isPostgres, noteStatement, writerOf } from './tx.js';
 
-export type Db = BetterSQLite3Database<Record<string, never>, typeof relations> & { $client: Database.Database };
+export type { Db };
 
 // Relative to the project root's child folder, so it holds both here and in the server bundle (dist/).
 const migrationsFolder = fileURLToPath(new URL('../db/migrations/', import.meta.url));

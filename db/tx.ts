@@ -16,7 +16,7 @@
 // A connection lost mid-transaction (a restart, a failover) fails it, rolled back by the server: it
 // is not run again, since a lost COMMIT may have committed; the client is told to try again.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Db } from './client.js';
+import type { Db } from './db.js';
 import { conflict, isConnectionError } from './errors.js';
 
 /** The writer connection, as a transaction's work sees it. */

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import * as commands from '../db/commands/alliances.js';
 import type { Actor } from '../db/commands/allianceGuards.js';
 import { ALLIANCE_ROLES, MEMBERSHIP_STATUSES } from '../db/tables/index.js';
-import type { Context } from '../server/context.js';
+import type { Context } from '../services/context.js';
 import { builder } from './builder.js';
 import './merchant.js';
 import { refreshViewerAccess, viewerAccess } from './policies/access.js';

@@ -9,7 +9,7 @@ import { GraphQLError, isObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { Db } from '../db/client.js';
 import { notFound } from '../db/errors.js';
 import { relations } from '../db/relations.js';
-import type { Context } from '../server/context.js';
+import type { Context } from '../services/context.js';
 import { viewerAccess } from './policies/access.js';
 
 export interface AuthScopes {

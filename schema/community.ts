@@ -7,7 +7,7 @@ import { builder } from './builder.js';
 import { refreshViewerAccess, viewerAccess } from './policies/access.js';
 import { canSeeCommunity, communityVisibleWhere } from './policies/communities.js';
 import { localId, localIdOrNull } from './policies/globalId.js';
-import type { Context } from '../server/context.js';
+import type { Context } from '../services/context.js';
 import { name, text } from './validators.js';
 
 export const CommunityStatusEnum = builder.enumType('CommunityStatus', { values: ['OPEN', 'ARCHIVED'] as const });

@@ -1,6 +1,7 @@
 // A customer's consent settings: current, history (append-only), and changes.
 import { z } from 'zod';
-import { DEFAULT_CONSENT, latestConsent, updateConsent } from '../db/commands/consent.js';
+import { updateConsent } from '../db/commands/consent.js';
+import { DEFAULT_CONSENT, latestConsent } from '../db/queries/consent.js';
 import type { ConsentSettingsData } from '../db/tables/index.js';
 import { builder } from './builder.js';
 import { CustomerSelfRef } from './customer.js';

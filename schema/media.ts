@@ -1,7 +1,7 @@
-// Posters of offers and campaigns. Images are uploaded over HTTP (POST /media, server/media/routes.ts);
+// Posters of offers and campaigns. Images are uploaded over HTTP (POST /media, server/routes/media.ts);
 // here they are attached, and shown to whoever may see the offer or campaign.
 import * as commands from '../db/commands/media.js';
-import { mediaView, type MediaView } from '../server/media/images.js';
+import { mediaView, type MediaView } from '../services/media/images.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';

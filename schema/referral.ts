@@ -4,8 +4,8 @@ import { z } from 'zod';
 import * as referrals from '../db/commands/referrals.js';
 import { nowIso } from '../db/ids.js';
 import type { ReferralStatus } from '../db/tables/index.js';
-import { answerReferral } from '../server/auth/receipts.js';
-import { consume } from '../server/rate-limits.js';
+import { answerReferral } from '../services/referrals.js';
+import { consume } from '../services/rate-limits.js';
 import { builder } from './builder.js';
 import { ContactFieldEnum, CustomerRefRef, CustomerSelfRef } from './customer.js';
 import {

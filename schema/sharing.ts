@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import * as commands from '../db/commands/sharing.js';
 import { channelByCode, channelTotal, communitiesShowing, sharedContent, shareStats, type SharedContent, type ShareStat } from '../db/queries/sharing.js';
-import { mediaView } from '../server/media/images.js';
-import { consume } from '../server/rate-limits.js';
-import { posterPath, shareLink } from '../server/share/links.js';
+import { mediaView } from '../services/media/images.js';
+import { consume } from '../services/rate-limits.js';
+import { posterPath, shareLink } from '../services/share/links.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';

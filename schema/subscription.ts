@@ -1,11 +1,11 @@
 // Live updates over Server-Sent Events: each party of a referral request (the customer, the
 // requester, the originating merchant) hears of its changes, nobody else. Events come from the
-// notification worker (server/notify) through the pub/sub in AppDeps.
+// notification worker (services/notify) through the pub/sub in AppDeps.
 import type { DispatchedEvent } from '../db/commands/outbox.js';
 import { loadViewerRow } from '../db/queries/accounts.js';
 import { forbidden } from '../db/errors.js';
-import { topicOf } from '../server/notify/pubsub.js';
-import { adoptViewer, type Context } from '../server/context.js';
+import { topicOf } from '../services/notify/pubsub.js';
+import { adoptViewer, type Context } from '../services/context.js';
 import { builder } from './builder.js';
 
 import { canSeeReferral } from './policies/customers.js';

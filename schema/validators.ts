@@ -18,7 +18,7 @@ export const text = (max: number, min = 1) =>
 
 export const name = text(100);
 export const email = z.string().trim().toLowerCase().max(254, 'must be at most 254 characters').pipe(z.email('must be a valid email address'));
-/** A new password. Passwords are compared after NFC normalisation (server/auth/passwords.ts), never trimmed. */
+/** A new password. Passwords are compared after NFC normalisation (services/auth/passwords.ts), never trimmed. */
 export const password = z
   .string()
   .min(8, 'must be at least 8 characters')

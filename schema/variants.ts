@@ -9,7 +9,7 @@ import type { campaigns } from '../db/tables/index.js';
 import * as commands from '../db/commands/variants.js';
 import type { TwoProportionTest } from '../db/queries/abTest.js';
 import { PRIMARY_METRIC, VARIANT_FIGURES, variantResults, type VariantComparison, type VariantFunnel, type VariantResults } from '../db/queries/variantStats.js';
-import type { Context } from '../server/context.js';
+import type { Context } from '../services/context.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';

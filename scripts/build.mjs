@@ -16,7 +16,7 @@ const wanted = parts.length > 0 ? parts : ['web', 'server'];
 
 const SOURCES = {
   web: ['web', 'package.json', 'package-lock.json'],
-  server: ['server', 'schema', 'db', 'package.json', 'package-lock.json', 'tsconfig.json'],
+  server: ['server', 'schema', 'services', 'db', 'package.json', 'package-lock.json', 'tsconfig.json'],
 };
 const SKIP = new Set(['node_modules', 'dist', 'migrations', 'migrations-pg']);
 const OUTPUTS = { web: ['web/dist/index.html'], server: ['dist/server.mjs', 'dist/worker.mjs'] };

@@ -9,12 +9,13 @@ import { pinoHttp } from 'pino-http';
 import { AppError, UNAVAILABLE_RETRY_AFTER } from '../db/errors.js';
 import { accounts } from '../db/tables/index.js';
 import { schema } from '../schema/index.js';
-import { contextFor, type AppDeps, type Context } from './context.js';
+import type { AppDeps, Context } from '../services/context.js';
+import { contextFor } from './context.js';
 import { graphqlLimits } from './graphql-limits.js';
 import { answerError, maskError } from './http-errors.js';
 import { idempotencyPlugin } from './idempotency.js';
-import { mediaRoutes } from './media/routes.js';
-import { shareRoutes } from './share/routes.js';
+import { mediaRoutes } from './routes/media.js';
+import { shareRoutes } from './routes/share.js';
 import { graphqlHttpGuards, graphqlJsonBody, securityHeaders } from './http-guards.js';
 import { compressResponses, webAppRoutes } from './web-app.js';
 

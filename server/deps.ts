@@ -5,18 +5,18 @@ import { openDatabase, type Db, type OpenDbOptions } from '../db/client.js';
 import { publishedSince } from '../db/commands/outbox.js';
 import { Vault } from '../db/vault.js';
 import { derivePiiKeys } from '../db/vault/crypto.js';
-import { loadKeyRing } from './auth/keys.js';
-import { createViewerCache } from './auth/viewer-cache.js';
-import { createTokenService } from './auth/tokens.js';
+import { loadKeyRing } from '../services/auth/keys.js';
+import { createViewerCache } from '../services/auth/viewer-cache.js';
+import { createTokenService } from '../services/auth/tokens.js';
 import type { Config } from './config.js';
-import type { AppDeps } from './context.js';
-import { createReferralPubSub, redisEventTarget, type RedisReferralEventTarget, type ReferralEventTarget } from './notify/pubsub.js';
+import type { AppDeps } from '../services/context.js';
+import { createReferralPubSub, redisEventTarget, type RedisReferralEventTarget, type ReferralEventTarget } from '../services/notify/pubsub.js';
 import { stdoutLogStream } from './log-stream.js';
-import { localDiskStorage } from './media/storage.js';
-import { createCodeSender, type CodeSender } from './notify/codes.js';
-import { createNotifier } from './notify/worker.js';
-import { createWebhookAdapter } from './notify/webhook.js';
-import { createRateLimits, redisStore } from './rate-limits.js';
+import { localDiskStorage } from '../services/media/storage.js';
+import { createCodeSender, type CodeSender } from '../services/notify/codes.js';
+import { createNotifier } from '../services/notify/worker.js';
+import { createWebhookAdapter } from '../services/notify/webhook.js';
+import { createRateLimits, redisStore } from '../services/rate-limits.js';
 
 export interface DepsOptions extends OpenDbOptions {
   /** Where log lines go (standard output, never blocking: server/log-stream.ts); tests read them back. */
@@ -99,7 +99,7 @@ function connectRedis(url: string, logger: Logger) {
     return client;
   };
   return {
-    // A live update Redis does not take at once stays in the outbox (server/notify/worker.ts): no
+    // A live update Redis does not take at once stays in the outbox (services/notify/worker.ts): no
     // queue while disconnected, a bound on each command, so the outbox's lock is held briefly.
     publisher: open('publisher', { enableOfflineQueue: false, commandTimeout: 1_000 }),
     // A subscription waits for Redis however long it is away, rather than silently hearing nothing.

@@ -8,7 +8,7 @@ import type { Response } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { AppError, isConnectionError, unavailable } from '../db/errors.js';
-import type { AppDeps } from './context.js';
+import type { AppDeps } from '../services/context.js';
 
 // Duck-typed: graphql's CommonJS and ES builds both load here, so instanceof is unreliable.
 const isGraphQLError = (e: unknown): e is GraphQLError => e instanceof Error && e.name === 'GraphQLError';

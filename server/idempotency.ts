@@ -29,7 +29,7 @@ import {
 } from 'graphql';
 import { claimKey, markKeyCommitted, settleKey } from '../db/commands/idempotency.js';
 import { whileCommitting } from '../db/tx.js';
-import type { Context } from './context.js';
+import type { Context } from '../services/context.js';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeDb } from '../db/client.js';
-import { seedDemo } from '../db/seed.js';
+import { seedDemo } from '../services/seed.js';
 import { createApp } from './app.js';
 import { startJobs } from './jobs/index.js';
 import { loadConfig } from './config.js';

@@ -9,9 +9,9 @@ import { afterAll } from 'vitest';
 import { closeDb } from '../db/client.js';
 import { createApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
-import type { AppDeps } from '../server/context.js';
+import type { AppDeps } from '../services/context.js';
 import { createDeps } from '../server/deps.js';
-import type { CodeMessage, CodeSender } from '../server/notify/codes.js';
+import type { CodeMessage, CodeSender } from '../services/notify/codes.js';
 import { freshPgDatabase } from './pg.js';
 import { testRedisPrefix, testRedisUrl, testRun, testTempDir } from './services.js';
 

@@ -13,7 +13,7 @@ function sources(dir: string): string[] {
     return statSync(join(root, path)).isDirectory() ? sources(path) : /\.(ts|tsx)$/.test(name) ? [path] : [];
   });
 }
-const appSources = ['server', 'schema', 'db', 'web/src', 'bench'].flatMap((d) => {
+const appSources = ['server', 'schema', 'services', 'db', 'web/src', 'bench'].flatMap((d) => {
   try {
     return sources(d);
   } catch {

@@ -1,22 +1,12 @@
 // Consent: append-only versions per customer, and the checks made before anyone may ask for contact.
-import { and, asc, count, desc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { AppError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { consentVersions, customers, referralRequests, type ConsentSettingsData } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
+import { DEFAULT_CONSENT, latestConsent } from '../queries/consent.js';
 import { enqueueReferralEvent } from './outbox.js';
-
-export const DEFAULT_CONSENT: ConsentSettingsData = {
-  allowReferrals: true,
-  channels: ['IN_APP'],
-  // Empty means no category restriction.
-  categories: [],
-  // A customer who tolerates one message a week must not get more than four or five a month.
-  maxRequestsPerWeek: 2,
-  maxRequestsPerMonth: 4,
-  blockedMerchantIds: [],
-};
 
 /** At most this many requests from one requester to one customer per 90 days. */
 export const SAME_REQUESTER_LIMIT = 2;
@@ -24,13 +14,6 @@ const DAY_MS = 86_400_000;
 
 /** One person, one set of settings: the account once claimed, before that the customer record. */
 export const consentSubject = (record: { id: string; accountId: string | null }): string => record.accountId ?? record.id;
-
-type Q = Db | Tx;
-
-export async function latestConsent(q: Q, subjectId: string) {
-  const [row] = await q.select().from(consentVersions).where(eq(consentVersions.subjectId, subjectId)).orderBy(desc(consentVersions.version)).limit(1);
-  return row;
-}
 
 export async function appendConsent(tx: Tx, subjectId: string, settings: ConsentSettingsData, changedBy: string, reason: string | null) {
   const latest = await latestConsent(tx, subjectId);

@@ -9,7 +9,8 @@ import { customerInvites, customers } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
 import type { Vault } from '../vault.js';
 import { noteDisownedRecord } from './alerts.js';
-import { appendConsent, DEFAULT_CONSENT, latestConsent } from './consent.js';
+import { DEFAULT_CONSENT, latestConsent } from '../queries/consent.js';
+import { appendConsent } from './consent.js';
 import { deliverHeldRequests, isConfirmed } from './referrals.js';
 import { eraseRecords } from './rights.js';
 

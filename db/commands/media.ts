@@ -9,7 +9,7 @@ import type { Actor } from './allianceGuards.js';
 import { requireOrganizer } from './campaigns.js';
 import { requireOwnOffer } from './offers.js';
 
-/** What the platform keeps about renditions already in storage (server/media/images.ts makes them). */
+/** What the platform keeps about renditions already in storage (services/media/images.ts makes them). */
 export type MediaData = Omit<typeof media.$inferInsert, 'id' | 'merchantId' | 'uploadedByAccountId' | 'createdAt'>;
 
 /** The uploader's merchant owns the media. */

@@ -1,5 +1,5 @@
 // The notification outbox. A change to a referral request writes an event row inside the
-// transaction that made the change (enqueueReferralEvent); the worker in server/notify fans
+// transaction that made the change (enqueueReferralEvent); the worker in services/notify fans
 // events out to recipients and channels, then delivers what waits for a gateway.
 import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, notExists, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
@@ -18,7 +18,7 @@ import {
   type ReferralEventKind,
 } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import { DEFAULT_CONSENT, latestConsent } from './consent.js';
+import { DEFAULT_CONSENT, latestConsent } from '../queries/consent.js';
 
 /**
  * Rows one sweep transaction handles: a backlog (a server that was down, a first start on old data)

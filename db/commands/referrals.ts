@@ -20,7 +20,8 @@ import {
   type ContactField,
 } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import { appendConsent, consentRefused, consentSubject, DEFAULT_CONSENT, latestConsent, mayBeAsked } from './consent.js';
+import { DEFAULT_CONSENT, latestConsent } from '../queries/consent.js';
+import { appendConsent, consentRefused, consentSubject, mayBeAsked } from './consent.js';
 import { enqueueReferralEvent, SWEEP_BATCH } from './outbox.js';
 import { assignVariant } from './variants.js';
 

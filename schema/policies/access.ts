@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accessFor, loadViewerAccess, NO_ACCESS, type AccessSubject, type ViewerAccess } from '../../db/queries/access.js';
-import type { Context } from '../../server/context.js';
+import type { Context } from '../../services/context.js';
 
 export type { ViewerAccess };
 

@@ -2,7 +2,7 @@
 // shop must know why); a disowned-records alert also goes to the admins of every alliance the
 // shop is an approved member of. A staff reads alert is the owner's business alone: not the
 // staff member's, not the admins'.
-import type { Viewer } from '../../server/context.js';
+import type { Viewer } from '../../services/context.js';
 import { anyOf, ids, type ViewerAccess, type Where } from './access.js';
 
 /** The shop's OWNER account (staff never see alerts, even about themselves). */

@@ -1,7 +1,7 @@
 // Who may see customer-side objects. Each rule is a predicate on a loaded row and the matching
 // relational-query filter for lists, so a list never shows what a lookup would refuse.
 // (Contact fields are a separate matter: only the vault decides who reads those.)
-import type { Viewer } from '../../server/context.js';
+import type { Viewer } from '../../services/context.js';
 import { NOTHING, type Where } from './access.js';
 
 /** Customer records: only the originating merchant's accounts (owner or staff). */

@@ -1,7 +1,7 @@
 // Who may see a notification: its recipient (a customer account, or a merchant's accounts).
 // The predicate for a loaded row and the matching filter for the inbox list.
 import type { Recipient } from '../../db/queries/notifications.js';
-import type { Viewer } from '../../server/context.js';
+import type { Viewer } from '../../services/context.js';
 import { NOTHING, type Where } from './access.js';
 
 export const recipientOf = (v: Viewer | null): Recipient | null =>

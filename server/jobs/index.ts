@@ -1,5 +1,5 @@
 // Every background job of the server process, started and stopped together.
-import type { AppDeps } from '../context.js';
+import type { AppDeps } from '../../services/context.js';
 import { startExpirySweep, type Job } from './expiry.js';
 import { startCleanup } from './cleanup.js';
 import { startNotificationWorker } from './notifications.js';

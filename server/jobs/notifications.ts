@@ -1,6 +1,6 @@
 // The notification worker on a timer: new outbox events go out within about NOTIFY_POLL_MS.
 import type { Logger } from 'pino';
-import type { Notifier } from '../notify/worker.js';
+import type { Notifier } from '../../services/notify/worker.js';
 import { every, type Job } from './expiry.js';
 
 export function startNotificationWorker(notifier: Notifier, logger: Logger, everyMs: number): Job {

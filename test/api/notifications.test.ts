@@ -11,7 +11,7 @@ import { drain, sweepExpired } from '../../server/jobs/expiry.js';
 import { customerInvites, notifications, referralEvents } from '../../db/tables/index.js';
 import { inTransaction } from '../../db/tx.js';
 import { deleteExpiredInvites } from '../../db/commands/customers.js';
-import { retryDelay } from '../../server/notify/worker.js';
+import { retryDelay } from '../../services/notify/worker.js';
 import { codeOf, createTestPlatform } from '../fixtures.js';
 import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';
 

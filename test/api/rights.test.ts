@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPORTED_TABLES } from '../../db/commands/rights.js';
 import * as tables from '../../db/tables/index.js';
 import { getTableConfig } from 'drizzle-orm/sqlite-core';
-import { buildKeyRing, generateSigningKey } from '../../server/auth/keys.js';
-import { signReceipt, verifyReceipt } from '../../server/auth/receipts.js';
+import { buildKeyRing, generateSigningKey } from '../../services/auth/keys.js';
+import { signReceipt, verifyReceipt } from '../../services/receipts.js';
 import { codeOf, createTestPlatform, onPostgres } from '../fixtures.js';
 import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';
 

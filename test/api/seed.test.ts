@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedDemo } from '../../db/seed.js';
+import { seedDemo } from '../../services/seed.js';
 import { createTestPlatform } from '../fixtures.js';
 
 const p = await createTestPlatform();

@@ -8,11 +8,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { allianceWithCommunity, createCampaign, createCommunity, postOffer, signUpMerchant, type MerchantSession } from '../factories.js';
 import { codeOf, createTestPlatform, type TestPlatform } from '../fixtures.js';
 import { addCustomer, claim } from '../story.js';
-import * as poster from '../../server/share/poster.js';
+import * as poster from '../../services/share/poster.js';
 
 // The renderer, watched: a poster served from storage must not be drawn again.
-vi.mock('../../server/share/poster.js', async (original) => {
-  const actual = await original<typeof import('../../server/share/poster.js')>();
+vi.mock('../../services/share/poster.js', async (original) => {
+  const actual = await original<typeof import('../../services/share/poster.js')>();
   return { ...actual, renderPoster: vi.fn(actual.renderPoster) };
 });
 const renderPoster = vi.mocked(poster.renderPoster);

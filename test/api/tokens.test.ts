@@ -1,7 +1,7 @@
 // Access tokens that did not come from this server, or are no longer valid, are UNAUTHENTICATED.
 import { exportJWK, SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { generateSigningKey } from '../../server/auth/keys.js';
+import { generateSigningKey } from '../../services/auth/keys.js';
 import { signUpMerchant } from '../factories.js';
 import { codeOf, createTestPlatform } from '../fixtures.js';
 
@@ -94,8 +94,8 @@ describe('access tokens', () => {
 
 describe('key rotation and sign-in timing', () => {
   it('after a rotation, access tokens signed with the old key verify until they expire', async () => {
-    const { buildKeyRing } = await import('../../server/auth/keys.js');
-    const { createTokenService } = await import('../../server/auth/tokens.js');
+    const { buildKeyRing } = await import('../../services/auth/keys.js');
+    const { createTokenService } = await import('../../services/auth/tokens.js');
     const rotated = await buildKeyRing(await generateSigningKey(), [keys.current.publicKey], keys.piiKey);
     const claims = await createTokenService(config, rotated).verifyAccess(owner.accessToken);
     expect(claims.sub).toBe(claimsOf(owner.accessToken).sub);

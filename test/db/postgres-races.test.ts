@@ -14,7 +14,7 @@ import type { Db } from '../../db/client.js';
 import { newId, nowIso } from '../../db/ids.js';
 import { merchants } from '../../db/tables/index.js';
 import { inTransaction, sqlState } from '../../db/tx.js';
-import { hashRefreshToken } from '../../server/auth/tokens.js';
+import { hashRefreshToken } from '../../services/auth/tokens.js';
 import { addAllianceMember, createCommunity, joinCommunity, offerInput, SESSION_FIELDS, signUpMerchant, type MerchantSession } from '../factories.js';
 import { codeOf, createTestPlatform, type GqlResult } from '../fixtures.js';
 import { addCustomer, createCast, ok, type Cast } from '../story.js';

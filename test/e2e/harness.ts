@@ -14,7 +14,7 @@ import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createDeps } from '../../server/deps.js';
 import { startJobs } from '../../server/jobs/index.js';
-import type { CodeMessage } from '../../server/notify/codes.js';
+import type { CodeMessage } from '../../services/notify/codes.js';
 import { capturingCodeSender, dropRedisKeys, onFileEnd, onPostgres, postgresEnv } from '../fixtures.js';
 import { CHROMIUM, testTempDir } from '../services.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateSecrets, loadKeyRing } from '../../server/auth/keys.js';
+import { generateSecrets, loadKeyRing } from '../../services/auth/keys.js';
 import { ConfigError, environment, loadConfig } from '../../server/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'arp-config-'));
@@ -46,7 +46,7 @@ describe('deploying without guessing', () => {
   }, 30_000);
 
   it('every variable server/config.ts reads is in the README configuration table', () => {
-    const source = readFileSync('server/config.ts', 'utf8');
+    const source = readFileSync('services/settings.ts', 'utf8');
     const read = new Set([...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!));
     read.add('ENV_FILE');
     const readme = readFileSync('README.md', 'utf8');

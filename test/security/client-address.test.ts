@@ -3,7 +3,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
-import { addressKey } from '../../server/rate-limits.js';
+import { addressKey } from '../../services/rate-limits.js';
 import { allianceWithCommunity, postOffer, signUpMerchant } from '../factories.js';
 import { createTestPlatform, type TestPlatform } from '../fixtures.js';
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
-import { createCodeSender } from '../../server/notify/codes.js';
+import { createCodeSender } from '../../services/notify/codes.js';
 import { addStaff, SESSION_FIELDS } from '../factories.js';
 import { codeOf, createTestPlatform } from '../fixtures.js';
 import { addCustomer, claim, createCast, nextPhone, ok, sendClaimCode, type Cast } from '../story.js';

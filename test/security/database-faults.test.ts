@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isConnectionError } from '../../db/errors.js';
 import { merchants } from '../../db/tables/index.js';
 import { inTransaction } from '../../db/tx.js';
-import { generateSecrets } from '../../server/auth/keys.js';
+import { generateSecrets } from '../../services/auth/keys.js';
 import { signUpMerchant, type MerchantSession } from '../factories.js';
 import { createTestPlatform, onFileEnd, type TestPlatform } from '../fixtures.js';
 import { startPostgres, type OwnPostgres } from '../services.js';

@@ -126,7 +126,7 @@ describe('HTTP', () => {
 
 describe('in production', () => {
   it('introspection, field suggestions and GraphiQL are off', async () => {
-    const keys = await import('../../server/auth/keys.js');
+    const keys = await import('../../services/auth/keys.js');
     const pair = await keys.generateSigningKey();
     const { exportPKCS8, exportSPKI } = await import('jose');
     const prod = await createTestPlatform({

@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localId } from '../../schema/policies/globalId.js';
-import { generateSecrets } from '../../server/auth/keys.js';
+import { generateSecrets } from '../../services/auth/keys.js';
 import { signUpMerchant, type MerchantSession } from '../factories.js';
 import { startPostgres, type OwnPostgres } from '../services.js';
 import { nextPhone } from '../story.js';

@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { GqlResult, TestPlatform } from '../fixtures.js';
-import { messageText, type CodeMessage } from '../../server/notify/codes.js';
+import { messageText, type CodeMessage } from '../../services/notify/codes.js';
 import type { CodePurpose } from '../../db/tables/index.js';
 import { readSse } from '../sse.js';
 
@@ -60,7 +60,7 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
-/** The printed line of a code sender without a gateway (server/notify/codes.ts). */
+/** The printed line of a code sender without a gateway (services/notify/codes.ts). */
 const PRINTED = /^\[development: no gateway\] (SMS|EMAIL) to (\S+): (.*)$/;
 const PURPOSES: CodePurpose[] = ['CLAIM_INVITE', 'CHANGE_PHONE', 'SIGN_UP'];
 

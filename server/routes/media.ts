@@ -6,10 +6,11 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { recordMedia } from '../../db/commands/media.js';
 import { badInput, forbidden, notFound, unauthenticated } from '../../db/errors.js';
-import { contextFor, type AppDeps, type Viewer } from '../context.js';
+import type { AppDeps, Viewer } from '../../services/context.js';
+import { contextFor } from '../context.js';
 import { answerError } from '../http-errors.js';
-import { consume } from '../rate-limits.js';
-import { MAX_UPLOAD_BYTES, mediaView, preparePoster, tooLarge } from './images.js';
+import { consume } from '../../services/rate-limits.js';
+import { MAX_UPLOAD_BYTES, mediaView, preparePoster, tooLarge } from '../../services/media/images.js';
 
 export function mediaRoutes(deps: AppDeps): Router {
   const router = Router();

@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { DueDelivery } from '../../db/commands/outbox.js';
-import type { Config } from '../config.js';
+import type { Config } from '../settings.js';
 
 /** Sends one message on one of its channels; throws when the message was not accepted. */
 export interface ChannelAdapter {

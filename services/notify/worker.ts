@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
 import { claimDueDeliveries, dispatchEvents, publishEvents, recordDelivered, recordFailed, type DueDelivery } from '../../db/commands/outbox.js';
-import type { Config } from '../config.js';
+import type { Config } from '../settings.js';
 import type { ReferralPubSub } from './pubsub.js';
 import { quietHours } from './quietHours.js';
 import type { ChannelAdapter } from './webhook.js';

@@ -1,20 +1,20 @@
 // Demo data for a first local start: only into an empty database.
 import { asc, eq } from 'drizzle-orm';
-import { hashPassword } from '../server/auth/passwords.js';
-import * as codes from './commands/codes.js';
-import type { Db } from './client.js';
-import * as accounts from './commands/accounts.js';
-import type { Actor } from './commands/allianceGuards.js';
-import * as alliances from './commands/alliances.js';
-import * as campaigns from './commands/campaigns.js';
-import * as communities from './commands/communities.js';
-import * as customerCommands from './commands/customers.js';
-import * as offers from './commands/offers.js';
-import { recordPurchase } from './commands/purchases.js';
-import * as referrals from './commands/referrals.js';
-import { accounts as accountRows, customers, merchantStaff } from './tables/index.js';
-import type { Vault } from './vault.js';
-import { hashRefreshToken, newRefreshToken } from '../server/auth/tokens.js';
+import { hashPassword } from './auth/passwords.js';
+import * as codes from '../db/commands/codes.js';
+import type { Db } from '../db/client.js';
+import * as accounts from '../db/commands/accounts.js';
+import type { Actor } from '../db/commands/allianceGuards.js';
+import * as alliances from '../db/commands/alliances.js';
+import * as campaigns from '../db/commands/campaigns.js';
+import * as communities from '../db/commands/communities.js';
+import * as customerCommands from '../db/commands/customers.js';
+import * as offers from '../db/commands/offers.js';
+import { recordPurchase } from '../db/commands/purchases.js';
+import * as referrals from '../db/commands/referrals.js';
+import { accounts as accountRows, customers, merchantStaff } from '../db/tables/index.js';
+import type { Vault } from '../db/vault.js';
+import { hashRefreshToken, newRefreshToken } from './auth/tokens.js';
 
 export interface DemoLogin {
   role: string;

@@ -4,7 +4,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../db/errors.js';
-import type { Config } from './config.js';
+import type { Config } from './settings.js';
 
 export type LimitName =
   | 'signInFailuresPerLogin'

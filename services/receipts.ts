@@ -1,9 +1,7 @@
 // Consent receipts: a compact JWS, signed with the platform's Ed25519 key (kid in the header),
 // recording who granted what to whom, for which purpose and until when. Pseudonyms only.
 import { CompactSign, compactVerify, type JWTHeaderParameters } from 'jose';
-import * as referrals from '../../db/commands/referrals.js';
-import { newId } from '../../db/ids.js';
-import type { AppDeps } from '../context.js';
+import type { AppDeps } from './context.js';
 
 export const RECEIPT_TYP = 'consent-receipt+jws';
 
@@ -34,29 +32,4 @@ export async function verifyReceipt(deps: AppDeps, jws: string): Promise<Consent
     return key;
   }, { algorithms: ['EdDSA'] });
   return JSON.parse(new TextDecoder().decode(payload)) as ConsentReceipt;
-}
-
-/**
- * The customer answers a request. An acceptance is signed first (a transaction awaits only the
- * database), then the transaction re-checks the request and stores grant and receipt.
- */
-export async function answerReferral(deps: AppDeps, accountId: string, referralId: string, response: referrals.Response): Promise<string> {
-  const at = new Date();
-  let receipt: string | null = null;
-  if (response.accept) {
-    const facts = await referrals.referralFacts(deps.db, accountId, referralId);
-    receipt = await signReceipt(deps, {
-      receiptId: newId(),
-      issuedAt: at.toISOString(),
-      // As the requester sees the customer: the receipt is shown to both of them.
-      customer: deps.vault.pseudonymFor(facts.customerId, facts.requesterMerchantId),
-      requester: { id: facts.requesterMerchantId, name: facts.requesterName },
-      origin: { id: facts.originMerchantId, name: facts.originName },
-      purpose: facts.purpose,
-      fields: referrals.grantedFieldsFor(facts.requestedFields, response.fields),
-      validUntil: referrals.grantValidUntil(at, facts.retentionDays),
-      noticeVersion: facts.requesterNoticeVersion,
-    });
-  }
-  return referrals.respondToReferral(deps.db, accountId, referralId, response, { at, receipt });
 }

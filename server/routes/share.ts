@@ -5,11 +5,11 @@ import { Router } from 'express';
 import { countShare, SHARE_CODE } from '../../db/commands/sharing.js';
 import { AppError, notFound } from '../../db/errors.js';
 import { channelByCode, sharedContent } from '../../db/queries/sharing.js';
-import type { AppDeps } from '../context.js';
+import type { AppDeps } from '../../services/context.js';
 import { answerError } from '../http-errors.js';
-import { addressKey, consume } from '../rate-limits.js';
-import { shareLink, sharedPagePath } from './links.js';
-import { posterCacheKey, renderPoster, type PosterParts } from './poster.js';
+import { addressKey, consume } from '../../services/rate-limits.js';
+import { shareLink, sharedPagePath } from '../../services/share/links.js';
+import { posterCacheKey, renderPoster, type PosterParts } from '../../services/share/poster.js';
 
 export function shareRoutes(deps: AppDeps): Router {
   const router = Router();

@@ -2,7 +2,7 @@
 // signed gateway webhook as notifications. These are the only payloads that carry a phone or an
 // email: they go to the gateway and nowhere else, and are never logged.
 import type { CodePurpose } from '../../db/tables/index.js';
-import type { Config } from '../config.js';
+import type { Config } from '../settings.js';
 import { postToGateway } from './webhook.js';
 
 export type CodeMessage =

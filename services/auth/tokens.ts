@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify, type JWTHeaderParameters } from 'jose';
 import { LRUCache } from 'lru-cache';
-import type { Config } from '../config.js';
+import type { Config } from '../settings.js';
 import type { KeyRing } from './keys.js';
 
 const ACCESS_TYP = 'at+jwt';
