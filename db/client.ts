@@ -16,7 +16,7 @@ import pg from 'pg';
 import type { Db } from './db.js';
 import { isConnectionError } from './errors.js';
 import { relations } from './relations.js';
-import { prepareQueriesByShape } from './queries/query-shapes.js';
+import { prepareQueriesByShape } from './query-shapes.js';
 import { attachPool, attachWriter, isPostgres, noteStatement, writerOf } from './tx.js';
 
 export type { Db };

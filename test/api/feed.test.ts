@@ -1,5 +1,5 @@
 // A community's feed page: what each viewer sees of its offers, their communities and campaigns,
-// paged and filtered, in one planned statement prepared once (db/queries/query-shapes.ts).
+// paged and filtered, in one planned statement prepared once (db/query-shapes.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allianceWithCommunity, createCommunity, inDays, joinCommunity, postOffer, signUpMerchant, type MerchantSession } from '../factories.js';
 import { createTestPlatform } from '../fixtures.js';

@@ -1,4 +1,4 @@
-// Relational queries run one prepared statement per shape (db/queries/query-shapes.ts): values
+// Relational queries run one prepared statement per shape (db/query-shapes.ts): values
 // are bound per query, never baked into a statement another viewer's query reuses.
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';

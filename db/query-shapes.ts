@@ -12,7 +12,7 @@
 // differ in lifted values, and the number of statements is bounded by the code's query shapes.
 import { createHash } from 'node:crypto';
 import { getTableColumns, sql, type Column, type Table } from 'drizzle-orm';
-import type { Db } from '../db.js';
+import type { Db } from './db.js';
 
 /** The relational config of one table, as drizzle keeps it: its columns and relations by name. */
 interface TableConfig {
