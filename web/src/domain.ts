@@ -1,37 +1,22 @@
-// The contract's enums as the web app uses them, and the helpers that format their values.
-export const CONTACT_FIELDS = ['NAME', 'PHONE', 'ADDRESS', 'WECHAT'] as const;
-export type ContactField = (typeof CONTACT_FIELDS)[number];
+// The schema's enums as the web app uses them, and the helpers that format their values.
+import type { SchemaType } from './graphql';
 
-export const CHANNELS = ['IN_APP', 'SMS', 'PHONE_CALL', 'WECHAT', 'EMAIL'] as const;
-export type Channel = (typeof CHANNELS)[number];
+export type ContactField = SchemaType<'ContactField'>;
+export type Channel = SchemaType<'Channel'>;
+export type ReferralStatus = SchemaType<'ReferralStatus'>;
+export type OfferStatus = SchemaType<'OfferStatus'>;
+export type CampaignStatus = SchemaType<'CampaignStatus'>;
+export type AllianceRole = SchemaType<'AllianceRole'>;
+export type StaffRole = SchemaType<'StaffRole'>;
 
-export type ReferralStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'EXPIRED' | 'REVOKED' | 'WITHDRAWN';
-export type OfferStatus = 'DRAFT' | 'PUBLISHED' | 'HIDDEN' | 'WITHDRAWN' | 'EXPIRED';
-export type CampaignStatus = 'DRAFT' | 'PUBLISHED' | 'ENDED' | 'CANCELLED';
-export type ParticipantStatus = 'INVITED' | 'ACCEPTED' | 'DECLINED';
-export type AllianceRole = 'OWNER' | 'ADMIN' | 'MEMBER';
-export type MembershipStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'SUSPENDED';
-export type AccessKind = 'GRANT' | 'OWN_RECORD' | 'SELF';
-export type ConsentSource = 'IN_STORE' | 'ONLINE' | 'PHONE' | 'IMPORT';
-export type MerchantAlertKind = 'DISOWNED_RECORDS' | 'STAFF_CONTACT_READS';
-export type StaffRole = 'OWNER' | 'STAFF';
-export type ModerationActionKind =
-  | 'APPROVE_MEMBER'
-  | 'REJECT_MEMBER'
-  | 'SUSPEND_MERCHANT'
-  | 'REINSTATE_MERCHANT'
-  | 'ARCHIVE_COMMUNITY'
-  | 'HIDE_OFFER'
-  | 'RESTORE_OFFER'
-  | 'DISMISS_REPORT';
+/** Every value of an enum, in the order the app lists them: a value missing or unknown is a type error. */
+const allOf =
+  <T extends string>() =>
+  <const L extends readonly T[]>(list: L & ([T] extends [L[number]] ? unknown : { missing: Exclude<T, L[number]> })) =>
+    list;
 
-/** A merchant as anyone may see it: its public business card. */
-export interface MerchantCard {
-  id: string;
-  name: string;
-  category: string;
-  publicContact?: string | null;
-}
+export const CONTACT_FIELDS = allOf<ContactField>()(['NAME', 'PHONE', 'ADDRESS', 'WECHAT']);
+export const CHANNELS = allOf<Channel>()(['IN_APP', 'SMS', 'PHONE_CALL', 'WECHAT', 'EMAIL']);
 
 /** The start of the chosen day, local time, as the API's DateTime. */
 export const startOfDay = (date: string) => new Date(`${date}T00:00:00`).toISOString();

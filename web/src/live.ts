@@ -4,8 +4,8 @@
 // exponential backoff and jitter, through authFetch, which refreshes a token about to expire first.
 // Each event invalidates urql's cached queries about referral requests, so every list and badge
 // showing one fetches its new state.
-import { gql, useSubscription, type ExecutionResult, type SubscriptionForwarder } from 'urql';
-import type { ReferralStatus } from './domain';
+import { useSubscription, type ExecutionResult, type SubscriptionForwarder } from 'urql';
+import { graphql } from './graphql';
 import { authFetch, renewSession } from './session';
 
 const FIRST_RETRY_MS = 1_000;
@@ -113,11 +113,11 @@ export const forwardSubscription: SubscriptionForwarder = (request) => ({
   },
 });
 
-const REFERRAL_UPDATED = gql<{ referralUpdated: { id: string; status: ReferralStatus } }>`
+const REFERRAL_UPDATED = graphql(`
   subscription ReferralUpdated {
     referralUpdated { id status }
   }
-`;
+`);
 
 // urql's document cache learns nothing from a subscription's data; it refetches the queries
 // holding these types.

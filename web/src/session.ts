@@ -2,13 +2,15 @@
 // Every GraphQL request goes through `authFetch`, which attaches the access token, refreshes it
 // shortly before it expires, and when the server refuses the token refreshes once and retries.
 import { useSyncExternalStore } from 'react';
+import { stringifyDocument, type TypedDocumentNode } from '@urql/core';
+import { graphql, type ResultOf } from './graphql';
 
 /** What every session-issuing mutation answers with. */
-export interface Tokens {
-  accessToken: string;
-  refreshToken: string;
-  accessTokenExpiresAt: string;
-}
+export const TokenFields = graphql(`
+  fragment TokenFields on Session @_unmask { accessToken refreshToken accessTokenExpiresAt }
+`);
+
+export type Tokens = ResultOf<typeof TokenFields>;
 
 interface StoredSession extends Tokens {
   /** Names one signed-in period: kept across refreshes, new at every sign-in (also in another tab). */
@@ -81,24 +83,24 @@ function endSession(expired: boolean) {
   setState({ session: null, expired });
 }
 
-interface GraphQLResponse<T> {
-  data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
+const REFRESH = graphql(
+  `
+  mutation Refresh($refreshToken: String!) {
+    refreshSession(refreshToken: $refreshToken) { ...TokenFields }
+  }
+`,
+  [TokenFields],
+);
 
 /** A bare request, outside urql: refreshing must not itself go through the refreshing fetch. */
-async function post<T>(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+async function post<Data, Variables>(document: TypedDocumentNode<Data, Variables>, variables: Variables): Promise<{ data?: Data | null }> {
   const response = await fetch(GRAPHQL_URL, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: stringifyDocument(document), variables }),
   });
-  return (await response.json()) as GraphQLResponse<T>;
+  return (await response.json()) as { data?: Data | null };
 }
-
-const REFRESH = `mutation Refresh($refreshToken: String!) {
-  refreshSession(refreshToken: $refreshToken) { accessToken refreshToken accessTokenExpiresAt }
-}`;
 
 let refreshing: Promise<StoredSession | null> | null = null;
 
@@ -120,7 +122,7 @@ function refresh(stale: StoredSession): Promise<StoredSession | null> {
       setState({ session: latest, expired: false });
       return latest;
     }
-    const result = await post<{ refreshSession: Tokens }>(REFRESH, { refreshToken: latest.refreshToken });
+    const result = await post(REFRESH, { refreshToken: latest.refreshToken });
     if (result.data?.refreshSession) return saveSession(result.data.refreshSession, latest.key);
     endSession(true);
     return null;
@@ -169,7 +171,11 @@ export const authFetch: typeof fetch = async (input, init) => {
   return renewed ? fetch(input, withToken(init, renewed)) : response;
 };
 
-const SIGN_OUT = `mutation SignOut($refreshToken: String!) { signOut(refreshToken: $refreshToken) }`;
+const SIGN_OUT = graphql(`
+  mutation SignOut($refreshToken: String!) {
+    signOut(refreshToken: $refreshToken)
+  }
+`);
 
 /** Ends the session on the server and forgets it here, even when the server cannot be reached. */
 export async function signOut(): Promise<void> {

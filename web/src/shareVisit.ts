@@ -1,13 +1,14 @@
 // A visit that came through a share poster: a scan (GET /s/<code>) opens the channel's public page
 // /shared/<code>, and older links open a page with ?ch=<code>. Each is counted once per browser
 // tab, whoever opens it, signed in or not.
-import { gql, type Client } from 'urql';
+import { type Client } from 'urql';
+import { graphql } from './graphql';
 
-const RECORD_VISIT = gql<{ recordShareVisit: boolean }, { code: string }>`
+const RECORD_VISIT = graphql(`
   mutation RecordShareVisit($code: String!) {
     recordShareVisit(code: $code)
   }
-`;
+`);
 
 /**
  * Taken out of the address as the app starts, before a sign-in redirect drops the query, so that

@@ -2,19 +2,19 @@
 // because fetch reports no upload progress. Answers are shaped like GraphQL's, so a refusal
 // becomes a CombinedError that the usual error wording describes.
 import { CombinedError } from '@urql/core';
+import { graphql, type ResultOf } from './graphql';
 import { accessToken, renewSession } from './session';
 
 /** The server's limit (server/media): checked here first, so a phone does not send 10 MB for nothing. */
 export const MAX_POSTER_BYTES = 10 * 1024 * 1024;
 export const POSTER_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 
-export interface UploadedMedia {
-  id: string;
-  url: string;
-  thumbnailUrl: string;
-  width: number;
-  height: number;
-}
+/** What POST /media answers with: the schema's Media, as setOfferPoster and the like take its id. */
+const UploadedMediaFields = graphql(`
+  fragment UploadedMediaFields on Media @_unmask { id url thumbnailUrl width height }
+`);
+
+export type UploadedMedia = ResultOf<typeof UploadedMediaFields>;
 
 interface Answer {
   status: number;

@@ -1,32 +1,9 @@
 // Who is signed in, as the server describes it, and which face of the app each role gets.
 import { createContext, useContext, type ComponentType } from 'react';
-import { gql } from 'urql';
+import { graphql, type ResultOf } from './graphql';
 import type { MessageKey } from './i18n';
 
-export type Role = 'MERCHANT_OWNER' | 'MERCHANT_STAFF' | 'CUSTOMER' | 'ALLIANCE_ADMIN';
-
-export interface PrivacyNotice {
-  version: number;
-  text: string;
-  publishedAt: string;
-}
-
-export interface Viewer {
-  id: string;
-  displayName: string;
-  roles: Role[];
-  canViewContacts: boolean;
-  merchant: {
-    id: string;
-    name: string;
-    category: string;
-    city: string;
-    publicContact: string | null;
-    privacyNotice: PrivacyNotice | null;
-  } | null;
-}
-
-export const VIEWER_QUERY = gql<{ viewer: Viewer | null }>`
+export const VIEWER_QUERY = graphql(`
   query Viewer {
     viewer {
       id
@@ -47,7 +24,10 @@ export const VIEWER_QUERY = gql<{ viewer: Viewer | null }>`
       }
     }
   }
-`;
+`);
+
+export type Viewer = NonNullable<ResultOf<typeof VIEWER_QUERY>['viewer']>;
+export type PrivacyNotice = NonNullable<NonNullable<Viewer['merchant']>['privacyNotice']>;
 
 export const ViewerContext = createContext<Viewer | null>(null);
 

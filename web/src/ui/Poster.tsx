@@ -1,16 +1,13 @@
 // A poster of an offer or campaign: the thumbnail in lists and cards, the display rendition on the
 // page. Width and height are set from the image's own proportions, so nothing jumps when it loads.
+import { graphql, type ResultOf } from '../graphql';
 
-export interface Media {
-  url: string;
-  thumbnailUrl: string;
-  /** Of the display rendition; the thumbnail has the same proportions. */
-  width: number;
-  height: number;
-}
+/** The poster fields documents select (width and height of the display rendition; the thumbnail has the same proportions). */
+export const MediaFields = graphql(`
+  fragment MediaFields on Media @_unmask { url thumbnailUrl width height }
+`);
 
-/** The poster fields documents select. */
-export const MEDIA_FIELDS = 'url thumbnailUrl width height';
+export type Media = ResultOf<typeof MediaFields>;
 
 /** How large a thumbnail shows (its longer side, in CSS pixels). */
 const THUMB = 160;

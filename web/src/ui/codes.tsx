@@ -3,18 +3,19 @@
 // changing the phone and signing up a merchant all use this one.
 import { useEffect, useState, type ChangeEvent } from 'react';
 import type { AnyVariables, DocumentInput } from 'urql';
+import { graphql, type ResultOf } from '../graphql';
 import { retryAfterOf, type ErrorWording } from '../errors';
 import { useI18n } from '../i18n';
 import type { Problem } from '../validate';
 import { Notice } from './feedback';
 import { ActionOutcome, Field, Progress, useAction, type ActionState } from './forms';
 
-/** The answer to sendPhoneCode and sendSignUpCode; documents alias the field as `sent`. */
-export interface CodeSent {
-  expiresAt: string;
-  /** Seconds before another code may be asked for. */
-  resendAfter: number;
-}
+/** The answer to sendPhoneCode and sendSignUpCode (resendAfter: seconds before another code may be asked for); documents alias the field as `sent`. */
+export const CodeSentFields = graphql(`
+  fragment CodeSentFields on PhoneCodeSent @_unmask { expiresAt resendAfter }
+`);
+
+export type CodeSent = ResultOf<typeof CodeSentFields>;
 
 /** A code request's state, as SendCode shows it. */
 export interface CodeRequests {

@@ -3,106 +3,119 @@
 // records people disowned, and aggregate insights. Admins see merchants and offers, never a
 // customer's personal information.
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
-import type { AllianceRole, ModerationActionKind, OfferStatus } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql, type ResultOf } from '../../graphql';
+import type { AllianceRole } from '../../domain';
 import { useI18n } from '../../i18n';
 import { useLocation } from '../../router';
 import { Found } from '../../ui/feedback';
 import { ActionButton, ConfirmAction, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { Paged } from '../../ui/paged';
 import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
-import { ALERT_FIELDS, MerchantAlerts, type MerchantAlert } from '../shared/MerchantAlerts';
+import { AlertFields, MerchantAlerts } from '../shared/MerchantAlerts';
 import { AllianceInsights } from './AllianceInsights';
-import { ALLIANCE, COMMUNITIES, MEMBER_FIELDS, MEMBERS, communitiesContext, type Member } from '../merchant/AlliancePage';
+import { ALLIANCE, COMMUNITIES, MemberFields, MEMBERS, communitiesContext, type Member } from '../merchant/AlliancePage';
 
-const APPLICATIONS = gql<{ alliance: { id: string; pendingApplications: Connection<Member> } | null }>`
+const APPLICATIONS = graphql(
+  `
   query PendingApplications($id: ID!, $first: Int, $after: String) {
-    alliance(id: $id) { id pendingApplications(first: $first, after: $after) { edges { node { ${MEMBER_FIELDS} } } ${PAGE_INFO} } }
+    alliance(id: $id) { id pendingApplications(first: $first, after: $after) { edges { node { ...MemberFields } } pageInfo { hasNextPage endCursor } } }
   }
-`;
+`,
+  [MemberFields],
+);
 
-interface Report {
-  id: string;
-  createdAt: string;
-  reason: string;
-  offer: { id: string; title: string; body: string; status: OfferStatus; merchant: { id: string; name: string } };
-  /** False for a report about the viewer's own shop's offer: another admin decides it. */
-  decidableByViewer: boolean;
-}
+// decidableByViewer: false for a report about the viewer's own shop's offer: another admin decides it.
+const ReportFields = graphql(`
+  fragment ReportFields on OfferReport @_unmask { id createdAt reason status decidableByViewer offer { id title body status merchant { id name } } }
+`);
 
-const QUEUE = gql<{ alliance: { id: string; moderationQueue: Connection<Report> } | null }>`
+type Report = ResultOf<typeof ReportFields>;
+
+const QUEUE = graphql(
+  `
   query ModerationQueue($id: ID!, $first: Int, $after: String) {
-    alliance(id: $id) { id moderationQueue(first: $first, after: $after) { edges { node { id createdAt reason status decidableByViewer offer { id title body status merchant { id name } } } } ${PAGE_INFO} } }
+    alliance(id: $id) { id moderationQueue(first: $first, after: $after) { edges { node { ...ReportFields } } pageInfo { hasNextPage endCursor } } }
   }
-`;
+`,
+  [ReportFields],
+);
 
-const HARVESTING_ALERTS = gql<{ alliance: { id: string; harvestingAlerts: MerchantAlert[] } | null }>`
+const HARVESTING_ALERTS = graphql(
+  `
   query HarvestingAlerts($id: ID!, $includeCleared: Boolean) {
-    alliance(id: $id) { id harvestingAlerts(includeCleared: $includeCleared) { ${ALERT_FIELDS} } }
+    alliance(id: $id) { id harvestingAlerts(includeCleared: $includeCleared) { ...AlertFields } }
   }
-`;
+`,
+  [AlertFields],
+);
 
-interface LogEntry {
-  id: string;
-  at: string;
-  actor: string;
-  kind: ModerationActionKind;
-  reason: string;
-  merchant: { id: string; name: string } | null;
-  offer: { id: string; title: string } | null;
-}
+const LogEntryFields = graphql(`
+  fragment LogEntryFields on ModerationAction @_unmask { id at actor kind reason merchant { id name } offer { id title } }
+`);
 
-const LOG = gql<{ alliance: { id: string; moderationLog: Connection<LogEntry> } | null }>`
+type LogEntry = ResultOf<typeof LogEntryFields>;
+
+const LOG = graphql(
+  `
   query ModerationLog($id: ID!, $first: Int, $after: String) {
-    alliance(id: $id) { id moderationLog(first: $first, after: $after) { edges { node { id at actor kind reason merchant { id name } offer { id title } } } ${PAGE_INFO} } }
+    alliance(id: $id) { id moderationLog(first: $first, after: $after) { edges { node { ...LogEntryFields } } pageInfo { hasNextPage endCursor } } }
   }
-`;
+`,
+  [LogEntryFields],
+);
 
-const DECIDE = gql<{ decideMembership: Member }, { allianceId: string; merchantId: string; approve: boolean; reason?: string }>`
+const DECIDE = graphql(
+  `
   mutation DecideMembership($allianceId: ID!, $merchantId: ID!, $approve: Boolean!, $reason: String) {
-    decideMembership(allianceId: $allianceId, merchantId: $merchantId, approve: $approve, reason: $reason) { ${MEMBER_FIELDS} }
+    decideMembership(allianceId: $allianceId, merchantId: $merchantId, approve: $approve, reason: $reason) { ...MemberFields }
   }
-`;
+`,
+  [MemberFields],
+);
 
-const SET_ROLE = gql<{ setAllianceRole: Member }, { allianceId: string; merchantId: string; role: AllianceRole }>`
+const SET_ROLE = graphql(
+  `
   mutation SetAllianceRole($allianceId: ID!, $merchantId: ID!, $role: AllianceRole!) {
-    setAllianceRole(allianceId: $allianceId, merchantId: $merchantId, role: $role) { ${MEMBER_FIELDS} }
+    setAllianceRole(allianceId: $allianceId, merchantId: $merchantId, role: $role) { ...MemberFields }
   }
-`;
+`,
+  [MemberFields],
+);
 
-const SUSPEND = gql<{ suspendMerchant: Member }, { allianceId: string; merchantId: string; suspend: boolean; reason: string }>`
+const SUSPEND = graphql(
+  `
   mutation SuspendMerchant($allianceId: ID!, $merchantId: ID!, $suspend: Boolean!, $reason: String!) {
-    suspendMerchant(allianceId: $allianceId, merchantId: $merchantId, suspend: $suspend, reason: $reason) { ${MEMBER_FIELDS} }
+    suspendMerchant(allianceId: $allianceId, merchantId: $merchantId, suspend: $suspend, reason: $reason) { ...MemberFields }
   }
-`;
+`,
+  [MemberFields],
+);
 
-const CREATE_COMMUNITY = gql<
-  { createCommunity: { id: string; name: string } },
-  { input: { allianceId: string; name: string; description: string; rules: string; postLimitPerDay: number } }
->`
+const CREATE_COMMUNITY = graphql(`
   mutation CreateCommunity($input: CreateCommunityInput!) {
     createCommunity(input: $input) { id name status }
   }
-`;
+`);
 
-const ARCHIVE = gql<{ archiveCommunity: { id: string; status: string } }, { communityId: string; reason: string }>`
+const ARCHIVE = graphql(`
   mutation ArchiveCommunity($communityId: ID!, $reason: String!) {
     archiveCommunity(communityId: $communityId, reason: $reason) { id status }
   }
-`;
+`);
 
-const MODERATE = gql<{ moderateOffer: { id: string; status: OfferStatus } }, { offerId: string; hide: boolean; reason: string }>`
+const MODERATE = graphql(`
   mutation ModerateOffer($offerId: ID!, $hide: Boolean!, $reason: String!) {
     moderateOffer(offerId: $offerId, hide: $hide, reason: $reason) { id status }
   }
-`;
+`);
 
-const DISMISS = gql<{ dismissReport: { id: string; status: string } }, { reportId: string; reason: string }>`
+const DISMISS = graphql(`
   mutation DismissReport($reportId: ID!, $reason: String!) {
     dismissReport(reportId: $reportId, reason: $reason) { id status }
   }
-`;
+`);
 
 // Lists that a decision elsewhere on the page changes, even while they are empty.
 const membersContext = { additionalTypenames: ['AllianceMember'] };

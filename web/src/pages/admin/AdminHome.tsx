@@ -1,15 +1,16 @@
 // The alliance admin section's start: the alliances this account's merchant administers, each
 // opening its admin page.
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
+import { graphql } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { Loaded } from '../../ui/feedback';
 
-const ADMIN_OF = gql<{ viewer: { id: string; adminOf: { id: string; name: string; city: string }[] } | null }>`
+const ADMIN_OF = graphql(`
   query AdminOf {
     viewer { id adminOf { id name city } }
   }
-`;
+`);
 
 export function AdminHome() {
   const { t } = useI18n();

@@ -1,25 +1,14 @@
 // An alliance's aggregate insights for its admins: customers interested per offer category,
 // referral requests per status, offers per category. A group smaller than the threshold comes
 // with a null count and reads "fewer than N", never 0.
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
+import { graphql, type Item, type ResultOf } from '../../graphql';
 import { isMessageKey, useI18n } from '../../i18n';
 import { BarChart } from '../../ui/BarChart';
 import { Loaded } from '../../ui/feedback';
 import { Figures, Withheld } from '../../ui/Figures';
 
-interface Bucket {
-  key: string;
-  count: number | null;
-}
-
-interface Insights {
-  minGroupSize: number;
-  customersByCategoryInterest: Bucket[];
-  referralsByStatus: Bucket[];
-  offersByCategory: Bucket[];
-}
-
-const INSIGHTS = gql<{ alliance: { id: string; insights: Insights } | null }, { id: string }>`
+const INSIGHTS = graphql(`
   query AllianceInsights($id: ID!) {
     alliance(id: $id) {
       id
@@ -31,7 +20,9 @@ const INSIGHTS = gql<{ alliance: { id: string; insights: Insights } | null }, { 
       }
     }
   }
-`;
+`);
+
+type Bucket = Item<NonNullable<ResultOf<typeof INSIGHTS>['alliance']>['insights']['offersByCategory']>;
 
 // Moderation (hiding an offer) and membership decisions on the same page change these figures.
 const context = { additionalTypenames: ['Offer', 'AllianceMember'] };

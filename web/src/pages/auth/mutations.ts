@@ -1,46 +1,52 @@
 // The mutations that start a session (each answers with tokens that session.ts keeps), and the
 // one-time codes that must reach the person before a sign-up or a claim.
-import { gql } from 'urql';
-import type { Tokens } from '../../session';
-import type { CodeSent } from '../../ui/codes';
+import { graphql } from '../../graphql';
+import { TokenFields } from '../../session';
+import { CodeSentFields } from '../../ui/codes';
 
-export const SIGN_IN = gql<{ signIn: Tokens }, { input: { login: string; password: string } }>`
+export const SIGN_IN = graphql(
+  `
   mutation SignIn($input: SignInInput!) {
-    signIn(input: $input) { accessToken refreshToken accessTokenExpiresAt }
+    signIn(input: $input) { ...TokenFields }
   }
-`;
+`,
+  [TokenFields],
+);
 
-export interface SignUpMerchantInput {
-  email: string;
-  emailCode: string;
-  password: string;
-  displayName: string;
-  merchantName: string;
-  category: string;
-  city: string;
-}
 
-export const SEND_SIGN_UP_CODE = gql<{ sent: CodeSent }, { email: string }>`
+export const SEND_SIGN_UP_CODE = graphql(
+  `
   mutation SendSignUpCode($email: String!) {
-    sent: sendSignUpCode(email: $email) { expiresAt resendAfter }
+    sent: sendSignUpCode(email: $email) { ...CodeSentFields }
   }
-`;
+`,
+  [CodeSentFields],
+);
 
-export const SIGN_UP_MERCHANT = gql<{ signUpMerchant: Tokens }, { input: SignUpMerchantInput }>`
+export const SIGN_UP_MERCHANT = graphql(
+  `
   mutation SignUpMerchant($input: SignUpMerchantInput!) {
-    signUpMerchant(input: $input) { accessToken refreshToken accessTokenExpiresAt }
+    signUpMerchant(input: $input) { ...TokenFields }
   }
-`;
+`,
+  [TokenFields],
+);
 
 /** The code goes to the phone on the shop's record of the invited customer, never to one typed here. */
-export const SEND_CLAIM_CODE = gql<{ sent: CodeSent }, { inviteCode: string }>`
+export const SEND_CLAIM_CODE = graphql(
+  `
   mutation SendClaimCode($inviteCode: String!) {
-    sent: sendPhoneCode(input: { purpose: CLAIM_INVITE, inviteCode: $inviteCode }) { expiresAt resendAfter }
+    sent: sendPhoneCode(input: { purpose: CLAIM_INVITE, inviteCode: $inviteCode }) { ...CodeSentFields }
   }
-`;
+`,
+  [CodeSentFields],
+);
 
-export const CLAIM_CUSTOMER_INVITE = gql<{ claimCustomerInvite: Tokens }, { input: { code: string; phoneCode: string; password: string } }>`
+export const CLAIM_CUSTOMER_INVITE = graphql(
+  `
   mutation ClaimCustomerInvite($input: ClaimCustomerInviteInput!) {
-    claimCustomerInvite(input: $input) { accessToken refreshToken accessTokenExpiresAt }
+    claimCustomerInvite(input: $input) { ...TokenFields }
   }
-`;
+`,
+  [TokenFields],
+);

@@ -1,57 +1,56 @@
 // Consent & preferences: whether shops may ask at all, how, about what and how often; blocked
 // shops. Every save is a new version (append-only), listed below with who changed what and why.
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
+import { graphql, type ResultOf } from '../../graphql';
 import { CHANNELS, type Channel } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Loaded } from '../../ui/feedback';
 import { ActionButton, Checkbox, Checkboxes, Field, Form, useAction, useFormValues } from '../../ui/forms';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { Paged } from '../../ui/paged';
 import * as rules from '../../validate';
 
-interface Settings {
-  allowReferrals: boolean;
-  channels: Channel[];
-  categories: string[];
-  maxRequestsPerWeek: number;
-  maxRequestsPerMonth: number;
-}
+const SettingsFields = graphql(`
+  fragment SettingsFields on ConsentSettings @_unmask { allowReferrals channels categories maxRequestsPerWeek maxRequestsPerMonth }
+`);
 
-interface Consent extends Settings {
-  version: number;
-  updatedAt: string;
-  blockedMerchants: { id: string; name: string }[];
-}
-
-const SETTINGS_FIELDS = 'allowReferrals channels categories maxRequestsPerWeek maxRequestsPerMonth';
-
-const CONSENT = gql<{ viewer: { id: string; customer: { id: string; consent: Consent } | null } | null }>`
+const CONSENT = graphql(
+  `
   query MyConsent {
-    viewer { id customer { id consent { ${SETTINGS_FIELDS} version updatedAt blockedMerchants { id name } } } }
+    viewer { id customer { id consent { ...SettingsFields version updatedAt blockedMerchants { id name } } } }
   }
-`;
+`,
+  [SettingsFields],
+);
 
-interface Version {
-  version: number;
-  changedAt: string;
-  changedBy: string;
-  reason: string | null;
-  settings: Settings;
-}
+type Consent = NonNullable<NonNullable<ResultOf<typeof CONSENT>['viewer']>['customer']>['consent'];
 
-const HISTORY = gql<{ viewer: { id: string; customer: { id: string; consentHistory: Connection<Version> } | null } | null }>`
+const VersionFields = graphql(
+  `
+  fragment VersionFields on ConsentVersion @_unmask { version changedAt changedBy reason settings { ...SettingsFields } }
+`,
+  [SettingsFields],
+);
+
+type Version = ResultOf<typeof VersionFields>;
+
+const HISTORY = graphql(
+  `
   query MyConsentHistory($first: Int, $after: String) {
-    viewer { id customer { id consentHistory(first: $first, after: $after) { edges { node { version changedAt changedBy reason settings { ${SETTINGS_FIELDS} } } } ${PAGE_INFO} } } }
+    viewer { id customer { id consentHistory(first: $first, after: $after) { edges { node { ...VersionFields } } pageInfo { hasNextPage endCursor } } } }
   }
-`;
+`,
+  [VersionFields],
+);
 
-type UpdateInput = Partial<Settings> & { unblockMerchantIds?: string[]; reason?: string };
-
-const UPDATE = gql<{ updateConsent: Consent }, { input: UpdateInput }>`
+const UPDATE = graphql(
+  `
   mutation UpdateConsent($input: UpdateConsentInput!) {
-    updateConsent(input: $input) { ${SETTINGS_FIELDS} version updatedAt blockedMerchants { id name } }
+    updateConsent(input: $input) { ...SettingsFields version updatedAt blockedMerchants { id name } }
   }
-`;
+`,
+  [SettingsFields],
+);
 
 /** Categories typed as one line, separated by commas (either width) or the ideographic comma. */
 const splitCategories = (value: string) => [...new Set(value.split(/[,，、]/).map((c) => c.trim()).filter(Boolean))];

@@ -1,17 +1,18 @@
 // The customer's home (phone-first): referral requests waiting for an answer first, then which
 // shops keep their details.
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
+import { graphql } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Loaded } from '../../ui/feedback';
 import { useViewer } from '../../viewer';
 import { ReferralRequests } from './ReferralRequests';
 
 // Only the shops' public business cards: reading the customer's own details would be a logged read.
-const MY_MERCHANTS = gql<{ viewer: { id: string; customer: { id: string; merchants: { id: string; name: string; category: string; city: string; publicContact: string | null }[] } | null } | null }>`
+const MY_MERCHANTS = graphql(`
   query MyMerchants {
     viewer { id customer { id merchants { id name category city publicContact } } }
   }
-`;
+`);
 
 export function CustomerHome() {
   const { t } = useI18n();

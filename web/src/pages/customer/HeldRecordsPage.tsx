@@ -3,44 +3,43 @@
 // confirms it; she may instead disown it (erased, and the shop reported to the alliance admins),
 // or erase her data at that shop.
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
-import type { ConsentSource, ContactField } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql, type ResultOf } from '../../graphql';
 import { useI18n, type MessageKey } from '../../i18n';
 import { Loaded, Notice } from '../../ui/feedback';
 import { ActionButton, ConfirmAction, useAction } from '../../ui/forms';
 import { ConfirmedBadge } from '../shared/ConfirmedBadge';
 import { ERASE } from './MyDataPage';
 
-interface HeldRecord {
-  id: string;
-  merchant: { id: string; name: string; category: string; city: string };
-  fields: ContactField[];
-  source: ConsentSource;
-  consentCollectedAt: string | null;
-  consentCollectedWhere: string | null;
-  createdAt: string;
-  confirmed: boolean;
-}
+const HeldRecordFields = graphql(`
+  fragment HeldRecordFields on HeldRecord @_unmask { id merchant { id name category city } fields source consentCollectedAt consentCollectedWhere createdAt confirmed }
+`);
 
-const HELD_RECORD_FIELDS = 'id merchant { id name category city } fields source consentCollectedAt consentCollectedWhere createdAt confirmed';
+type HeldRecord = ResultOf<typeof HeldRecordFields>;
 
-const HELD_RECORDS = gql<{ viewer: { id: string; customer: { id: string; heldRecords: HeldRecord[] } | null } | null }>`
+const HELD_RECORDS = graphql(
+  `
   query HeldRecords {
-    viewer { id customer { id heldRecords { ${HELD_RECORD_FIELDS} } } }
+    viewer { id customer { id heldRecords { ...HeldRecordFields } } }
   }
-`;
+`,
+  [HeldRecordFields],
+);
 
-const CONFIRM = gql<{ confirmHeldRecord: HeldRecord }, { id: string }>`
+const CONFIRM = graphql(
+  `
   mutation ConfirmHeldRecord($id: ID!) {
-    confirmHeldRecord(id: $id) { ${HELD_RECORD_FIELDS} }
+    confirmHeldRecord(id: $id) { ...HeldRecordFields }
   }
-`;
+`,
+  [HeldRecordFields],
+);
 
-const DISOWN = gql<{ disownHeldRecord: boolean }, { id: string }>`
+const DISOWN = graphql(`
   mutation DisownHeldRecord($id: ID!) {
     disownHeldRecord(id: $id)
   }
-`;
+`);
 
 export function HeldRecordsPage() {
   const { t } = useI18n();

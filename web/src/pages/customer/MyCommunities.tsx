@@ -1,27 +1,25 @@
 // The communities the customer is in, and the open ones of their shops' alliances they could join.
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
+import { graphql, type ResultOf } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { Loaded } from '../../ui/feedback';
 import { JoinLeave } from '../shared/CommunityPage';
 
-interface Community {
-  id: string;
-  name: string;
-  description: string;
-  status: 'OPEN' | 'ARCHIVED';
-  viewerIsMember: boolean;
-  merchantCount: number;
-  alliance: { id: string; name: string };
-}
+const CommunityFields = graphql(`
+  fragment CommunityFields on Community @_unmask { id name description status viewerIsMember merchantCount alliance { id name } }
+`);
 
-const COMMUNITY_FIELDS = 'id name description status viewerIsMember merchantCount alliance { id name }';
+type Community = ResultOf<typeof CommunityFields>;
 
-const MY_COMMUNITIES = gql<{ viewer: { id: string; customer: { id: string; communities: Community[]; joinableCommunities: Community[] } | null } | null }>`
+const MY_COMMUNITIES = graphql(
+  `
   query MyCommunities {
-    viewer { id customer { id communities { ${COMMUNITY_FIELDS} } joinableCommunities { ${COMMUNITY_FIELDS} } } }
+    viewer { id customer { id communities { ...CommunityFields } joinableCommunities { ...CommunityFields } } }
   }
-`;
+`,
+  [CommunityFields],
+);
 
 // Joining or leaving moves a community between the two lists, even when one of them is empty.
 const context = { additionalTypenames: ['Community'] };

@@ -1,25 +1,16 @@
 // The customer's rights over their data: who may see it now (grants, revocable), who read it
 // (the access log), and a copy (export), a correction or an erasure (PIPL Arts. 44-47).
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
-import type { AccessKind, ContactField, ReferralStatus } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql, type Item, type ResultOf, type VariablesOf } from '../../graphql';
 import { useI18n } from '../../i18n';
-import { SendCode, useCodeRequests, type CodeSent } from '../../ui/codes';
+import { CodeSentFields, SendCode, useCodeRequests } from '../../ui/codes';
 import { Loaded } from '../../ui/feedback';
 import { ActionButton, ConfirmAction, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { Paged } from '../../ui/paged';
 import * as rules from '../../validate';
 
-interface Grant {
-  fields: ContactField[];
-  grantedAt: string;
-  validUntil: string;
-  revokedAt: string | null;
-  merchant: { id: string; name: string; category: string };
-  referral: { id: string; status: ReferralStatus; purpose: string };
-}
-
-const GRANTS = gql<{ viewer: { id: string; customer: { id: string; grants: Grant[]; merchants: { id: string; name: string }[] } | null } | null }>`
+const GRANTS = graphql(`
   query MyGrants {
     viewer {
       id
@@ -30,56 +21,59 @@ const GRANTS = gql<{ viewer: { id: string; customer: { id: string; grants: Grant
       }
     }
   }
-`;
+`);
 
-interface Access {
-  id: string;
-  at: string;
-  actor: string;
-  kind: AccessKind;
-  fields: ContactField[];
-  merchant: { id: string; name: string } | null;
-}
+type Grant = Item<NonNullable<NonNullable<ResultOf<typeof GRANTS>['viewer']>['customer']>['grants']>;
 
-const ACCESS_LOG = gql<{ viewer: { id: string; customer: { id: string; accessLog: Connection<Access> } | null } | null }>`
+const AccessFields = graphql(`
+  fragment MyAccessFields on AccessLogEntry @_unmask { id at actor kind fields merchant { id name } }
+`);
+
+type Access = ResultOf<typeof AccessFields>;
+
+const ACCESS_LOG = graphql(
+  `
   query MyAccessLog($first: Int, $after: String) {
-    viewer { id customer { id accessLog(first: $first, after: $after) { edges { node { id at actor kind fields merchant { id name } } } ${PAGE_INFO} } } }
+    viewer { id customer { id accessLog(first: $first, after: $after) { edges { node { ...MyAccessFields } } pageInfo { hasNextPage endCursor } } } }
   }
-`;
+`,
+  [AccessFields],
+);
 
-const REVOKE = gql<{ revokeGrant: { id: string; status: ReferralStatus } }, { referralId: string }>`
+const REVOKE = graphql(`
   mutation RevokeGrant($referralId: ID!) {
     revokeGrant(referralId: $referralId) { id status }
   }
-`;
+`);
 
-const EXPORT = gql<{ exportMyData: string }, Record<string, never>>`
+const EXPORT = graphql(`
   mutation ExportMyData {
     exportMyData
   }
-`;
+`);
 
-type Correction = Partial<Record<'name' | 'phone' | 'phoneCode' | 'address' | 'wechat', string>>;
-
-const CORRECT = gql<{ correctMyData: { id: string; displayName: string } }, { input: Correction }>`
+const CORRECT = graphql(`
   mutation CorrectMyData($input: CorrectMyDataInput!) {
     correctMyData(input: $input) { id displayName }
   }
-`;
+`);
 
 /** A new phone is where sign-in and future records go: a code sent to it proves the customer holds it. */
-const SEND_CHANGE_PHONE_CODE = gql<{ sent: CodeSent }, { phone: string }>`
+const SEND_CHANGE_PHONE_CODE = graphql(
+  `
   mutation SendChangePhoneCode($phone: String!) {
-    sent: sendPhoneCode(input: { purpose: CHANGE_PHONE, phone: $phone }) { expiresAt resendAfter }
+    sent: sendPhoneCode(input: { purpose: CHANGE_PHONE, phone: $phone }) { ...CodeSentFields }
   }
-`;
+`,
+  [CodeSentFields],
+);
 
 /** Erasure at one shop (merchantId) or at every shop (null); shops that hold my number erase at one. */
-export const ERASE = gql<{ eraseMyData: { id: string; merchants: { id: string; name: string }[] } }, { merchantId: string | null }>`
+export const ERASE = graphql(`
   mutation EraseMyData($merchantId: ID) {
     eraseMyData(merchantId: $merchantId) { id merchants { id name } grants { revokedAt referral { id status } } }
   }
-`;
+`);
 
 // Reading the access log is itself no read of personal information, so refreshing it is free.
 const logContext = { additionalTypenames: ['AccessLogEntry'] };
@@ -217,7 +211,7 @@ function CorrectForm() {
   };
   const submit = async () => {
     const { phoneCode, ...details } = form.values;
-    const input = Object.fromEntries(Object.entries(details).flatMap(([k, v]) => (v.trim() ? [[k, v.trim()]] : []))) as Correction;
+    const input = Object.fromEntries(Object.entries(details).flatMap(([k, v]) => (v.trim() ? [[k, v.trim()]] : []))) as VariablesOf<typeof CORRECT>['input'];
     setEmpty(Object.keys(input).length === 0);
     if (!form.validate() || Object.keys(input).length === 0) return;
     if (await action.run({ input: input.phone ? { ...input, phone, phoneCode } : input })) form.reset();

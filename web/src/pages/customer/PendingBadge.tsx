@@ -1,15 +1,16 @@
 // The number of referral requests waiting for the customer's answer, beside "My account" in the
 // navigation. Live: a new request or a withdrawal elsewhere refetches it (see live.ts).
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
+import { graphql } from '../../graphql';
 import { useI18n } from '../../i18n';
 
 const SHOWN_MAX = 99;
 
-const PENDING = gql<{ viewer: { id: string; customer: { id: string; referralRequests: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean } } } | null } | null }>`
+const PENDING = graphql(`
   query PendingRequestCount($first: Int!) {
     viewer { id customer { id referralRequests(status: PENDING, first: $first) { edges { node { id } } pageInfo { hasNextPage } } } }
   }
-`;
+`);
 
 // The count changes with any request, also while there is none.
 const context = { additionalTypenames: ['ReferralRequest'] };

@@ -2,61 +2,49 @@
 // to reach them, why, which details, for how long, under which privacy notice. Pending ones get
 // big Accept (choosing the details) and Decline (optionally blocking the asker) buttons.
 import { useState } from 'react';
-import { gql } from 'urql';
-import { CONTACT_FIELDS, type ContactField, type MerchantCard, type ReferralStatus } from '../../domain';
+import { graphql, type ResultOf } from '../../graphql';
+import { CONTACT_FIELDS, type ContactField } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Notice } from '../../ui/feedback';
 import { ActionOutcome, Checkbox, Checkboxes, Progress, useAction } from '../../ui/forms';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { Paged } from '../../ui/paged';
 
-interface Request {
-  id: string;
-  status: ReferralStatus;
-  purpose: string;
-  message: string | null;
-  requestedFields: ContactField[];
-  grantedFields: ContactField[];
-  retentionDays: number;
-  createdAt: string;
-  expiresAt: string;
-  requester: MerchantCard;
-  origin: { id: string; name: string };
-  offer: { id: string; title: string } | null;
-  requesterNotice: { version: number; text: string } | null;
-}
+const RequestFields = graphql(`
+  fragment RequestFields on ReferralRequest @_unmask {
+    id status purpose message requestedFields grantedFields retentionDays createdAt expiresAt
+    requester { id name category publicContact }
+    origin { id name }
+    offer { id title }
+    requesterNotice { version text }
+  }
+`);
+
+type Request = ResultOf<typeof RequestFields>;
 
 // Seven levels deep at most (viewer › customer › referralRequests › edges › node › requester › name).
-const REQUESTS = gql<{ viewer: { id: string; customer: { id: string; referralRequests: Connection<Request> } | null } | null }>`
+const REQUESTS = graphql(
+  `
   query MyReferralRequests($first: Int, $after: String) {
     viewer {
       id
       customer {
         id
         referralRequests(first: $first, after: $after) {
-          edges {
-            node {
-              id status purpose message requestedFields grantedFields retentionDays createdAt expiresAt
-              requester { id name category publicContact }
-              origin { id name }
-              offer { id title }
-              requesterNotice { version text }
-            }
-          }
-          ${PAGE_INFO}
+          edges { node { ...RequestFields } }
+          pageInfo { hasNextPage endCursor }
         }
       }
     }
   }
-`;
+`,
+  [RequestFields],
+);
 
-const RESPOND = gql<
-  { respondToReferral: { id: string; status: ReferralStatus; grantedFields: ContactField[] } },
-  { input: { referralId: string; accept: boolean; fields?: ContactField[]; blockRequester?: boolean } }
->`
+const RESPOND = graphql(`
   mutation RespondToReferral($input: RespondToReferralInput!) {
     respondToReferral(input: $input) { id status grantedFields decidedAt }
   }
-`;
+`);
 
 const requestsContext = { additionalTypenames: ['ReferralRequest'] };
 

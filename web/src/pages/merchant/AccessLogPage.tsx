@@ -1,24 +1,21 @@
 // Every read of customers' personal information by this merchant's accounts: who, whose
 // (pseudonym unless it is the merchant's own customer), which fields, on which grounds.
-import { gql } from 'urql';
-import type { AccessKind, ContactField } from '../../domain';
+import { graphql } from '../../graphql';
 import { useI18n } from '../../i18n';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { Paged } from '../../ui/paged';
 
-interface Access {
-  id: string;
-  at: string;
-  actor: string;
-  kind: AccessKind;
-  fields: ContactField[];
-  customer: { pseudonym: string };
-}
+const AccessFields = graphql(`
+  fragment MerchantAccessFields on AccessLogEntry @_unmask { id at actor kind fields customer { pseudonym } }
+`);
 
-const ACCESS_LOG = gql<{ viewer: { id: string; merchant: { id: string; accessLog: Connection<Access> } | null } | null }>`
+const ACCESS_LOG = graphql(
+  `
   query MerchantAccessLog($first: Int, $after: String) {
-    viewer { id merchant { id accessLog(first: $first, after: $after) { edges { node { id at actor kind fields customer { pseudonym } } } ${PAGE_INFO} } } }
+    viewer { id merchant { id accessLog(first: $first, after: $after) { edges { node { ...MerchantAccessFields } } pageInfo { hasNextPage endCursor } } } }
   }
-`;
+`,
+  [AccessFields],
+);
 
 const context = { additionalTypenames: ['AccessLogEntry'] };
 

@@ -1,59 +1,42 @@
 // One alliance as a member sees it (/merchant/alliance?id=…): its communities to join or leave
 // and open, and its members.
-import { gql, useQuery } from 'urql';
-import type { AllianceRole, MembershipStatus } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql, type Item, type ResultOf } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Link, useLocation } from '../../router';
 import { Found, Notice } from '../../ui/feedback';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { Paged } from '../../ui/paged';
 import { JoinLeave } from '../shared/CommunityPage';
 
-interface Alliance {
-  id: string;
-  name: string;
-  city: string;
-  description: string;
-  viewerRole: AllianceRole | null;
-}
-
-export const ALLIANCE = gql<{ alliance: Alliance | null }, { id: string }>`
+export const ALLIANCE = graphql(`
   query Alliance($id: ID!) {
     alliance(id: $id) { id name city description viewerRole }
   }
-`;
+`);
 
-export interface CommunityRow {
-  id: string;
-  name: string;
-  description: string;
-  status: 'OPEN' | 'ARCHIVED';
-  viewerIsMember: boolean;
-  merchantCount: number;
-  customerCount: number;
-}
-
-export const COMMUNITIES = gql<{ alliance: { id: string; communities: Connection<CommunityRow> } | null }>`
+export const COMMUNITIES = graphql(`
   query AllianceCommunities($id: ID!, $first: Int, $after: String) {
-    alliance(id: $id) { id communities(first: $first, after: $after) { edges { node { id name description status viewerIsMember merchantCount customerCount } } ${PAGE_INFO} } }
+    alliance(id: $id) { id communities(first: $first, after: $after) { edges { node { id name description status viewerIsMember merchantCount customerCount } } pageInfo { hasNextPage endCursor } } }
   }
-`;
+`);
 
-export interface Member {
-  role: AllianceRole;
-  status: MembershipStatus;
-  joinedAt: string | null;
-  appliedAt: string;
-  message: string | null;
-  merchant: { id: string; name: string; category: string; city: string };
-}
+export type CommunityRow = Item<NonNullable<ResultOf<typeof COMMUNITIES>['alliance']>['communities']['edges']>['node'];
 
-export const MEMBER_FIELDS = 'role status joinedAt appliedAt message merchant { id name category city }';
+/** A merchant's membership of an alliance, for documents to select. */
+export const MemberFields = graphql(`
+  fragment MemberFields on AllianceMember @_unmask { role status joinedAt appliedAt message merchant { id name category city } }
+`);
 
-export const MEMBERS = gql<{ alliance: { id: string; members: Connection<Member> & { totalCount: number } } | null }>`
+export type Member = ResultOf<typeof MemberFields>;
+
+export const MEMBERS = graphql(
+  `
   query AllianceMembers($id: ID!, $first: Int, $after: String) {
-    alliance(id: $id) { id members(first: $first, after: $after) { totalCount edges { node { ${MEMBER_FIELDS} } } ${PAGE_INFO} } }
+    alliance(id: $id) { id members(first: $first, after: $after) { totalCount edges { node { ...MemberFields } } pageInfo { hasNextPage endCursor } } }
   }
-`;
+`,
+  [MemberFields],
+);
 
 export const communitiesContext = { additionalTypenames: ['Community'] };
 

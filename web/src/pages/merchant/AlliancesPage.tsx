@@ -1,41 +1,34 @@
 // Alliances: the ones this merchant is in, founding a new one, and the directory to apply to.
 import { useState } from 'react';
-import { gql } from 'urql';
-import type { AllianceRole } from '../../domain';
+import { graphql, type Item, type ResultOf } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { Loaded } from '../../ui/feedback';
 import { ConfirmAction, Field, Form, useAction, useFormValues, SearchForm } from '../../ui/forms';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { Paged } from '../../ui/paged';
 import * as rules from '../../validate';
 import { isOwner, useViewer } from '../../viewer';
 import { useMyMemberships } from './myAlliances';
 
-interface Alliance {
-  id: string;
-  name: string;
-  city: string;
-  description: string;
-  viewerRole: AllianceRole | null;
-}
-
-const DIRECTORY = gql<{ alliances: Connection<Alliance> }>`
+const DIRECTORY = graphql(`
   query AllianceDirectory($first: Int, $after: String, $search: String) {
-    alliances(first: $first, after: $after, search: $search) { edges { node { id name city description viewerRole } } ${PAGE_INFO} }
+    alliances(first: $first, after: $after, search: $search) { edges { node { id name city description viewerRole } } pageInfo { hasNextPage endCursor } }
   }
-`;
+`);
 
-const CREATE = gql<{ createAlliance: { id: string; name: string } }, { input: { name: string; city: string; description: string } }>`
+type Alliance = Item<NonNullable<ResultOf<typeof DIRECTORY>['alliances']>['edges']>['node'];
+
+const CREATE = graphql(`
   mutation CreateAlliance($input: CreateAllianceInput!) {
     createAlliance(input: $input) { id name city description viewerRole }
   }
-`;
+`);
 
-const APPLY = gql<{ applyToAlliance: { status: string } }, { allianceId: string; message: string | null }>`
+const APPLY = graphql(`
   mutation ApplyToAlliance($allianceId: ID!, $message: String) {
     applyToAlliance(allianceId: $allianceId, message: $message) { status appliedAt alliance { id viewerRole } }
   }
-`;
+`);
 
 export const allianceLink = (id: string) => `/merchant/alliance?id=${encodeURIComponent(id)}`;
 

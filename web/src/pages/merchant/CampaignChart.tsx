@@ -1,8 +1,22 @@
 // A campaign's funnel against its plan: responses expected vs actual, budget vs spent, and the
 // funnel from reach to sales.
+import { graphql, type ResultOf, type SchemaType } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { BarChart, type Bar } from '../../ui/BarChart';
-import type { Stats, StatsFigure } from './CampaignPage';
+
+/**
+ * The figures the chart draws. Scans and visits (share posters and pages) count no one and are
+ * never withheld; `withheld` lists figures about too few verified people to show (they read 0);
+ * spent is the reader's own.
+ */
+export const StatsFields = graphql(`
+  fragment StatsFields on CampaignStats @_unmask {
+    scans visits reached interested referralsRequested referralsAccepted conversions revenue spent responseRate withheld minGroupSize
+  }
+`);
+
+type Stats = ResultOf<typeof StatsFields>;
+type StatsFigure = SchemaType<'CampaignStatsFigure'>;
 
 export function CampaignChart({ stats, budget, expected }: { stats: Stats; budget: number; expected: number }) {
   const { t, money } = useI18n();

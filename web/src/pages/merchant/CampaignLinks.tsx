@@ -1,48 +1,47 @@
 // A campaign's activity and livestream links as buttons, each with its start time, a livestream
 // on air marked "live now"; the organizer adds and removes them.
 import { useEffect, useState } from 'react';
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { dateTimeInput, fromDateTimeInput } from '../../domain';
+import { graphql, type ResultOf, type SchemaType } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Loaded } from '../../ui/feedback';
 import { ConfirmAction, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
 import * as rules from '../../validate';
 
-type LinkKind = 'ACTIVITY' | 'LIVESTREAM';
-
-export interface CampaignLink {
-  id: string;
-  kind: LinkKind;
-  title: string;
-  url: string;
-  startsAt: string;
-  endsAt: string | null;
-  isLive: boolean;
-}
-
 /** The link fields LinkButton shows, for documents to select. */
-export const LINK_FIELDS = 'id kind title url startsAt endsAt isLive';
+export const LinkFields = graphql(`
+  fragment LinkFields on CampaignLink @_unmask { id kind title url startsAt endsAt isLive }
+`);
 
-const LINKS = gql<{ campaign: { id: string; links: CampaignLink[] } | null }, { id: string }>`
+export type CampaignLink = ResultOf<typeof LinkFields>;
+
+const LINKS = graphql(
+  `
   query CampaignLinks($id: ID!) {
-    campaign(id: $id) { id links { ${LINK_FIELDS} } }
+    campaign(id: $id) { id links { ...LinkFields } }
   }
-`;
+`,
+  [LinkFields],
+);
 
-const ADD = gql<
-  { addCampaignLink: CampaignLink },
-  { input: { campaignId: string; kind: LinkKind; title: string; url: string; startsAt: string; endsAt?: string } }
->`
+const ADD = graphql(
+  `
   mutation AddCampaignLink($input: AddCampaignLinkInput!) {
-    addCampaignLink(input: $input) { ${LINK_FIELDS} }
+    addCampaignLink(input: $input) { ...LinkFields }
   }
-`;
+`,
+  [LinkFields],
+);
 
-const REMOVE = gql<{ removeCampaignLink: { id: string } }, { input: { linkId: string } }>`
+const REMOVE = graphql(
+  `
   mutation RemoveCampaignLink($input: RemoveCampaignLinkInput!) {
-    removeCampaignLink(input: $input) { id links { ${LINK_FIELDS} } }
+    removeCampaignLink(input: $input) { id links { ...LinkFields } }
   }
-`;
+`,
+  [LinkFields],
+);
 
 // The first link of a campaign brings a type the answer did not hold before.
 const linksContext = { additionalTypenames: ['CampaignLink'] };
@@ -127,7 +126,7 @@ function AddLink({ campaignId }: { campaignId: string }) {
     { title: '', url: '', startsAt: dateTimeInput(new Date().toISOString()), endsAt: '' },
     { title: rules.text(60), url: rules.httpsUrl, startsAt: rules.date, endsAt: rules.optional(rules.date) },
   );
-  const [kind, setKind] = useState<LinkKind>('LIVESTREAM');
+  const [kind, setKind] = useState<SchemaType<'CampaignLinkKind'>>('LIVESTREAM');
   const action = useAction(ADD);
   const { startsAt, endsAt } = form.values;
   const endsNotAfterStart = !!startsAt && !!endsAt && endsAt <= startsAt;

@@ -2,107 +2,101 @@
 // (add), its activity and livestream links, publishing to every community at once, spend, the funnel
 // against what was planned, and share posters.
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
-import type { CampaignStatus, OfferStatus, ParticipantStatus } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql, type ResultOf } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { useLocation } from '../../router';
 import { Found, Loaded, Notice } from '../../ui/feedback';
 import { ActionButton, ActionOutcome, Checkboxes, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
-import { MEDIA_FIELDS, PosterImage, type Media } from '../../ui/Poster';
+import { MediaFields, PosterImage } from '../../ui/Poster';
 import { PosterUpload } from '../../ui/PosterUpload';
 import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
 import { MEMBERS } from './AlliancePage';
 import { MY_OFFERS } from './OffersPage';
-import { CampaignChart } from './CampaignChart';
+import { CampaignChart, StatsFields } from './CampaignChart';
 import { CampaignLinks } from './CampaignLinks';
 import { ShareChannels } from './ShareChannels';
 import { CampaignVariants } from './CampaignVariants';
 
-interface Campaign {
-  id: string;
-  title: string;
-  description: string;
-  status: CampaignStatus;
-  startsAt: string;
-  endsAt: string;
-  expectedResponses: number;
-  alliance: { id: string; name: string };
-  communities: { id: string; name: string }[];
-  offers: { id: string; title: string; status: OfferStatus; merchant: { id: string; name: string } }[];
-  participants: { isOrganizer: boolean; status: ParticipantStatus; merchant: { id: string; name: string } }[];
-  poster: Media | null;
-}
+const CampaignFields = graphql(
+  `
+  fragment CampaignFields on Campaign @_unmask { id title description status startsAt endsAt expectedResponses alliance { id name } communities { id name } offers { id title status merchant { id name } } participants { isOrganizer status merchant { id name } } poster { ...MediaFields } }
+`,
+  [MediaFields],
+);
 
-const CAMPAIGN_FIELDS = `id title description status startsAt endsAt expectedResponses alliance { id name } communities { id name } offers { id title status merchant { id name } } participants { isOrganizer status merchant { id name } } poster { ${MEDIA_FIELDS} }`;
+type Campaign = ResultOf<typeof CampaignFields>;
 
-const CAMPAIGN = gql<{ campaign: Campaign | null }, { id: string }>`
+const CAMPAIGN = graphql(
+  `
   query Campaign($id: ID!) {
-    campaign(id: $id) { ${CAMPAIGN_FIELDS} }
+    campaign(id: $id) { ...CampaignFields }
   }
-`;
-
-export interface Stats {
-  /** Share-poster scans and share-page visits: counts about no one, never withheld. */
-  scans: number;
-  visits: number;
-  reached: number;
-  interested: number;
-  referralsRequested: number;
-  referralsAccepted: number;
-  conversions: number;
-  revenue: number;
-  spent: number;
-  responseRate: number;
-  /** Figures about too few verified people to show (they read 0); spent is the reader's own. */
-  withheld: StatsFigure[];
-  minGroupSize: number;
-}
-
-export type StatsFigure = 'REACHED' | 'INTERESTED' | 'REFERRALS_REQUESTED' | 'REFERRALS_ACCEPTED' | 'CONVERSIONS' | 'REVENUE' | 'RESPONSE_RATE';
+`,
+  [CampaignFields],
+);
 
 // Participants only (the budget too): a separate query, so that others still see the campaign.
-const STATS = gql<{ campaign: { id: string; budget: number; stats: Stats } | null }, { id: string }>`
+const STATS = graphql(
+  `
   query CampaignStats($id: ID!) {
-    campaign(id: $id) { id budget stats { scans visits reached interested referralsRequested referralsAccepted conversions revenue spent responseRate withheld minGroupSize } }
+    campaign(id: $id) { id budget stats { ...StatsFields } }
   }
-`;
+`,
+  [StatsFields],
+);
 
-const INVITE = gql<{ inviteToCampaign: Campaign }, { campaignId: string; merchantIds: string[] }>`
+const INVITE = graphql(
+  `
   mutation InviteToCampaign($campaignId: ID!, $merchantIds: [ID!]!) {
-    inviteToCampaign(campaignId: $campaignId, merchantIds: $merchantIds) { ${CAMPAIGN_FIELDS} }
+    inviteToCampaign(campaignId: $campaignId, merchantIds: $merchantIds) { ...CampaignFields }
   }
-`;
+`,
+  [CampaignFields],
+);
 
-const RESPOND = gql<{ respondToCampaignInvite: Campaign }, { campaignId: string; accept: boolean }>`
+const RESPOND = graphql(
+  `
   mutation RespondToCampaignInvite($campaignId: ID!, $accept: Boolean!) {
-    respondToCampaignInvite(campaignId: $campaignId, accept: $accept) { ${CAMPAIGN_FIELDS} }
+    respondToCampaignInvite(campaignId: $campaignId, accept: $accept) { ...CampaignFields }
   }
-`;
+`,
+  [CampaignFields],
+);
 
-const ADD_OFFER = gql<{ addOfferToCampaign: Campaign }, { campaignId: string; offerId: string }>`
+const ADD_OFFER = graphql(
+  `
   mutation AddOfferToCampaign($campaignId: ID!, $offerId: ID!) {
-    addOfferToCampaign(campaignId: $campaignId, offerId: $offerId) { ${CAMPAIGN_FIELDS} }
+    addOfferToCampaign(campaignId: $campaignId, offerId: $offerId) { ...CampaignFields }
   }
-`;
+`,
+  [CampaignFields],
+);
 
-const PUBLISH = gql<{ publishCampaign: Campaign }, { campaignId: string }>`
+const PUBLISH = graphql(
+  `
   mutation PublishCampaign($campaignId: ID!) {
-    publishCampaign(campaignId: $campaignId) { ${CAMPAIGN_FIELDS} }
+    publishCampaign(campaignId: $campaignId) { ...CampaignFields }
   }
-`;
+`,
+  [CampaignFields],
+);
 
-const SPEND = gql<{ recordCampaignSpend: Campaign }, { campaignId: string; amount: number; note?: string }>`
+const SPEND = graphql(`
   mutation RecordCampaignSpend($campaignId: ID!, $amount: Int!, $note: String) {
     recordCampaignSpend(campaignId: $campaignId, amount: $amount, note: $note) { id }
   }
-`;
+`);
 
-const SET_POSTER = gql<{ setCampaignPoster: Campaign }, { input: { campaignId: string; mediaId: string } }>`
+const SET_POSTER = graphql(
+  `
   mutation SetCampaignPoster($input: SetCampaignPosterInput!) {
-    setCampaignPoster(input: $input) { ${CAMPAIGN_FIELDS} }
+    setCampaignPoster(input: $input) { ...CampaignFields }
   }
-`;
+`,
+  [CampaignFields],
+);
 
 const statsContext = { additionalTypenames: ['Campaign'] };
 

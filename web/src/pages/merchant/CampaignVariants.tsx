@@ -2,53 +2,32 @@
 // campaign is a draft; the participants see each variant's funnel as a chart and each variant's
 // test against A.
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
+import { graphql, type Item, type ResultOf, type SchemaType } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { BarChart } from '../../ui/BarChart';
 import { Loaded } from '../../ui/feedback';
 import { ConfirmAction, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
 import * as rules from '../../validate';
 
-type Unit = 'COMMUNITY' | 'CUSTOMER';
-type Figure = 'REACHED' | 'INTERESTED' | 'REFERRALS_REQUESTED' | 'REFERRALS_ACCEPTED' | 'CONVERSIONS' | 'RESPONSE_RATE';
-
-interface Variant {
-  id: string;
-  label: string;
-  title: string;
-  description: string;
-}
-
-interface Funnel {
-  variant: { label: string };
-  reached: number;
-  interested: number;
-  referralsRequested: number;
-  referralsAccepted: number;
-  conversions: number;
-  responseRate: number;
-  withheld: Figure[];
-}
-
-interface Results {
-  minGroupSize: number;
-  variants: Funnel[];
-  comparisons: { variant: { label: string }; baseline: { label: string }; test: { z: number; pValue: number } | null }[];
-}
-
 const MAX_VARIANTS = 5;
 /** The conventional level below which a difference is called significant. */
 const SIGNIFICANT = 0.05;
 
-const VARIANT_FIELDS = 'id variantUnit variants { id label title description }';
+const VariantFields = graphql(`
+  fragment VariantFields on Campaign @_unmask { id variantUnit variants { id label title description } }
+`);
 
-const VARIANTS = gql<{ campaign: { id: string; variantUnit: Unit; variants: Variant[] } | null }, { id: string }>`
+const VARIANTS = graphql(
+  `
   query CampaignVariants($id: ID!) {
-    campaign(id: $id) { ${VARIANT_FIELDS} }
+    campaign(id: $id) { ...VariantFields }
   }
-`;
+`,
+  [VariantFields],
+);
 
-const RESULTS = gql<{ campaign: { id: string; variantResults: Results | null } | null }, { id: string }>`
+const RESULTS = graphql(`
   query CampaignVariantResults($id: ID!) {
     campaign(id: $id) {
       id
@@ -59,25 +38,39 @@ const RESULTS = gql<{ campaign: { id: string; variantResults: Results | null } |
       }
     }
   }
-`;
+`);
 
-const ADD = gql<{ addCampaignVariant: { id: string } }, { input: { campaignId: string; title: string; description: string } }>`
+const ADD = graphql(
+  `
   mutation AddCampaignVariant($input: AddCampaignVariantInput!) {
-    addCampaignVariant(input: $input) { ${VARIANT_FIELDS} }
+    addCampaignVariant(input: $input) { ...VariantFields }
   }
-`;
+`,
+  [VariantFields],
+);
 
-const REMOVE = gql<{ removeCampaignVariant: { id: string } }, { input: { variantId: string } }>`
+const REMOVE = graphql(
+  `
   mutation RemoveCampaignVariant($input: RemoveCampaignVariantInput!) {
-    removeCampaignVariant(input: $input) { ${VARIANT_FIELDS} }
+    removeCampaignVariant(input: $input) { ...VariantFields }
   }
-`;
+`,
+  [VariantFields],
+);
 
-const SET_UNIT = gql<{ setCampaignVariantUnit: { id: string } }, { input: { campaignId: string; unit: Unit } }>`
+const SET_UNIT = graphql(
+  `
   mutation SetCampaignVariantUnit($input: SetCampaignVariantUnitInput!) {
-    setCampaignVariantUnit(input: $input) { ${VARIANT_FIELDS} }
+    setCampaignVariantUnit(input: $input) { ...VariantFields }
   }
-`;
+`,
+  [VariantFields],
+);
+
+type Unit = SchemaType<'CampaignVariantUnit'>;
+type Figure = SchemaType<'CampaignVariantFigure'>;
+type Variant = Item<ResultOf<typeof VariantFields>['variants']>;
+type Funnel = Item<NonNullable<NonNullable<ResultOf<typeof RESULTS>['campaign']>['variantResults']>['variants']>;
 
 // The first variant brings a type the answer did not hold before.
 const variantsContext = { additionalTypenames: ['CampaignVariant'] };

@@ -1,52 +1,36 @@
 // Joint campaigns: invitations waiting for an answer, the campaigns this merchant organises or
 // takes part in, and a new one.
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
-import { daysFromNow, endOfDay, startOfDay, type CampaignStatus, type ParticipantStatus } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql, type Item, type ResultOf } from '../../graphql';
+import { daysFromNow, endOfDay, startOfDay } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { Loaded } from '../../ui/feedback';
 import { Checkboxes, Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
-import { MEDIA_FIELDS, PosterImage, type Media } from '../../ui/Poster';
+import { MediaFields, PosterImage } from '../../ui/Poster';
 import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
 import { COMMUNITIES } from './AlliancePage';
 import { RespondToInvite } from './CampaignPage';
 import { useMyMemberships } from './myAlliances';
 
-interface CampaignRef {
-  id: string;
-  title: string;
-  status: CampaignStatus;
-  startsAt: string;
-  endsAt: string;
-  alliance: { id: string; name: string };
-  participants: { isOrganizer: boolean; status: ParticipantStatus; merchant: { id: string; name: string } }[];
-  poster: Media | null;
-}
-
-const MY_CAMPAIGNS = gql<{ viewer: { id: string; merchant: { id: string; campaigns: CampaignRef[] } | null } | null }>`
+const MY_CAMPAIGNS = graphql(
+  `
   query MyCampaigns {
-    viewer { id merchant { id campaigns { id title status startsAt endsAt alliance { id name } participants { isOrganizer status merchant { id name } } poster { ${MEDIA_FIELDS} } } } }
+    viewer { id merchant { id campaigns { id title status startsAt endsAt alliance { id name } participants { isOrganizer status merchant { id name } } poster { ...MediaFields } } } }
   }
-`;
+`,
+  [MediaFields],
+);
 
-interface CreateCampaignInput {
-  allianceId: string;
-  title: string;
-  description: string;
-  startsAt: string;
-  endsAt: string;
-  budget: number;
-  expectedResponses: number;
-  communityIds: string[];
-}
+type CampaignRef = Item<NonNullable<NonNullable<ResultOf<typeof MY_CAMPAIGNS>['viewer']>['merchant']>['campaigns']>;
 
-const CREATE = gql<{ createCampaign: { id: string } }, { input: CreateCampaignInput }>`
+const CREATE = graphql(`
   mutation CreateCampaign($input: CreateCampaignInput!) {
     createCampaign(input: $input) { id title status }
   }
-`;
+`);
 
 export const campaignLink = (id: string) => `/merchant/campaign?id=${encodeURIComponent(id)}`;
 // An invitation or a new campaign changes the list even while it is empty.

@@ -2,83 +2,66 @@
 // code, and introduce a customer to an alliance partner. Contact fields show only when the API
 // returns them (staff without contact permission see pseudonyms).
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
-import { daysFromNow, startOfDay, type ConsentSource } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql, type ResultOf, type SchemaType } from '../../graphql';
+import { daysFromNow, startOfDay } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Loaded, Notice } from '../../ui/feedback';
 import { Checkbox, Field, Form, Select, useAction, useFormValues, SearchForm } from '../../ui/forms';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { Paged } from '../../ui/paged';
 import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
 import { ConfirmedBadge } from '../shared/ConfirmedBadge';
 import { MEMBERS } from './AlliancePage';
 import { InviteQr } from './InviteQr';
 import { useMyMemberships } from './myAlliances';
-import { ReferralForm, type ReferralInput } from './ReferralForm';
+import { ReferralForm } from './ReferralForm';
 
-interface Customer {
-  id: string;
-  pseudonym: string;
-  name: string | null;
-  phone: string | null;
-  address: string | null;
-  wechat: string | null;
-  tags: string[];
-  consentSource: ConsentSource;
-  createdAt: string;
-  claimedAt: string | null;
-  confirmed: boolean;
-  erased: boolean;
-  inviteCode: string | null;
-  inviteUrl: string | null;
-}
+const CustomerFields = graphql(`
+  fragment CustomerFields on Customer @_unmask { id pseudonym name phone address wechat tags consentSource createdAt claimedAt confirmed erased inviteCode inviteUrl }
+`);
 
-const CUSTOMER_FIELDS = 'id pseudonym name phone address wechat tags consentSource createdAt claimedAt confirmed erased inviteCode inviteUrl';
+type Customer = ResultOf<typeof CustomerFields>;
 
-const CUSTOMERS = gql<{ viewer: { id: string; merchant: { id: string; customers: Connection<Customer> & { totalCount: number } } | null } | null }>`
+const CUSTOMERS = graphql(
+  `
   query MyCustomers($first: Int, $after: String, $search: String) {
-    viewer { id merchant { id customers(first: $first, after: $after, search: $search) { totalCount edges { node { ${CUSTOMER_FIELDS} } } ${PAGE_INFO} } } }
+    viewer { id merchant { id customers(first: $first, after: $after, search: $search) { totalCount edges { node { ...CustomerFields } } pageInfo { hasNextPage endCursor } } } }
   }
-`;
+`,
+  [CustomerFields],
+);
 
-interface AddCustomerInput {
-  name: string;
-  phone: string;
-  address?: string;
-  wechat?: string;
-  consentSource: ConsentSource;
-  /** With IMPORT: when and where the customer agreed, which the customer sees. */
-  consentCollectedAt?: string;
-  consentCollectedWhere?: string;
-  consentGiven: boolean;
-}
-
-const ADD_CUSTOMER = gql<{ addCustomer: Customer }, { input: AddCustomerInput }>`
+const ADD_CUSTOMER = graphql(
+  `
   mutation AddCustomer($input: AddCustomerInput!) {
-    addCustomer(input: $input) { ${CUSTOMER_FIELDS} }
+    addCustomer(input: $input) { ...CustomerFields }
   }
-`;
+`,
+  [CustomerFields],
+);
 
 /** While people's disowned records are under review, the shop adds no customers. */
-const RECORDS_PAUSED = gql<{ viewer: { id: string; merchant: { id: string; recordsPaused: boolean } | null } | null }>`
+const RECORDS_PAUSED = graphql(`
   query RecordsPaused {
     viewer { id merchant { id recordsPaused } }
   }
-`;
+`);
 
-const PROPOSE = gql<{ proposeReferral: { id: string; status: string } }, { input: ReferralInput & { customerId: string; toMerchantId: string } }>`
+const PROPOSE = graphql(`
   mutation ProposeReferral($input: ProposeReferralInput!) {
     proposeReferral(input: $input) { id status }
   }
-`;
+`);
 
-const RECORD_PURCHASE = gql<{ recordPurchase: { id: string } }, { customerId: string; amount: number; at?: string }>`
+const RECORD_PURCHASE = graphql(`
   mutation RecordPurchase($customerId: ID!, $amount: Int!, $at: DateTime) {
     recordPurchase(customerId: $customerId, amount: $amount, at: $at) { id }
   }
-`;
+`);
 
 const context = { additionalTypenames: ['Customer'] };
+type ConsentSource = SchemaType<'ConsentSource'>;
 const SOURCES: ConsentSource[] = ['IN_STORE', 'PHONE', 'ONLINE', 'IMPORT'];
 
 export function CustomersPage() {

@@ -1,29 +1,14 @@
 // Insights (/merchant/insights): the RFM segments of this merchant's own customers (recency,
 // frequency, spend over the last year), and what referring its customers brought each partner.
 // Counts and amounts only, never a customer.
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
+import { graphql, type Item, type ResultOf } from '../../graphql';
 import { isMessageKey, useI18n } from '../../i18n';
 import { BarChart } from '../../ui/BarChart';
 import { Loaded } from '../../ui/feedback';
 import { Figures, Withheld } from '../../ui/Figures';
 
-interface Segment {
-  segment: string;
-  customerCount: number;
-  avgRecencyDays: number;
-  avgFrequency: number;
-  avgMonetary: number;
-}
-
-interface Attribution {
-  partner: { id: string; name: string };
-  referralsBrought: number;
-  referralsAccepted: number;
-  conversions: number | null;
-  revenue: number | null;
-}
-
-const INSIGHTS = gql<{ viewer: { id: string; merchant: { id: string; rfmSegments: Segment[]; referralAttribution: Attribution[] } | null } | null }>`
+const INSIGHTS = graphql(`
   query MerchantInsights {
     viewer {
       id
@@ -34,7 +19,11 @@ const INSIGHTS = gql<{ viewer: { id: string; merchant: { id: string; rfmSegments
       }
     }
   }
-`;
+`);
+
+type Insights = NonNullable<NonNullable<ResultOf<typeof INSIGHTS>['viewer']>['merchant']>;
+type Segment = Item<Insights['rfmSegments']>;
+type Attribution = Item<Insights['referralAttribution']>;
 
 // A purchase recorded on the customers page changes the segments.
 const context = { additionalTypenames: ['Customer', 'ReferralRequest'] };

@@ -1,30 +1,32 @@
 // Posting an offer into communities, and editing one: the same fields, the same checks.
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../../graphql';
 import { dateInput, daysFromNow, endOfDay, startOfDay } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Field, Form, useAction, useFormValues, type ActionState } from '../../ui/forms';
 import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
 
-interface OfferValues {
-  title: string;
-  body: string;
-  category: string;
-  startsAt: string;
-  endsAt: string;
-}
+/** What the form edits of an offer. */
+const OfferValuesFields = graphql(`
+  fragment OfferValuesFields on Offer @_unmask { id title body category startsAt endsAt }
+`);
 
-const POST_OFFER = gql<{ postOffer: { id: string; title: string } }, { input: OfferValues & { communityIds: string[] } }>`
+type OfferValues = ResultOf<typeof OfferValuesFields>;
+
+const POST_OFFER = graphql(`
   mutation PostOffer($input: PostOfferInput!) {
     postOffer(input: $input) { id title status }
   }
-`;
+`);
 
-const UPDATE_OFFER = gql<{ updateOffer: { id: string; title: string } }, { input: OfferValues & { offerId: string } }>`
+const UPDATE_OFFER = graphql(
+  `
   mutation UpdateOffer($input: UpdateOfferInput!) {
-    updateOffer(input: $input) { id title body category startsAt endsAt status }
+    updateOffer(input: $input) { ...OfferValuesFields status }
   }
-`;
+`,
+  [OfferValuesFields],
+);
 
 const offerRules = {
   title: rules.text(120),
@@ -35,7 +37,7 @@ const offerRules = {
 };
 
 /** With communityIds, posts a new offer there; with an offer, edits it. */
-export function OfferForm(props: { communityIds: string[] } | { offer: OfferValues & { id: string } }) {
+export function OfferForm(props: { communityIds: string[] } | { offer: OfferValues }) {
   const { t } = useI18n();
   const viewer = useViewer();
   const editing = 'offer' in props ? props.offer : null;

@@ -2,62 +2,66 @@
 // withdraw it, and the customers interested in it, by pseudonym and originating shop, each a
 // referral request away.
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
-import { CONTACT_FIELDS, type ContactField, type ReferralStatus } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql, type ResultOf } from '../../graphql';
+import { CONTACT_FIELDS } from '../../domain';
 import { useI18n } from '../../i18n';
 import { useLocation } from '../../router';
 import { Found } from '../../ui/feedback';
 import { ConfirmAction, useAction } from '../../ui/forms';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
-import { MEDIA_FIELDS, PosterImage } from '../../ui/Poster';
+import { Paged } from '../../ui/paged';
+import { MediaFields, PosterImage } from '../../ui/Poster';
 import { PosterUpload } from '../../ui/PosterUpload';
 import { useViewer } from '../../viewer';
-import { OFFER_FIELDS, OfferCard, type OfferSummary } from '../shared/OfferCard';
+import { OfferFields, OfferCard } from '../shared/OfferCard';
 import { OfferForm } from './OfferForm';
 import { ReferralForm } from './ReferralForm';
 import { ShareChannels } from './ShareChannels';
 
-const OFFER = gql<{ offer: (OfferSummary & { communities: { id: string; name: string }[] }) | null }, { id: string }>`
+const OFFER = graphql(
+  `
   query MyOffer($id: ID!) {
-    offer(id: $id) { ${OFFER_FIELDS} communities { id name } }
+    offer(id: $id) { ...OfferFields communities { id name } }
   }
-`;
+`,
+  [OfferFields],
+);
 
-interface Interest {
-  id: string;
-  createdAt: string;
-  note: string | null;
-  customer: { pseudonym: string };
-  originMerchant: { id: string; name: string };
-  referral: { id: string; status: ReferralStatus } | null;
-}
+const InterestFields = graphql(`
+  fragment InterestFields on Interest @_unmask { id createdAt note customer { pseudonym } originMerchant { id name } referral { id status } }
+`);
 
-const INTERESTS = gql<{ offer: { id: string; interests: Connection<Interest> } | null }>`
+type Interest = ResultOf<typeof InterestFields>;
+
+const INTERESTS = graphql(
+  `
   query OfferInterests($id: ID!, $first: Int, $after: String) {
-    offer(id: $id) { id interests(first: $first, after: $after) { edges { node { id createdAt note customer { pseudonym } originMerchant { id name } referral { id status } } } ${PAGE_INFO} } }
+    offer(id: $id) { id interests(first: $first, after: $after) { edges { node { ...InterestFields } } pageInfo { hasNextPage endCursor } } }
   }
-`;
+`,
+  [InterestFields],
+);
 
-const WITHDRAW = gql<{ withdrawOffer: { id: string; status: string } }, { offerId: string }>`
+const WITHDRAW = graphql(`
   mutation WithdrawOffer($offerId: ID!) {
     withdrawOffer(offerId: $offerId) { id status }
   }
-`;
+`);
 
-const REQUEST_REFERRAL = gql<
-  { requestReferral: { id: string; status: ReferralStatus } },
-  { input: { interestId: string; purpose: string; fields: ContactField[]; retentionDays: number; message?: string } }
->`
+const REQUEST_REFERRAL = graphql(`
   mutation RequestReferral($input: RequestReferralInput!) {
     requestReferral(input: $input) { id status }
   }
-`;
+`);
 
-const SET_POSTER = gql<{ setOfferPoster: { id: string } }, { input: { offerId: string; mediaId: string } }>`
+const SET_POSTER = graphql(
+  `
   mutation SetOfferPoster($input: SetOfferPosterInput!) {
-    setOfferPoster(input: $input) { id poster { ${MEDIA_FIELDS} } }
+    setOfferPoster(input: $input) { id poster { ...MediaFields } }
   }
-`;
+`,
+  [MediaFields],
+);
 
 const interestsContext = { additionalTypenames: ['Interest', 'ReferralRequest'] };
 

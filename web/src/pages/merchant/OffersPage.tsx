@@ -1,44 +1,35 @@
 // The communities this merchant is in, each opening its feed where new offers are posted (the
 // merchant sees what they join), and the merchant's own offers, each opening its page (edit,
 // withdraw, interests).
-import { gql, useQuery } from 'urql';
-import type { OfferStatus } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { Loaded } from '../../ui/feedback';
-import { MEDIA_FIELDS, PosterImage, type Media } from '../../ui/Poster';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { MediaFields, PosterImage } from '../../ui/Poster';
+import { Paged } from '../../ui/paged';
 
-interface MyOffer {
-  id: string;
-  title: string;
-  category: string;
-  status: OfferStatus;
-  startsAt: string;
-  endsAt: string;
-  communities: { id: string; name: string }[];
-  poster: Media | null;
-}
+const MyOfferFields = graphql(
+  `
+  fragment MyOfferFields on Offer @_unmask { id title category status startsAt endsAt communities { id name } poster { ...MediaFields } }
+`,
+  [MediaFields],
+);
 
-export const MY_OFFERS = gql<{ viewer: { id: string; merchant: { id: string; offers: Connection<MyOffer> } | null } | null }>`
+export const MY_OFFERS = graphql(
+  `
   query MyOffers($first: Int, $after: String) {
-    viewer { id merchant { id offers(first: $first, after: $after) { edges { node { id title category status startsAt endsAt communities { id name } poster { ${MEDIA_FIELDS} } } } ${PAGE_INFO} } } }
+    viewer { id merchant { id offers(first: $first, after: $after) { edges { node { ...MyOfferFields } } pageInfo { hasNextPage endCursor } } } }
   }
-`;
+`,
+  [MyOfferFields],
+);
 
-interface JoinedCommunity {
-  id: string;
-  name: string;
-  merchantCount: number;
-  customerCount: number;
-  alliance: { id: string; name: string };
-}
-
-const MY_COMMUNITIES = gql<{ viewer: { id: string; merchant: { id: string; joinedCommunities: JoinedCommunity[] } | null } | null }>`
+const MY_COMMUNITIES = graphql(`
   query MyJoinedCommunities {
     viewer { id merchant { id joinedCommunities { id name merchantCount customerCount alliance { id name } } } }
   }
-`;
+`);
 
 const communitiesContext = { additionalTypenames: ['Community'] };
 

@@ -1,16 +1,16 @@
 // Owners publish a new version of the privacy notice customers read before they consent.
-import { gql } from 'urql';
+import { graphql } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Field, Form, useAction, useFormValues } from '../../ui/forms';
 import * as rules from '../../validate';
 import { useViewer } from '../../viewer';
 import { PrivacyNoticeStatus } from './PrivacyNoticeStatus';
 
-const PUBLISH_PRIVACY_NOTICE = gql<{ publishPrivacyNotice: { version: number; text: string; publishedAt: string } }, { text: string }>`
+const PUBLISH_PRIVACY_NOTICE = graphql(`
   mutation PublishPrivacyNotice($text: String!) {
     publishPrivacyNotice(text: $text) { version text publishedAt }
   }
-`;
+`);
 
 export function PrivacyNoticePage() {
   const { t } = useI18n();

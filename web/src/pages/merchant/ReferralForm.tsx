@@ -3,16 +3,13 @@
 // customer to a partner (proposeReferral, with the partner to choose).
 import { useState } from 'react';
 import { CONTACT_FIELDS, type ContactField } from '../../domain';
+import type { SchemaType } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Checkboxes, Field, Form, Select, useFormValues, type ActionState } from '../../ui/forms';
 import * as rules from '../../validate';
 
-export interface ReferralInput {
-  purpose: string;
-  fields: ContactField[];
-  retentionDays: number;
-  message?: string;
-}
+/** What the form asks, the same in a request (about an interest) and a proposal (of a customer, to a partner). */
+type ReferralInput = Omit<SchemaType<'RequestReferralInput'>, 'interestId'> & Partial<Pick<SchemaType<'ProposeReferralInput'>, 'toMerchantId'>>;
 
 export function ReferralForm<Data>({
   action,
@@ -24,7 +21,7 @@ export function ReferralForm<Data>({
   fields: readonly ContactField[];
   /** For a proposal: the alliance partners the customer may be introduced to. */
   partners?: { id: string; name: string }[];
-  onSubmit: (input: ReferralInput & { toMerchantId?: string }) => Promise<unknown>;
+  onSubmit: (input: ReferralInput) => Promise<unknown>;
 }) {
   const { t } = useI18n();
   const form = useFormValues({ purpose: '', retentionDays: '30', message: '' }, { purpose: rules.text(500), retentionDays: rules.int(1, 365), message: rules.optional(rules.text(1000)) });

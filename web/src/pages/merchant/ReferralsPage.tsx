@@ -2,55 +2,49 @@
 // demand because every read is logged and shown to the customer) and the referrals of its own
 // customers to partners.
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
-import { CONTACT_FIELDS, type ContactField, type ReferralStatus } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql, type ResultOf } from '../../graphql';
+import { CONTACT_FIELDS, type ContactField } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Found } from '../../ui/feedback';
 import { ConfirmAction, useAction } from '../../ui/forms';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { Paged } from '../../ui/paged';
 
-interface Referral {
-  id: string;
-  status: ReferralStatus;
-  purpose: string;
-  requestedFields: ContactField[];
-  grantedFields: ContactField[];
-  retentionDays: number;
-  createdAt: string;
-  decidedAt: string | null;
-  customer: { pseudonym: string };
-  requester: { id: string; name: string };
-  origin: { id: string; name: string };
-  offer: { id: string; title: string } | null;
-}
+const ReferralFields = graphql(`
+  fragment ReferralFields on ReferralRequest @_unmask { id status purpose requestedFields grantedFields retentionDays createdAt decidedAt customer { pseudonym } requester { id name } origin { id name } offer { id title } }
+`);
 
-const REFERRAL_FIELDS = 'id status purpose requestedFields grantedFields retentionDays createdAt decidedAt customer { pseudonym } requester { id name } origin { id name } offer { id title }';
+type Referral = ResultOf<typeof ReferralFields>;
 
-const SENT = gql<{ viewer: { id: string; merchant: { id: string; referralsSent: Connection<Referral> } | null } | null }>`
+const SENT = graphql(
+  `
   query ReferralsSent($first: Int, $after: String) {
-    viewer { id merchant { id referralsSent(first: $first, after: $after) { edges { node { ${REFERRAL_FIELDS} } } ${PAGE_INFO} } } }
+    viewer { id merchant { id referralsSent(first: $first, after: $after) { edges { node { ...ReferralFields } } pageInfo { hasNextPage endCursor } } } }
   }
-`;
+`,
+  [ReferralFields],
+);
 
-const OF_MY_CUSTOMERS = gql<{ viewer: { id: string; merchant: { id: string; referralsOfMyCustomers: Connection<Referral> } | null } | null }>`
+const OF_MY_CUSTOMERS = graphql(
+  `
   query ReferralsOfMyCustomers($first: Int, $after: String) {
-    viewer { id merchant { id referralsOfMyCustomers(first: $first, after: $after) { edges { node { ${REFERRAL_FIELDS} } } ${PAGE_INFO} } } }
+    viewer { id merchant { id referralsOfMyCustomers(first: $first, after: $after) { edges { node { ...ReferralFields } } pageInfo { hasNextPage endCursor } } } }
   }
-`;
+`,
+  [ReferralFields],
+);
 
-type Contact = Partial<Record<'name' | 'phone' | 'address' | 'wechat', string | null>> & { validUntil: string };
-
-const CONTACT = gql<{ referralRequest: { id: string; status: ReferralStatus; contact: Contact | null } | null }, { id: string }>`
+const CONTACT = graphql(`
   query ReferralContact($id: ID!) {
     referralRequest(id: $id) { id status contact { name phone address wechat validUntil } }
   }
-`;
+`);
 
-const WITHDRAW = gql<{ withdrawReferral: { id: string; status: ReferralStatus } }, { referralId: string }>`
+const WITHDRAW = graphql(`
   mutation WithdrawReferral($referralId: ID!) {
     withdrawReferral(referralId: $referralId) { id status }
   }
-`;
+`);
 
 const context = { additionalTypenames: ['ReferralRequest'] };
 

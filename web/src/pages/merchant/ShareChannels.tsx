@@ -2,47 +2,44 @@
 // with its link, its scan and visit counts (counts only: nothing about who), and its poster (the
 // QR code of the link on the uploaded poster) to preview and save on a phone.
 import { useState } from 'react';
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Field, Form, Select, useAction, useFormValues } from '../../ui/forms';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { Paged } from '../../ui/paged';
 import * as rules from '../../validate';
 
-interface ShareChannel {
-  id: string;
-  code: string;
-  label: string;
-  link: string;
-  posterUrl: string;
-  scans: number;
-  visits: number;
-  community: { id: string; name: string } | null;
-}
+const ChannelFields = graphql(`
+  fragment ChannelFields on ShareChannel @_unmask { id code label link posterUrl scans visits community { id name } }
+`);
 
-const CHANNEL_FIELDS = 'id code label link posterUrl scans visits community { id name }';
+type ShareChannel = ResultOf<typeof ChannelFields>;
 
-type Channels = Connection<ShareChannel>;
-
-const OFFER_CHANNELS = gql<{ offer: { id: string; shareChannels: Channels } | null }>`
+const OFFER_CHANNELS = graphql(
+  `
   query OfferShareChannels($id: ID!, $first: Int, $after: String) {
-    offer(id: $id) { id shareChannels(first: $first, after: $after) { edges { node { ${CHANNEL_FIELDS} } } ${PAGE_INFO} } }
+    offer(id: $id) { id shareChannels(first: $first, after: $after) { edges { node { ...ChannelFields } } pageInfo { hasNextPage endCursor } } }
   }
-`;
+`,
+  [ChannelFields],
+);
 
-const CAMPAIGN_CHANNELS = gql<{ campaign: { id: string; shareChannels: Channels } | null }>`
+const CAMPAIGN_CHANNELS = graphql(
+  `
   query CampaignShareChannels($id: ID!, $first: Int, $after: String) {
-    campaign(id: $id) { id shareChannels(first: $first, after: $after) { edges { node { ${CHANNEL_FIELDS} } } ${PAGE_INFO} } }
+    campaign(id: $id) { id shareChannels(first: $first, after: $after) { edges { node { ...ChannelFields } } pageInfo { hasNextPage endCursor } } }
   }
-`;
+`,
+  [ChannelFields],
+);
 
-const CREATE = gql<
-  { createShareChannel: ShareChannel },
-  { input: { offerId?: string; campaignId?: string; communityId?: string; label: string } }
->`
+const CREATE = graphql(
+  `
   mutation CreateShareChannel($input: CreateShareChannelInput!) {
-    createShareChannel(input: $input) { ${CHANNEL_FIELDS} }
+    createShareChannel(input: $input) { ...ChannelFields }
   }
-`;
+`,
+  [ChannelFields],
+);
 
 // The first channel brings a type the empty list did not hold.
 const channelsContext = { additionalTypenames: ['ShareChannel'] };

@@ -2,44 +2,35 @@
 // records people disowned), each account's reads of customers' contacts, and adding staff
 // accounts, deciding whether each may read customers' contact details.
 import { useState } from 'react';
-import { gql, useQuery } from 'urql';
-import type { StaffRole } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Loaded } from '../../ui/feedback';
 import { Figures } from '../../ui/Figures';
 import { Checkbox, Field, Form, useAction, useFormValues } from '../../ui/forms';
 import * as rules from '../../validate';
-import { ALERT_FIELDS, MerchantAlerts, type MerchantAlert } from '../shared/MerchantAlerts';
+import { AlertFields, MerchantAlerts } from '../shared/MerchantAlerts';
 
-const ADD_STAFF = gql<
-  { addStaff: { id: string; displayName: string; canViewContacts: boolean } },
-  { input: { email: string; password: string; displayName: string; canViewContacts: boolean } }
->`
+const ADD_STAFF = graphql(`
   mutation AddStaff($input: AddStaffInput!) {
     addStaff(input: $input) { id displayName canViewContacts }
   }
-`;
+`);
 
-const MY_ALERTS = gql<{ viewer: { id: string; merchant: { id: string; alerts: MerchantAlert[] } | null } | null }>`
+const MY_ALERTS = graphql(
+  `
   query MyMerchantAlerts($includeCleared: Boolean) {
-    viewer { id merchant { id alerts(includeCleared: $includeCleared) { ${ALERT_FIELDS} } } }
+    viewer { id merchant { id alerts(includeCleared: $includeCleared) { ...AlertFields } } }
   }
-`;
+`,
+  [AlertFields],
+);
 
-interface StaffContactReads {
-  staffName: string;
-  role: StaffRole;
-  customersLastHour: number;
-  customersLast24Hours: number;
-  readsLast7Days: number;
-  lastReadAt: string | null;
-}
-
-const STAFF_READS = gql<{ viewer: { id: string; merchant: { id: string; staffContactReads: StaffContactReads[] } | null } | null }>`
+const STAFF_READS = graphql(`
   query StaffContactReads {
     viewer { id merchant { id staffContactReads { staffName role customersLastHour customersLast24Hours readsLast7Days lastReadAt } } }
   }
-`;
+`);
 
 export function StaffPage() {
   const { t } = useI18n();

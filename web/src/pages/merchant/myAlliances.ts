@@ -1,18 +1,14 @@
 // This merchant's alliance memberships (applications included), and the alliances it belongs to.
-import { gql, useQuery } from 'urql';
-import type { AllianceRole, MembershipStatus } from '../../domain';
+import { useQuery } from 'urql';
+import { graphql, type Item, type ResultOf } from '../../graphql';
 
-export interface Membership {
-  role: AllianceRole;
-  status: MembershipStatus;
-  alliance: { id: string; name: string; city: string };
-}
-
-const MEMBERSHIPS = gql<{ viewer: { id: string; merchant: { id: string; allianceMemberships: Membership[] } | null } | null }>`
+const MEMBERSHIPS = graphql(`
   query MyAllianceMemberships {
     viewer { id merchant { id allianceMemberships { role status alliance { id name city } } } }
   }
-`;
+`);
+
+export type Membership = Item<NonNullable<NonNullable<ResultOf<typeof MEMBERSHIPS>['viewer']>['merchant']>['allianceMemberships']>;
 
 const context = { additionalTypenames: ['Alliance', 'AllianceMember'] };
 

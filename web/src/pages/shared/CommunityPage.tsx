@@ -1,70 +1,64 @@
 // A community (/customer/community?id=…, /merchant/community?id=…): what it is, joining and
 // leaving, and its feed. Customers show interest in offers; member merchants post into it and
 // share the community's link with their customers.
-import { gql, useQuery } from 'urql';
+import { useQuery } from 'urql';
+import { graphql, type Item, type ResultOf } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { useLocation } from '../../router';
 import { Found, Notice } from '../../ui/feedback';
 import { ActionButton, useAction } from '../../ui/forms';
-import { PAGE_INFO, Paged, type Connection } from '../../ui/paged';
+import { Paged } from '../../ui/paged';
 import { isCustomer, useViewer } from '../../viewer';
 import { OfferForm } from '../merchant/OfferForm';
-import { OFFER_FIELDS, OfferCard, PRESENTATION_FIELDS, type OfferSummary } from './OfferCard';
+import { OfferCard, OfferFields, PresentationFields } from './OfferCard';
 
-interface Community {
-  id: string;
-  name: string;
-  description: string;
-  rules: string;
-  status: 'OPEN' | 'ARCHIVED';
-  customerCount: number;
-  merchantCount: number;
-  postLimitPerDay: number;
-  viewerIsMember: boolean;
-  alliance: { id: string; name: string };
-}
-
-const COMMUNITY = gql<{ community: Community | null }, { id: string }>`
+const COMMUNITY = graphql(`
   query Community($id: ID!) {
     community(id: $id) { id name description rules status customerCount merchantCount postLimitPerDay viewerIsMember alliance { id name } }
   }
-`;
+`);
 
-type FeedOffer = OfferSummary & { viewerInterested: boolean };
+type Community = NonNullable<ResultOf<typeof COMMUNITY>['community']>;
 
-type Feed = { community: { id: string; offers: Connection<FeedOffer> } | null };
-
-const FEED = gql<Feed>`
+const FEED = graphql(
+  `
   query CommunityFeed($id: ID!, $first: Int, $after: String) {
-    community(id: $id) { id offers(first: $first, after: $after) { edges { node { ${OFFER_FIELDS} viewerInterested } } ${PAGE_INFO} } }
+    community(id: $id) { id offers(first: $first, after: $after) { edges { node { ...OfferFields viewerInterested } } pageInfo { hasNextPage endCursor } } }
   }
-`;
+`,
+  [OfferFields],
+);
 
 // Customers only: reading a campaign's variant shows it to them (and counts them as reached), and
 // merchants keep the plain feed, which the server answers fastest.
-const CUSTOMER_FEED = gql<Feed>`
+const CUSTOMER_FEED = graphql(
+  `
   query CustomerCommunityFeed($id: ID!, $first: Int, $after: String) {
-    community(id: $id) { id offers(first: $first, after: $after) { edges { node { ${OFFER_FIELDS} viewerInterested ${PRESENTATION_FIELDS} } } ${PAGE_INFO} } }
+    community(id: $id) { id offers(first: $first, after: $after) { edges { node { ...OfferFields viewerInterested ...PresentationFields } } pageInfo { hasNextPage endCursor } } }
   }
-`;
+`,
+  [OfferFields, PresentationFields],
+);
 
-const JOIN = gql<{ joinCommunity: Community }, { communityId: string }>`
+type FeedOffer = Item<NonNullable<ResultOf<typeof FEED>['community']>['offers']['edges']>['node'];
+
+const JOIN = graphql(`
   mutation JoinCommunity($communityId: ID!) {
     joinCommunity(communityId: $communityId) { id viewerIsMember customerCount merchantCount }
   }
-`;
+`);
 
-const LEAVE = gql<{ leaveCommunity: Community }, { communityId: string }>`
+const LEAVE = graphql(`
   mutation LeaveCommunity($communityId: ID!) {
     leaveCommunity(communityId: $communityId) { id viewerIsMember customerCount merchantCount }
   }
-`;
+`);
 
-const EXPRESS_INTEREST = gql<{ expressInterest: { id: string; offer: { id: string; viewerInterested: boolean } } }, { offerId: string }>`
+const EXPRESS_INTEREST = graphql(`
   mutation ExpressInterest($offerId: ID!) {
     expressInterest(offerId: $offerId) { id offer { id viewerInterested } }
   }
-`;
+`);
 
 // A new offer or a join changes the feed even while it is still empty.
 const feedContext = { additionalTypenames: ['Offer', 'Community'] };

@@ -2,32 +2,29 @@
 // raised each one (an account's many contact reads, or records people disowned) and, for those
 // the viewer may clear, clearing it with a reason. The open ones by default, the cleared on demand.
 import { useState } from 'react';
-import { gql, useQuery, type AnyVariables, type DocumentInput } from 'urql';
-import type { MerchantAlertKind } from '../../domain';
+import { useQuery, type AnyVariables, type DocumentInput } from 'urql';
+import { graphql, type ResultOf } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Loaded, Notice } from '../../ui/feedback';
 import { Checkbox, ConfirmAction, useAction } from '../../ui/forms';
 
-export interface MerchantAlert {
-  id: string;
-  kind: MerchantAlertKind;
-  merchant: { id: string; name: string };
-  staffName: string | null;
-  count: number;
-  windowStart: string;
-  updatedAt: string;
-  cleared: boolean;
-  clearedAt: string | null;
-  clearedReason: string | null;
-}
-
-export const ALERT_FIELDS = 'id kind merchant { id name } staffName count windowStart updatedAt cleared clearedAt clearedReason';
-
-const CLEAR = gql<{ clearMerchantAlert: MerchantAlert }, { id: string; reason: string }>`
-  mutation ClearMerchantAlert($id: ID!, $reason: String!) {
-    clearMerchantAlert(id: $id, reason: $reason) { ${ALERT_FIELDS} }
+/** The alert fields this list shows, for documents to select. */
+export const AlertFields = graphql(`
+  fragment AlertFields on MerchantAlert @_unmask {
+    id kind merchant { id name } staffName count windowStart updatedAt cleared clearedAt clearedReason
   }
-`;
+`);
+
+export type MerchantAlert = ResultOf<typeof AlertFields>;
+
+const CLEAR = graphql(
+  `
+  mutation ClearMerchantAlert($id: ID!, $reason: String!) {
+    clearMerchantAlert(id: $id, reason: $reason) { ...AlertFields }
+  }
+`,
+  [AlertFields],
+);
 
 // Clearing one changes the list even when it then holds none.
 const context = { additionalTypenames: ['MerchantAlert'] };

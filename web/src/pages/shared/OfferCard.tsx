@@ -1,46 +1,42 @@
 // One offer as every face shows it: what, by whom, when, its poster; anyone who sees it may report it.
 // A customer also sees the A/B variant of the offer's campaign it is shown.
 import type { ReactNode } from 'react';
-import { gql } from 'urql';
-import type { MerchantCard, OfferStatus } from '../../domain';
+import { graphql, type ResultOf } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { ConfirmAction, useAction } from '../../ui/forms';
-import { MEDIA_FIELDS, PosterImage, type Media } from '../../ui/Poster';
-
-export interface OfferSummary {
-  id: string;
-  title: string;
-  body: string;
-  category: string;
-  startsAt: string;
-  endsAt: string;
-  status: OfferStatus;
-  merchant: MerchantCard;
-  poster: Media | null;
-  /** Asked for by customers' documents only (PRESENTATION_FIELDS); null or absent for everyone else. */
-  campaignPresentation?: CampaignPresentation | null;
-}
-
-/** The variant of the offer's campaign a customer is shown: its title, text and poster. */
-export interface CampaignPresentation {
-  id: string;
-  label: string;
-  title: string;
-  description: string;
-  poster: Media | null;
-}
+import { MediaFields, PosterImage } from '../../ui/Poster';
 
 /** The offer fields OfferCard shows, for documents to select. */
-export const OFFER_FIELDS = `id title body category startsAt endsAt status merchant { id name category publicContact } poster { ${MEDIA_FIELDS} }`;
+export const OfferFields = graphql(
+  `
+  fragment OfferFields on Offer @_unmask {
+    id title body category startsAt endsAt status merchant { id name category publicContact } poster { ...MediaFields }
+  }
+`,
+  [MediaFields],
+);
 
 /** The campaign variant fields, for customers' documents: reading them is what shows the customer a variant. */
-export const PRESENTATION_FIELDS = `campaignPresentation { id label title description poster { ${MEDIA_FIELDS} } }`;
+export const PresentationFields = graphql(
+  `
+  fragment PresentationFields on Offer @_unmask {
+    campaignPresentation { id label title description poster { ...MediaFields } }
+  }
+`,
+  [MediaFields],
+);
 
-const REPORT_OFFER = gql<{ reportOffer: { id: string; status: string } }, { offerId: string; reason: string }>`
+/** An offer as OfferCard shows it; the variant only where a customer's document asked for it. */
+export type OfferSummary = ResultOf<typeof OfferFields> & Partial<ResultOf<typeof PresentationFields>>;
+
+/** The variant of the offer's campaign a customer is shown: its title, text and poster. */
+type CampaignPresentation = NonNullable<OfferSummary['campaignPresentation']>;
+
+const REPORT_OFFER = graphql(`
   mutation ReportOffer($offerId: ID!, $reason: String!) {
     reportOffer(offerId: $offerId, reason: $reason) { id status }
   }
-`;
+`);
 
 /** `thumbnail` false where the page shows the poster at full size itself. */
 export function OfferCard({ offer, reportable = true, thumbnail = true, children }: { offer: OfferSummary; reportable?: boolean; thumbnail?: boolean; children?: ReactNode }) {

@@ -3,32 +3,26 @@
 // visit is counted once. To show interest a visitor signs in (or claims the account a shop invited
 // them to) and comes back here; a customer is pointed to their communities that show it.
 import { useContext, useEffect } from 'react';
-import { gql, useClient, useQuery } from 'urql';
+import { useClient, useQuery } from 'urql';
+import { graphql, type ResultOf } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { forgetReturn, Link, returnAfterSignIn } from '../../router';
 import { recordShareVisit } from '../../shareVisit';
 import { Found } from '../../ui/feedback';
-import { MEDIA_FIELDS, PosterImage, type Media } from '../../ui/Poster';
+import { MediaFields, PosterImage } from '../../ui/Poster';
 import { isCustomer, ViewerContext } from '../../viewer';
-import { LINK_FIELDS, LinkButton, type CampaignLink } from '../merchant/CampaignLinks';
+import { LinkButton, LinkFields } from '../merchant/CampaignLinks';
 
-interface SharedContent {
-  kind: 'OFFER' | 'CAMPAIGN';
-  title: string;
-  body: string;
-  merchantName: string;
-  startsAt: string;
-  endsAt: string;
-  poster: Media | null;
-  links: CampaignLink[];
-  viewerCommunities: { id: string; name: string }[];
-}
-
-const SHARED = gql<{ sharedContent: SharedContent | null }, { code: string }>`
+const SHARED = graphql(
+  `
   query SharedContent($code: String!) {
-    sharedContent(code: $code) { kind title body merchantName startsAt endsAt poster { ${MEDIA_FIELDS} } links { ${LINK_FIELDS} } viewerCommunities { id name } }
+    sharedContent(code: $code) { kind title body merchantName startsAt endsAt poster { ...MediaFields } links { ...LinkFields } viewerCommunities { id name } }
   }
-`;
+`,
+  [MediaFields, LinkFields],
+);
+
+type SharedContent = NonNullable<ResultOf<typeof SHARED>['sharedContent']>;
 
 export function SharedPage({ code }: { code: string }) {
   const client = useClient();
