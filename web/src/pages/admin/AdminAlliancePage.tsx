@@ -4,7 +4,7 @@
 // customer's personal information.
 import { useState } from 'react';
 import { useQuery } from 'urql';
-import { graphql, type ResultOf } from '../../graphql';
+import { graphql, type NodeOf, type ResultOf } from '../../graphql';
 import type { AllianceRole } from '../../domain';
 import { useI18n } from '../../i18n';
 import { useLocation } from '../../router';
@@ -26,21 +26,13 @@ const APPLICATIONS = graphql(
   [MemberFields],
 );
 
-// decidableByViewer: false for a report about the viewer's own shop's offer: another admin decides it.
-const ReportFields = graphql(`
-  fragment ReportFields on OfferReport @_unmask { id createdAt reason status decidableByViewer offer { id title body status merchant { id name } } }
+const QUEUE = graphql(`
+  query ModerationQueue($id: ID!, $first: Int, $after: String) {
+    alliance(id: $id) { id moderationQueue(first: $first, after: $after) { edges { node { id createdAt reason status decidableByViewer offer { id title body status merchant { id name } } } } pageInfo { hasNextPage endCursor } } }
+  }
 `);
 
-type Report = ResultOf<typeof ReportFields>;
-
-const QUEUE = graphql(
-  `
-  query ModerationQueue($id: ID!, $first: Int, $after: String) {
-    alliance(id: $id) { id moderationQueue(first: $first, after: $after) { edges { node { ...ReportFields } } pageInfo { hasNextPage endCursor } } }
-  }
-`,
-  [ReportFields],
-);
+type Report = NodeOf<NonNullable<ResultOf<typeof QUEUE>['alliance']>['moderationQueue']>;
 
 const HARVESTING_ALERTS = graphql(
   `

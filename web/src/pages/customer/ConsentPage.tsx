@@ -2,7 +2,7 @@
 // shops. Every save is a new version (append-only), listed below with who changed what and why.
 import { useState } from 'react';
 import { useQuery } from 'urql';
-import { graphql, type ResultOf } from '../../graphql';
+import { graphql, type NodeOf, type ResultOf } from '../../graphql';
 import { CHANNELS, type Channel } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Loaded } from '../../ui/feedback';
@@ -25,23 +25,13 @@ const CONSENT = graphql(
 
 type Consent = NonNullable<NonNullable<ResultOf<typeof CONSENT>['viewer']>['customer']>['consent'];
 
-const VersionFields = graphql(
-  `
-  fragment VersionFields on ConsentVersion @_unmask { version changedAt changedBy reason settings { ...SettingsFields } }
-`,
-  [SettingsFields],
-);
-
-type Version = ResultOf<typeof VersionFields>;
-
-const HISTORY = graphql(
-  `
+const HISTORY = graphql(`
   query MyConsentHistory($first: Int, $after: String) {
-    viewer { id customer { id consentHistory(first: $first, after: $after) { edges { node { ...VersionFields } } pageInfo { hasNextPage endCursor } } } }
+    viewer { id customer { id consentHistory(first: $first, after: $after) { edges { node { version changedAt changedBy reason settings { allowReferrals channels categories maxRequestsPerWeek maxRequestsPerMonth } } } pageInfo { hasNextPage endCursor } } } }
   }
-`,
-  [VersionFields],
-);
+`);
+
+type Version = NodeOf<NonNullable<NonNullable<ResultOf<typeof HISTORY>['viewer']>['customer']>['consentHistory']>;
 
 const UPDATE = graphql(
   `

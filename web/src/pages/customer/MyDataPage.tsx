@@ -2,7 +2,7 @@
 // (the access log), and a copy (export), a correction or an erasure (PIPL Arts. 44-47).
 import { useState } from 'react';
 import { useQuery } from 'urql';
-import { graphql, type Item, type ResultOf, type VariablesOf } from '../../graphql';
+import { graphql, type Item, type NodeOf, type ResultOf, type VariablesOf } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { CodeSentFields, SendCode, useCodeRequests } from '../../ui/codes';
 import { Loaded } from '../../ui/feedback';
@@ -25,20 +25,13 @@ const GRANTS = graphql(`
 
 type Grant = Item<NonNullable<NonNullable<ResultOf<typeof GRANTS>['viewer']>['customer']>['grants']>;
 
-const AccessFields = graphql(`
-  fragment MyAccessFields on AccessLogEntry @_unmask { id at actor kind fields merchant { id name } }
+const ACCESS_LOG = graphql(`
+  query MyAccessLog($first: Int, $after: String) {
+    viewer { id customer { id accessLog(first: $first, after: $after) { edges { node { id at actor kind fields merchant { id name } } } pageInfo { hasNextPage endCursor } } } }
+  }
 `);
 
-type Access = ResultOf<typeof AccessFields>;
-
-const ACCESS_LOG = graphql(
-  `
-  query MyAccessLog($first: Int, $after: String) {
-    viewer { id customer { id accessLog(first: $first, after: $after) { edges { node { ...MyAccessFields } } pageInfo { hasNextPage endCursor } } } }
-  }
-`,
-  [AccessFields],
-);
+type Access = NodeOf<NonNullable<NonNullable<ResultOf<typeof ACCESS_LOG>['viewer']>['customer']>['accessLog']>;
 
 const REVOKE = graphql(`
   mutation RevokeGrant($referralId: ID!) {

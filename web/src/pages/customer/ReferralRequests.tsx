@@ -2,43 +2,30 @@
 // to reach them, why, which details, for how long, under which privacy notice. Pending ones get
 // big Accept (choosing the details) and Decline (optionally blocking the asker) buttons.
 import { useState } from 'react';
-import { graphql, type ResultOf } from '../../graphql';
+import { graphql, type NodeOf, type ResultOf } from '../../graphql';
 import { CONTACT_FIELDS, type ContactField } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Notice } from '../../ui/feedback';
 import { ActionOutcome, Checkbox, Checkboxes, Progress, useAction } from '../../ui/forms';
 import { Paged } from '../../ui/paged';
 
-const RequestFields = graphql(`
-  fragment RequestFields on ReferralRequest @_unmask {
-    id status purpose message requestedFields grantedFields retentionDays createdAt expiresAt
-    requester { id name category publicContact }
-    origin { id name }
-    offer { id title }
-    requesterNotice { version text }
-  }
-`);
-
-type Request = ResultOf<typeof RequestFields>;
-
 // Seven levels deep at most (viewer › customer › referralRequests › edges › node › requester › name).
-const REQUESTS = graphql(
-  `
+const REQUESTS = graphql(`
   query MyReferralRequests($first: Int, $after: String) {
     viewer {
       id
       customer {
         id
         referralRequests(first: $first, after: $after) {
-          edges { node { ...RequestFields } }
+          edges { node { id status purpose message requestedFields grantedFields retentionDays createdAt expiresAt requester { id name category publicContact } origin { id name } offer { id title } requesterNotice { version text } } }
           pageInfo { hasNextPage endCursor }
         }
       }
     }
   }
-`,
-  [RequestFields],
-);
+`);
+
+type Request = NodeOf<NonNullable<NonNullable<ResultOf<typeof REQUESTS>['viewer']>['customer']>['referralRequests']>;
 
 const RESPOND = graphql(`
   mutation RespondToReferral($input: RespondToReferralInput!) {

@@ -4,18 +4,11 @@ import { graphql } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Paged } from '../../ui/paged';
 
-const AccessFields = graphql(`
-  fragment MerchantAccessFields on AccessLogEntry @_unmask { id at actor kind fields customer { pseudonym } }
-`);
-
-const ACCESS_LOG = graphql(
-  `
+const ACCESS_LOG = graphql(`
   query MerchantAccessLog($first: Int, $after: String) {
-    viewer { id merchant { id accessLog(first: $first, after: $after) { edges { node { ...MerchantAccessFields } } pageInfo { hasNextPage endCursor } } } }
+    viewer { id merchant { id accessLog(first: $first, after: $after) { edges { node { id at actor kind fields customer { pseudonym } } } pageInfo { hasNextPage endCursor } } } }
   }
-`,
-  [AccessFields],
-);
+`);
 
 const context = { additionalTypenames: ['AccessLogEntry'] };
 

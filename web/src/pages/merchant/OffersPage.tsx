@@ -6,24 +6,14 @@ import { graphql } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { Loaded } from '../../ui/feedback';
-import { MediaFields, PosterImage } from '../../ui/Poster';
+import { PosterImage } from '../../ui/Poster';
 import { Paged } from '../../ui/paged';
 
-const MyOfferFields = graphql(
-  `
-  fragment MyOfferFields on Offer @_unmask { id title category status startsAt endsAt communities { id name } poster { ...MediaFields } }
-`,
-  [MediaFields],
-);
-
-export const MY_OFFERS = graphql(
-  `
+export const MY_OFFERS = graphql(`
   query MyOffers($first: Int, $after: String) {
-    viewer { id merchant { id offers(first: $first, after: $after) { edges { node { ...MyOfferFields } } pageInfo { hasNextPage endCursor } } } }
+    viewer { id merchant { id offers(first: $first, after: $after) { edges { node { id title category status startsAt endsAt communities { id name } poster { url thumbnailUrl width height } } } pageInfo { hasNextPage endCursor } } } }
   }
-`,
-  [MyOfferFields],
-);
+`);
 
 const MY_COMMUNITIES = graphql(`
   query MyJoinedCommunities {

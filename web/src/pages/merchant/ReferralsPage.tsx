@@ -3,36 +3,26 @@
 // customers to partners.
 import { useState } from 'react';
 import { useQuery } from 'urql';
-import { graphql, type ResultOf } from '../../graphql';
+import { graphql, type NodeOf, type ResultOf } from '../../graphql';
 import { CONTACT_FIELDS, type ContactField } from '../../domain';
 import { useI18n } from '../../i18n';
 import { Found } from '../../ui/feedback';
 import { ConfirmAction, useAction } from '../../ui/forms';
 import { Paged } from '../../ui/paged';
 
-const ReferralFields = graphql(`
-  fragment ReferralFields on ReferralRequest @_unmask { id status purpose requestedFields grantedFields retentionDays createdAt decidedAt customer { pseudonym } requester { id name } origin { id name } offer { id title } }
+const SENT = graphql(`
+  query ReferralsSent($first: Int, $after: String) {
+    viewer { id merchant { id referralsSent(first: $first, after: $after) { edges { node { id status purpose requestedFields grantedFields retentionDays createdAt decidedAt customer { pseudonym } requester { id name } origin { id name } offer { id title } } } pageInfo { hasNextPage endCursor } } } }
+  }
 `);
 
-type Referral = ResultOf<typeof ReferralFields>;
+type Referral = NodeOf<NonNullable<NonNullable<ResultOf<typeof SENT>['viewer']>['merchant']>['referralsSent']>;
 
-const SENT = graphql(
-  `
-  query ReferralsSent($first: Int, $after: String) {
-    viewer { id merchant { id referralsSent(first: $first, after: $after) { edges { node { ...ReferralFields } } pageInfo { hasNextPage endCursor } } } }
-  }
-`,
-  [ReferralFields],
-);
-
-const OF_MY_CUSTOMERS = graphql(
-  `
+const OF_MY_CUSTOMERS = graphql(`
   query ReferralsOfMyCustomers($first: Int, $after: String) {
-    viewer { id merchant { id referralsOfMyCustomers(first: $first, after: $after) { edges { node { ...ReferralFields } } pageInfo { hasNextPage endCursor } } } }
+    viewer { id merchant { id referralsOfMyCustomers(first: $first, after: $after) { edges { node { id status purpose requestedFields grantedFields retentionDays createdAt decidedAt customer { pseudonym } requester { id name } origin { id name } offer { id title } } } pageInfo { hasNextPage endCursor } } } }
   }
-`,
-  [ReferralFields],
-);
+`);
 
 const CONTACT = graphql(`
   query ReferralContact($id: ID!) {

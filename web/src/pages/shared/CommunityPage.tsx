@@ -2,7 +2,7 @@
 // leaving, and its feed. Customers show interest in offers; member merchants post into it and
 // share the community's link with their customers.
 import { useQuery } from 'urql';
-import { graphql, type Item, type ResultOf } from '../../graphql';
+import { graphql, type NodeOf, type ResultOf } from '../../graphql';
 import { useI18n } from '../../i18n';
 import { useLocation } from '../../router';
 import { Found, Notice } from '../../ui/feedback';
@@ -10,7 +10,7 @@ import { ActionButton, useAction } from '../../ui/forms';
 import { Paged } from '../../ui/paged';
 import { isCustomer, useViewer } from '../../viewer';
 import { OfferForm } from '../merchant/OfferForm';
-import { OfferCard, OfferFields, PresentationFields } from './OfferCard';
+import { OfferCard } from './OfferCard';
 
 const COMMUNITY = graphql(`
   query Community($id: ID!) {
@@ -20,27 +20,21 @@ const COMMUNITY = graphql(`
 
 type Community = NonNullable<ResultOf<typeof COMMUNITY>['community']>;
 
-const FEED = graphql(
-  `
+const FEED = graphql(`
   query CommunityFeed($id: ID!, $first: Int, $after: String) {
-    community(id: $id) { id offers(first: $first, after: $after) { edges { node { ...OfferFields viewerInterested } } pageInfo { hasNextPage endCursor } } }
+    community(id: $id) { id offers(first: $first, after: $after) { edges { node { id title body category startsAt endsAt status merchant { id name category publicContact } poster { url thumbnailUrl width height } viewerInterested } } pageInfo { hasNextPage endCursor } } }
   }
-`,
-  [OfferFields],
-);
+`);
 
 // Customers only: reading a campaign's variant shows it to them (and counts them as reached), and
 // merchants keep the plain feed, which the server answers fastest.
-const CUSTOMER_FEED = graphql(
-  `
+const CUSTOMER_FEED = graphql(`
   query CustomerCommunityFeed($id: ID!, $first: Int, $after: String) {
-    community(id: $id) { id offers(first: $first, after: $after) { edges { node { ...OfferFields viewerInterested ...PresentationFields } } pageInfo { hasNextPage endCursor } } }
+    community(id: $id) { id offers(first: $first, after: $after) { edges { node { id title body category startsAt endsAt status merchant { id name category publicContact } poster { url thumbnailUrl width height } viewerInterested campaignPresentation { id label title description poster { url thumbnailUrl width height } } } } pageInfo { hasNextPage endCursor } } }
   }
-`,
-  [OfferFields, PresentationFields],
-);
+`);
 
-type FeedOffer = Item<NonNullable<ResultOf<typeof FEED>['community']>['offers']['edges']>['node'];
+type FeedOffer = NodeOf<NonNullable<ResultOf<typeof FEED>['community']>['offers']>;
 
 const JOIN = graphql(`
   mutation JoinCommunity($communityId: ID!) {

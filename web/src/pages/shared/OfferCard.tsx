@@ -16,7 +16,10 @@ export const OfferFields = graphql(
   [MediaFields],
 );
 
-/** The campaign variant fields, for customers' documents: reading them is what shows the customer a variant. */
+/**
+ * The campaign variant fields, for customers' documents: reading them is what shows the customer a
+ * variant. The community feed, a list too deep to spread fragments in, selects these and OfferFields inline.
+ */
 export const PresentationFields = graphql(
   `
   fragment PresentationFields on Offer @_unmask {
