@@ -107,7 +107,6 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   // transaction (its next statement fails, and the caller is told SERVICE_UNAVAILABLE).
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  refuseArrayParameters(pool);
   retryReadsOnce(pool);
   try {
     const { rows } = await pool.query<{ collate: string }>('SELECT datcollate AS collate FROM pg_database WHERE datname = current_database()');
@@ -132,22 +131,6 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
     await pool.end();
     throw error;
   }
-}
-
-/**
- * Our statements never bind an array as one value (lists are expanded or sent as JSON text), so an
- * array can only come from a client's cursor taken from a list ordered by more columns. SQLite
- * refuses it as too many parameter values; node-postgres would send it as an array literal and
- * compare against that. Refuse it the same way, so the API answers BAD_USER_INPUT on both.
- */
-function refuseArrayParameters(pool: pg.Pool): void {
-  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  pool.query = ((...args: unknown[]) => {
-    const [first, second] = args as [{ values?: unknown[] } | string, unknown];
-    const values = (typeof first === 'object' && first !== null ? first.values : undefined) ?? second;
-    if (Array.isArray(values) && values.some(Array.isArray)) return Promise.reject(new RangeError('Too many parameter values: an array bound as one value'));
-    return query(...args);
-  }) as typeof pool.query;
 }
 
 /**

@@ -11,6 +11,7 @@ import { accounts } from '../db/tables/index.js';
 import { schema } from '../schema/index.js';
 import type { AppDeps, Context } from '../services/context.js';
 import { contextFor } from './context.js';
+import { connectionCursors } from './cursors.js';
 import { graphqlLimits } from './graphql-limits.js';
 import { answerError, maskError } from './http-errors.js';
 import { idempotencyPlugin } from './idempotency.js';
@@ -42,8 +43,10 @@ export function createYogaServer(deps: AppDeps): YogaServerInstance<ServerContex
       return origin && allowedOrigins.includes(origin) ? { origin: allowedOrigins, credentials: false, methods: ['GET', 'POST'] } : false;
     },
     maskedErrors: { maskError: mask },
-    // The idempotency plugin answers some requests itself, before Yoga's masking would see them.
-    plugins: [...graphqlLimits(deps.config), idempotencyPlugin(mask)],
+    // The idempotency plugin answers some requests itself, before Yoga's masking would see them; it
+    // comes after the cursors' check, so a refused cursor claims no key, and its replays' documents
+    // have their cursors opened as the first execution's had.
+    plugins: [...graphqlLimits(deps.config), connectionCursors(deps.keys.piiKey), idempotencyPlugin(mask)],
     // Yoga's own log lines quote documents and variables (passwords, phones): maskError logs what matters.
     logging: false,
     // req.ip is the client behind the proxies TRUST_PROXY names, else the connection's address.

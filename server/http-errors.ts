@@ -37,13 +37,6 @@ export function maskError(logger: Logger) {
     if (isGraphQLError(original)) {
       return new GraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
     }
-    // Our statements bind a fixed number of values; only a client's cursor varies it: one taken
-    // from a list ordered by more columns (a feed) and sent to another. The cursor check before
-    // execution sees its form, not the list it came from. Drizzle wraps a driver's error as `cause`.
-    const driverError = (original as { cause?: unknown }).cause ?? original;
-    if (driverError instanceof RangeError && /parameter values/.test(driverError.message)) {
-      return new GraphQLError('This cursor does not come from this list. Start again from the first page.', { ...at, extensions: { code: 'BAD_USER_INPUT' } });
-    }
     if (isConnectionError(original)) {
       logger.warn({ err: original, path: located?.path }, 'database unreachable');
       return coded(unavailable());
