@@ -205,7 +205,10 @@ const noIntrospection: Plugin = {
 
 export function graphqlLimits(config: Config): Plugin[] {
   const armor = new EnvelopArmor({
-    maxDepth: { n: config.GRAPHQL_MAX_DEPTH, exposeLimits: false, errorMessage: limitError().message },
+    // Depth counts fields: a fragment, spread or inline, only names fields, so it adds no level
+    // (a typed document's shared fragments, an idempotent replay's `... on Type`), while the fields
+    // inside it count as if written out.
+    maxDepth: { n: config.GRAPHQL_MAX_DEPTH, flattenFragments: true, exposeLimits: false, errorMessage: limitError().message },
     maxAliases: { n: config.GRAPHQL_MAX_ALIASES, exposeLimits: false, errorMessage: limitError().message },
     maxDirectives: { n: config.GRAPHQL_MAX_DIRECTIVES, exposeLimits: false, errorMessage: limitError().message },
     maxTokens: { n: config.GRAPHQL_MAX_TOKENS, exposeLimits: false, errorMessage: limitError().message },

@@ -29,6 +29,14 @@ describe('document limits', () => {
     expect(ok.errors).toBeUndefined();
   });
 
+  it('fragments count the fields they hold, not a level of their own', async () => {
+    const viaFragments = `{ viewer { merchant { ...Offers } } } fragment Offers on Merchant { offers { edges { node { ... on Offer { communities { name } } } } } }`;
+    expect((await run(p, viaFragments, owner.accessToken)).errors).toBeUndefined();
+    // Nine levels of fields are refused however they are split into fragments.
+    const deep = `{ viewer { ...M } } fragment M on Viewer { merchant { offers { edges { node { ...C } } } } } fragment C on Offer { communities { alliance { communities { edges { node { name } } } } } }`;
+    rejected(await run(p, deep));
+  });
+
   it('more than 15 aliases are refused; 15 pass', async () => {
     const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: viewer { id }`).join(' ')} }`;
     rejected(await run(p, aliases(16)));
