@@ -10,7 +10,7 @@ import { builder } from './builder.js';
 import { MerchantRef } from './merchant.js';
 import { viewerAccess, type Where } from './policies/access.js';
 import { alertAccessSelection, alertVisibleWhere, canSeeAlert, canSeeRecordsPaused, isShopOwner, recordsPausedSelection } from './policies/alerts.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
 
 const MerchantAlertKindEnum = builder.enumType('MerchantAlertKind', { values: MERCHANT_ALERT_KINDS });
 const StaffRoleEnum = builder.enumType('StaffRole', { values: ['OWNER', 'STAFF'] as const });

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import * as commands from '../db/commands/alliances.js';
-import type { Actor } from '../db/commands/allianceGuards.js';
+import type { Actor } from '../db/commands/alliance-guards.js';
 import { ALLIANCE_ROLES, MEMBERSHIP_STATUSES } from '../db/tables/index.js';
 import type { Context } from '../services/context.js';
 import { builder } from './builder.js';
 import './merchant.js';
 import { refreshViewerAccess, viewerAccess } from './policies/access.js';
 import { canSeeMember, memberVisibleWhere } from './policies/alliances.js';
-import { localId, localIdOrNull } from './policies/globalId.js';
+import { localId, localIdOrNull } from './policies/global-id.js';
 import { name, text } from './validators.js';
 
 /** The signed-in merchant account acting; every field using it requires a merchant scope first. */

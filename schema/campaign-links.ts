@@ -1,13 +1,13 @@
 // A campaign's activity and livestream links: shown as buttons to whoever may see the campaign,
 // kept by its organizer.
 import { z } from 'zod';
-import * as commands from '../db/commands/campaignLinks.js';
+import * as commands from '../db/commands/campaign-links.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
 import { viewerAccess } from './policies/access.js';
 import { canSeeCampaign } from './policies/campaigns.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
 import { text } from './validators.js';
 
 const CampaignLinkKindEnum = builder.enumType('CampaignLinkKind', { values: ['ACTIVITY', 'LIVESTREAM'] as const });

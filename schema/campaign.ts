@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import * as commands from '../db/commands/campaigns.js';
 import { nowIso } from '../db/ids.js';
-import { CAMPAIGN_FIGURES, campaignStats, type CampaignStats } from '../db/queries/campaignStats.js';
+import { CAMPAIGN_FIGURES, campaignStats, type CampaignStats } from '../db/stats/campaigns.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import './community.js';
@@ -9,7 +9,7 @@ import './offer.js';
 import { refreshViewerAccess, viewerAccess } from './policies/access.js';
 import { campaignVisibleWhere, canSeeCampaign } from './policies/campaigns.js';
 import { communityVisibleWhere } from './policies/communities.js';
-import { localId, localIdOrNull } from './policies/globalId.js';
+import { localId, localIdOrNull } from './policies/global-id.js';
 import { offerVisibleWhere } from './policies/offers.js';
 import { text } from './validators.js';
 

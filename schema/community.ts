@@ -6,7 +6,7 @@ import { actorOf, AllianceRef, allianceIdOf, reason } from './alliance.js';
 import { builder } from './builder.js';
 import { refreshViewerAccess, viewerAccess } from './policies/access.js';
 import { canSeeCommunity, communityVisibleWhere } from './policies/communities.js';
-import { localId, localIdOrNull } from './policies/globalId.js';
+import { localId, localIdOrNull } from './policies/global-id.js';
 import type { Context } from '../services/context.js';
 import { name, text } from './validators.js';
 

@@ -5,7 +5,7 @@ import { DEFAULT_CONSENT, latestConsent } from '../db/queries/consent.js';
 import type { ConsentSettingsData } from '../db/tables/index.js';
 import { builder } from './builder.js';
 import { CustomerSelfRef } from './customer.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
 import { text } from './validators.js';
 
 export const ChannelEnum = builder.enumType('Channel', { values: ['SMS', 'PHONE_CALL', 'WECHAT', 'EMAIL', 'IN_APP'] as const });

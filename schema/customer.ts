@@ -11,8 +11,9 @@ import { sendChangePhoneCode, sendClaimCode } from '../services/auth/codes.js';
 import { claimCustomerInvite } from '../services/auth/sessions.js';
 import type { Context, Viewer } from '../services/context.js';
 import { builder } from './builder.js';
-import { canHandOverInvite, canSeeCustomer, customerWhere, isOwnMerchant } from './policies/customers.js';
-import { localId } from './policies/globalId.js';
+import { canHandOverInvite, canSeeCustomer, customerWhere } from './policies/customers.js';
+import { localId } from './policies/global-id.js';
+import { isOwnMerchant } from './policies/merchants.js';
 import { name, oneTimeCode, password, phone, text } from './validators.js';
 import { PhoneCodeSentRef, SessionRef, toSession, ViewerRef } from './viewer.js';
 

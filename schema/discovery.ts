@@ -6,7 +6,7 @@ import { CustomerSelfRef } from './customer.js';
 import { MerchantRef } from './merchant.js';
 import { viewerAccess } from './policies/access.js';
 import { campaignVisibleWhere } from './policies/campaigns.js';
-import { isOwnMerchant } from './policies/customers.js';
+import { isOwnMerchant } from './policies/merchants.js';
 
 builder.drizzleObjectFields(MerchantRef, (t) => ({
   allianceMemberships: t.relation('allianceMemberships', {

@@ -6,7 +6,7 @@ import './customer.js';
 import './consent.js';
 import './referral.js';
 import './rights.js';
-import './heldRecord.js';
+import './held-records.js';
 import './alliance.js';
 import './community.js';
 import './offer.js';

@@ -2,17 +2,17 @@
 // aggregates. Every type here carries counts, amounts and merchants, never a customer.
 import { z } from 'zod';
 import { recordPurchase, MAX_PURCHASE_FEN } from '../db/commands/purchases.js';
-import { customersByCategoryInterest, offersByCategory, referralAttribution, referralsByStatus, type InsightBucket, type PartnerAttribution } from '../db/queries/insights.js';
-import { rfmSegments, type RfmSegment } from '../db/queries/rfm.js';
+import { customersByCategoryInterest, offersByCategory, referralAttribution, referralsByStatus, type InsightBucket, type PartnerAttribution } from '../db/stats/insights.js';
+import { rfmSegments, type RfmSegment } from '../db/stats/rfm.js';
 import { AllianceRef } from './alliance.js';
 import { builder } from './builder.js';
 import { CustomerRef } from './customer.js';
 import { MerchantRef } from './merchant.js';
-import { isOwnMerchant } from './policies/customers.js';
-import { localId } from './policies/globalId.js';
+import { isOwnMerchant } from './policies/merchants.js';
+import { localId } from './policies/global-id.js';
 
 const RfmSegmentRef = builder.objectRef<RfmSegment>('RfmSegment').implement({
-  description: 'A group of customers with similar recency, frequency and monetary scores (see db/queries/rfm.ts).',
+  description: 'A group of customers with similar recency, frequency and monetary scores (see db/stats/rfm.ts).',
   fields: (t) => ({
     segment: t.exposeString('segment', { description: 'e.g. CHAMPIONS, LOYAL, AT_RISK, LOST, NEW, OTHER' }),
     customerCount: t.exposeInt('customerCount'),
@@ -58,7 +58,7 @@ const InsightBucketRef = builder.objectRef<InsightBucket>('InsightBucket').imple
 });
 
 const AllianceInsightsRef = builder.objectRef<{ allianceId: string; viewerMerchantId: string; minGroupSize: number }>('AllianceInsights').implement({
-  description: 'Each list is one SQL statement, resolved only when asked for. Rules in db/queries/insights.ts.',
+  description: 'Each list is one SQL statement, resolved only when asked for. Rules in db/stats/insights.ts.',
   fields: (t) => ({
     minGroupSize: t.exposeInt('minGroupSize', { description: 'Groups smaller than this are reported with a null count.' }),
     customersByCategoryInterest: t.field({

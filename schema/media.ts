@@ -6,7 +6,7 @@ import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
 import { OfferRef } from './offer.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
 import { CampaignVariantRef } from './variants.js';
 
 // Not a node: a poster is reached through the offer, campaign or variant showing it, whose scopes guard it.

@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { publishPrivacyNotice, removeStaff, setStaffContactAccess } from '../db/commands/accounts.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
 import { builder } from './builder.js';
 import { longText } from './validators.js';
 

@@ -5,7 +5,7 @@ import { actorOf, AllianceRef, allianceIdOf, reason } from './alliance.js';
 import { builder } from './builder.js';
 import { OfferRef } from './offer.js';
 import { viewerAccess } from './policies/access.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
 import {
   canDecideReport,
   canSeeModerationAction,

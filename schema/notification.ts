@@ -6,7 +6,7 @@ import { unreadCount } from '../db/queries/notifications.js';
 import { REFERRAL_EVENT_KINDS } from '../db/tables/index.js';
 import { builder } from './builder.js';
 import { canSeeNotification, inboxWhere, recipientOf } from './policies/notifications.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
 
 const NotificationKindEnum = builder.enumType('NotificationKind', {
   values: REFERRAL_EVENT_KINDS,

@@ -9,7 +9,7 @@ import { MerchantRef } from './merchant.js';
 import { viewerAccess } from './policies/access.js';
 import { campaignVisibleWhere } from './policies/campaigns.js';
 import { canReadFeed, communityVisibleWhere } from './policies/communities.js';
-import { localId, localIdOrNull } from './policies/globalId.js';
+import { localId, localIdOrNull } from './policies/global-id.js';
 import { canSeeOffer, listedPlacementWhere, offerAccessSelection, offerVisibleWhere } from './policies/offers.js';
 import { text } from './validators.js';
 

@@ -8,19 +8,11 @@ import { answerReferral } from '../services/referrals.js';
 import { consume } from '../services/rate-limits.js';
 import { builder } from './builder.js';
 import { ContactFieldEnum, CustomerRefRef, CustomerSelfRef } from './customer.js';
-import {
-  canSeeCustomerOwned,
-  canSeeInterest,
-  canSeeReceipt,
-  canSeeReferral,
-  customerOwnedSelection,
-  interestWhere,
-  ownInterestWhere,
-  isOwnMerchant,
-  referralAccessSelection,
-  referralWhere,
-} from './policies/customers.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
+import { canSeeCustomerOwned, customerOwnedSelection } from './policies/grants-and-access-log.js';
+import { canSeeInterest, interestWhere, ownInterestWhere } from './policies/interests.js';
+import { isOwnMerchant } from './policies/merchants.js';
+import { canSeeReceipt, canSeeReferral, referralAccessSelection, referralWhere } from './policies/referrals.js';
 import { text } from './validators.js';
 
 export const ReferralStatusEnum = builder.enumType('ReferralStatus', {

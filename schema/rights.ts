@@ -5,7 +5,7 @@ import { changePhoneCodeTarget, checkCode } from '../db/commands/codes.js';
 import { badInput } from '../db/errors.js';
 import { builder } from './builder.js';
 import { CustomerSelfRef } from './customer.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
 import { name, oneTimeCode, phone, text } from './validators.js';
 
 const CorrectMyDataInput = builder.inputType('CorrectMyDataInput', {

@@ -17,7 +17,7 @@ import { MediaRef } from './media.js';
 import { OfferRef } from './offer.js';
 import { viewerAccess } from './policies/access.js';
 import { communityVisibleWhere } from './policies/communities.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
 import { canSeeShareChannel } from './policies/sharing.js';
 import { text } from './validators.js';
 

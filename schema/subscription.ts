@@ -8,7 +8,7 @@ import { topicOf } from '../services/notify/pubsub.js';
 import { adoptViewer, type Context } from '../services/context.js';
 import { builder } from './builder.js';
 
-import { canSeeReferral } from './policies/customers.js';
+import { canSeeReferral } from './policies/referrals.js';
 import { ReferralRequestRef } from './referral.js';
 
 /**

@@ -7,15 +7,15 @@ import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { Db } from '../db/client.js';
 import type { campaigns } from '../db/tables/index.js';
 import * as commands from '../db/commands/variants.js';
-import type { TwoProportionTest } from '../db/queries/abTest.js';
-import { PRIMARY_METRIC, VARIANT_FIGURES, variantResults, type VariantComparison, type VariantFunnel, type VariantResults } from '../db/queries/variantStats.js';
+import type { TwoProportionTest } from '../db/stats/ab-test.js';
+import { PRIMARY_METRIC, VARIANT_FIGURES, variantResults, type VariantComparison, type VariantFunnel, type VariantResults } from '../db/stats/variants.js';
 import type { Context } from '../services/context.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
 import { OfferRef } from './offer.js';
 import { viewerAccess } from './policies/access.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
 import { canSeeVariant, variantAccessSelection, type VariantRow } from './policies/variants.js';
 import { text } from './validators.js';
 

@@ -4,7 +4,7 @@ import { hashPassword } from './auth/passwords.js';
 import * as codes from '../db/commands/codes.js';
 import type { Db } from '../db/client.js';
 import * as accounts from '../db/commands/accounts.js';
-import type { Actor } from '../db/commands/allianceGuards.js';
+import type { Actor } from '../db/commands/alliance-guards.js';
 import * as alliances from '../db/commands/alliances.js';
 import * as campaigns from '../db/commands/campaigns.js';
 import * as communities from '../db/commands/communities.js';

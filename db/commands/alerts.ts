@@ -8,7 +8,7 @@ import { newId, nowIso } from '../ids.js';
 import { ownRecordReadsSince } from '../queries/alerts.js';
 import { accessLog, allianceMembers, customers, merchantAlerts, merchantStaff, type MerchantAlertKind } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import type { Actor } from './allianceGuards.js';
+import type { Actor } from './alliance-guards.js';
 
 const openAlert = (merchantId: string, kind: MerchantAlertKind) =>
   and(eq(merchantAlerts.merchantId, merchantId), eq(merchantAlerts.kind, kind), isNull(merchantAlerts.clearedAt));

@@ -5,7 +5,7 @@ import { conflict, forbidden, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { allianceMembers, alliances, type AllianceRole } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import { logAction, membershipOf, requireAdmin, requireAlliance, requireMerchantOwner, type Actor } from './allianceGuards.js';
+import { logAction, membershipOf, requireAdmin, requireAlliance, requireMerchantOwner, type Actor } from './alliance-guards.js';
 
 export interface AllianceData {
   name: string;

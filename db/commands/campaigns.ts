@@ -6,7 +6,7 @@ import { badInput, conflict, forbidden, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { allianceMembers, campaignCommunities, campaignParticipants, campaigns, campaignSpend, communities, offerPlacements, offers } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import { requireApprovedMember, type Actor } from './allianceGuards.js';
+import { requireApprovedMember, type Actor } from './alliance-guards.js';
 import { requireOwnOffer } from './offers.js';
 
 export interface CampaignData {

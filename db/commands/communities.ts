@@ -6,7 +6,7 @@ import { conflict, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { allianceMembers, communities, communityMembers, customers } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import { logAction, membershipOf, requireAdmin, requireApprovedMember, type Actor } from './allianceGuards.js';
+import { logAction, membershipOf, requireAdmin, requireApprovedMember, type Actor } from './alliance-guards.js';
 
 export interface CommunityData {
   allianceId: string;

@@ -5,7 +5,7 @@ import { conflict, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { campaigns, media, offers } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import type { Actor } from './allianceGuards.js';
+import type { Actor } from './alliance-guards.js';
 import { requireOrganizer } from './campaigns.js';
 import { requireOwnOffer } from './offers.js';
 

@@ -6,7 +6,7 @@ import { conflict, forbidden, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { allianceMembers, offerPlacements, offerReports, offers, type ModerationActionKind } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import { logAction, requireMerchantOwner, type Actor } from './allianceGuards.js';
+import { logAction, requireMerchantOwner, type Actor } from './alliance-guards.js';
 
 /**
  * The alliances carrying the offer, once the actor is known to administer one of them and not to

@@ -5,7 +5,7 @@ import { AppError, badInput, conflict, forbidden, notFound } from '../errors.js'
 import { newId, nowIso } from '../ids.js';
 import { communities, offerPlacements, offers } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import { requireApprovedMember, type Actor } from './allianceGuards.js';
+import { requireApprovedMember, type Actor } from './alliance-guards.js';
 import { currentMembership } from './communities.js';
 
 const DAY_MS = 86_400_000;

@@ -7,7 +7,7 @@ import { conflict, badInput } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { campaignCommunities, offerPlacements, shareChannels, shareCounts } from '../tables/index.js';
 import { inTransaction } from '../tx.js';
-import type { Actor } from './allianceGuards.js';
+import type { Actor } from './alliance-guards.js';
 import { requireAcceptedParticipant } from './campaigns.js';
 import { requireOwnOffer } from './offers.js';
 

@@ -1,13 +1,13 @@
 // A/B variants of a campaign: the organizer sets them up while it is a draft; once it is published,
-// each customer account is shown one, chosen by db/queries/abTest.ts and fixed the first time.
+// each customer account is shown one, chosen by db/stats/ab-test.ts and fixed the first time.
 import { and, asc, eq, inArray, isNull, min } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { badInput, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
-import { variantFor } from '../queries/abTest.js';
+import { variantFor } from '../stats/ab-test.js';
 import { campaignCommunities, campaigns, campaignVariantAssignments, campaignVariants, communityMembers } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
-import type { Actor } from './allianceGuards.js';
+import type { Actor } from './alliance-guards.js';
 import { requireOrganizer } from './campaigns.js';
 import { requireOwnMedia } from './media.js';
 

@@ -6,7 +6,7 @@ import type { Db } from '../../db/client.js';
 import { claimDueDeliveries, dispatchEvents, publishEvents, recordDelivered, recordFailed, type DueDelivery } from '../../db/commands/outbox.js';
 import type { Config } from '../settings.js';
 import type { ReferralPubSub } from './pubsub.js';
-import { quietHours } from './quietHours.js';
+import { quietHours } from './quiet-hours.js';
 import type { ChannelAdapter } from './webhook.js';
 
 export interface DeliveryReport {

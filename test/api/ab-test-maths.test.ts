@@ -1,7 +1,7 @@
 // The A/B test's maths: a split that is random yet stable, and the two-proportion test against a worked example.
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { twoProportionTest, variantFor } from '../../db/queries/abTest.js';
+import { twoProportionTest, variantFor } from '../../db/stats/ab-test.js';
 import { newId } from '../../db/ids.js';
 
 const campaignId = '019ae3c4-7a10-7cc1-9d2e-4b6f0a1c2d3e';
@@ -27,7 +27,7 @@ describe('splitting units between variants', () => {
     const first = units.map((u) => variantFor(campaignId, u, three));
     expect(units.map((u) => variantFor(campaignId, u, three))).toEqual(first);
     vi.resetModules();
-    const fresh = await import('../../db/queries/abTest.js');
+    const fresh = await import('../../db/stats/ab-test.js');
     expect(fresh.variantFor).not.toBe(variantFor);
     expect(units.map((u) => fresh.variantFor(campaignId, u, three))).toEqual(first);
   });

@@ -3,7 +3,7 @@
 // and a second group with them when one suppressed group could be recovered by subtraction.
 import { GraphQLList, GraphQLNonNull, GraphQLObjectType, type GraphQLNamedType, type GraphQLType } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { publish, suppressedKeys, tooSmall } from '../../db/queries/insights.js';
+import { publish, suppressedKeys, tooSmall } from '../../db/stats/insights.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { schema } from '../../schema/index.js';
 import { inDays, postOffer, signUpMerchant, type MerchantSession } from '../factories.js';

@@ -1,7 +1,7 @@
 // RFM segments: a merchant sees how its own customers buy, grouped by recency, frequency and
 // monetary value, scored on a worked example whose segments are derived by hand below.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { segmentOf } from '../../db/queries/rfm.js';
+import { segmentOf } from '../../db/stats/rfm.js';
 import { addStaff, signUpMerchant, type MerchantSession } from '../factories.js';
 import { codeOf, createTestPlatform } from '../fixtures.js';
 import { addCustomer, ok } from '../story.js';

@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { variantFor } from '../../db/queries/abTest.js';
+import { variantFor } from '../../db/stats/ab-test.js';
 import { createCommunity, inDays, joinCommunity, postOffer } from '../factories.js';
 import { createTestPlatform } from '../fixtures.js';
 import { createCast, ok, type Cast } from '../story.js';

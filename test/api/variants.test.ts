@@ -6,7 +6,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import sharp from 'sharp';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { twoProportionTest, variantFor } from '../../db/queries/abTest.js';
+import { twoProportionTest, variantFor } from '../../db/stats/ab-test.js';
 import { createCommunity, inDays, joinCommunity, postOffer, signUpMerchant, type MerchantSession } from '../factories.js';
 import { codeOf, createTestPlatform } from '../fixtures.js';
 import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';

@@ -5,7 +5,7 @@ import { parse, print } from 'graphql';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { purgeExpiredKeys } from '../../db/commands/idempotency.js';
-import { localId } from '../../schema/policies/globalId.js';
+import { localId } from '../../schema/policies/global-id.js';
 import { signUpMerchant } from '../factories.js';
 import { createTestPlatform } from '../fixtures.js';
 import { addCustomer, claim, nextPhone, ok, sendClaimCode } from '../story.js';

@@ -7,7 +7,7 @@
 // is started again, and the processes serve writes again without a restart.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localId } from '../../schema/policies/globalId.js';
+import { localId } from '../../schema/policies/global-id.js';
 import { generateSecrets } from '../../services/auth/keys.js';
 import { signUpMerchant, type MerchantSession } from '../factories.js';
 import { startPostgres, type OwnPostgres } from '../services.js';

@@ -10,7 +10,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { localId } from '../../schema/policies/globalId.js';
+import { localId } from '../../schema/policies/global-id.js';
 import { signUpMerchant } from '../factories.js';
 import { freshPgDatabase, type FreshDatabase } from '../pg.js';
 import { testRedisPrefix, testRedisUrl } from '../services.js';

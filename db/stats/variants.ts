@@ -4,8 +4,8 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { campaignVariantAssignments, campaignVariants, customers } from '../tables/index.js';
-import { twoProportionTest, type TwoProportionTest } from './abTest.js';
-import { funnelFacts, type CampaignFigure } from './campaignStats.js';
+import { twoProportionTest, type TwoProportionTest } from './ab-test.js';
+import { funnelFacts, type CampaignFigure } from './campaigns.js';
 import { audienceOf, flag, suppressedKeys, verifiedRecord, type RawBucket } from './insights.js';
 
 export const VARIANT_FIGURES = ['REACHED', 'INTERESTED', 'REFERRALS_REQUESTED', 'REFERRALS_ACCEPTED', 'CONVERSIONS', 'RESPONSE_RATE'] as const satisfies readonly CampaignFigure[];

@@ -1,9 +1,9 @@
 // A campaign's funnel, counted from rows with a fixed number of statements per campaign, each
-// figure withheld when too few verified customers are behind it (the rules of db/queries/insights.ts).
+// figure withheld when too few verified customers are behind it (the rules of db/stats/insights.ts).
 import { and, eq, gt, isNull, lte, or, sql, sum, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { campaignCommunities, campaignSpend, communityMembers, contactGrants, conversions, customers, interests, offers, referralRequests } from '../tables/index.js';
-import { shareStats } from './sharing.js';
+import { shareStats } from '../queries/sharing.js';
 import { audienceOf, flag, personOf, tooSmall, verifiedRecord, type Audience } from './insights.js';
 
 export const CAMPAIGN_FIGURES = ['REACHED', 'INTERESTED', 'REFERRALS_REQUESTED', 'REFERRALS_ACCEPTED', 'CONVERSIONS', 'REVENUE', 'RESPONSE_RATE'] as const;

@@ -5,7 +5,7 @@ import { conflict, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { campaignLinks } from '../tables/index.js';
 import { inTransaction } from '../tx.js';
-import type { Actor } from './allianceGuards.js';
+import type { Actor } from './alliance-guards.js';
 import { requireOrganizer } from './campaigns.js';
 
 const MAX_LINKS_PER_CAMPAIGN = 10;

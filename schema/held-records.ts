@@ -1,12 +1,12 @@
 // Shops that hold my number: the records with the signed-in customer's verified phone, and her
 // answer to each (confirm, disown). Erasure at one shop is eraseMyData(merchantId).
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { confirmHeldRecord, disownHeldRecord, heldRecordsOf, type HeldRecord } from '../db/commands/heldRecords.js';
+import { confirmHeldRecord, disownHeldRecord, heldRecordsOf, type HeldRecord } from '../db/commands/held-records.js';
 import { isConfirmed } from '../db/commands/referrals.js';
 import { builder } from './builder.js';
 import { ConsentSourceEnum, ContactFieldEnum, CustomerSelfRef } from './customer.js';
 import { MerchantRef } from './merchant.js';
-import { localId } from './policies/globalId.js';
+import { localId } from './policies/global-id.js';
 
 /** A held record as one account sees it: the rows come from that account's verified phone. */
 type HeldRecordRow = HeldRecord & { holderAccountId: string };

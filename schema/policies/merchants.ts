@@ -1,0 +1,9 @@
+// Who may read a merchant's own lists.
+import type { Viewer } from '../../services/context.js';
+
+/**
+ * A merchant's own lists (customers, referrals, access log): its owner and staff only.
+ * relatedConnection types the parent of its authScopes as the node; at run time it is the merchant.
+ */
+export const isOwnMerchant = (merchant: unknown, _args: unknown, ctx: { viewer: Viewer | null }) =>
+  !!ctx.viewer?.merchantId && ctx.viewer.merchantId === (merchant as { id: string }).id;
