@@ -120,6 +120,35 @@ async function confirmAt(token: string, shopName: string) {
 const statusOf = async (id: string, shop: Shop) => (await ok(p, `query($id: ID!) { referralRequest(id: $id) { status } }`, { id }, shop.accessToken)).referralRequest.status;
 
 describe('frequency caps count the person, not the shop record', () => {
+  /** Moves the delivery of these requests `days` into the past (the API cannot wait a week). */
+  const deliveredDaysAgo = (ids: string[], days: number) =>
+    Promise.all(
+      ids.map((id) =>
+        p.sql(`update referral_requests set delivered_at = ?, created_at = ? where id = ?`, new Date(Date.now() - days * 86_400_000).toISOString(), new Date(Date.now() - days * 86_400_000).toISOString(), Buffer.from(id, 'base64').toString().split(':')[1]),
+      ),
+    );
+
+  it('her monthly cap counts what was delivered in 30 days, and one requester asks at most twice in 90', async () => {
+    const c = await customerOf(cast.sofa);
+    await ok(p, CONSENT, { i: { maxRequestsPerWeek: 2, maxRequestsPerMonth: 3 } }, c.token);
+    const earlier = [await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.curtain.merchantId, ...ask } }, cast.sofa.accessToken)];
+    earlier.push(await ok(p, PROPOSE, { i: { customerId: c.id, toMerchantId: cast.light.merchantId, ...ask } }, cast.sofa.accessToken));
+    await deliveredDaysAgo(earlier.map((r) => r.proposeReferral.id), 10);
+    // Two in the month, none this week: one more fits the month, then the month is full.
+    expect((await propose(cast.sofa, c.id, cast.light)).errors).toBeUndefined();
+    expect(codeOf(await propose(cast.sofa, c.id, cast.curtain))).toBe('CONSENT_REFUSED');
+
+    const again = await customerOf(cast.sofa);
+    await ok(p, CONSENT, { i: { maxRequestsPerWeek: 7, maxRequestsPerMonth: 30 } }, again.token);
+    const twice = [
+      await ok(p, PROPOSE, { i: { customerId: again.id, toMerchantId: cast.curtain.merchantId, ...ask } }, cast.sofa.accessToken),
+      await ok(p, PROPOSE, { i: { customerId: again.id, toMerchantId: cast.curtain.merchantId, ...ask } }, cast.sofa.accessToken),
+    ];
+    await deliveredDaysAgo(twice.map((r) => r.proposeReferral.id), 60);
+    expect(codeOf(await propose(cast.sofa, again.id, cast.curtain))).toBe('CONSENT_REFUSED');
+    expect((await propose(cast.sofa, again.id, cast.light)).errors).toBeUndefined();
+  });
+
   it('two shops whose records she confirmed cannot send more requests in a week than she allows', async () => {
     const atSofa = await addCustomer(p, cast.sofa);
     const token = await claim(p, atSofa.inviteCode);
