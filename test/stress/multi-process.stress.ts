@@ -15,7 +15,8 @@ import { signUpMerchant } from '../factories.js';
 import { freshPgDatabase, type FreshDatabase } from '../pg.js';
 import { testRedisPrefix, testRedisUrl } from '../services.js';
 import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';
-import { apiOf, buildServerBundle, gqlAt, MISMATCHED_GRANTS_SQL, pick, sleep, startServer, subscribe, type ServerProcess } from './processes.js';
+import { subscribe } from '../sse.js';
+import { apiOf, buildServerBundle, gqlAt, MISMATCHED_GRANTS_SQL, pick, sleep, startServer, type ServerProcess } from './processes.js';
 
 const SECONDS = Number(process.env.STRESS_SECONDS ?? 30);
 const CLIENTS = 16;

@@ -7,7 +7,6 @@ import { createServer } from 'node:net';
 import type { GqlResult, TestPlatform } from '../fixtures.js';
 import { messageText, type CodeMessage } from '../../services/notify/codes.js';
 import type { CodePurpose } from '../../db/tables/index.js';
-import { readSse } from '../sse.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -190,47 +189,6 @@ export function apiOf(server: ServerProcess): TestPlatform {
   };
   // The story helpers use only these three members; deps, app and sql belong to an in-process platform.
   return api as TestPlatform;
-}
-
-export interface EventStream {
-  /** The payloads of the `next` events so far, with when each arrived. */
-  events: { at: number; payload: any }[];
-  /** Resolves when another event arrives. */
-  nextArrival(): Promise<void>;
-  close(): void;
-}
-
-/** Opens a subscription as a browser does with fetch (POST, text/event-stream); resolves once the server's first ping arrived. */
-export async function subscribe(server: Pick<ServerProcess, 'base'>, query: string, token: string): Promise<EventStream> {
-  const controller = new AbortController();
-  const res = await fetch(`${server.base}/graphql`, {
-    method: 'POST',
-    headers: { accept: 'text/event-stream', 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query }),
-    signal: controller.signal,
-  });
-  if (res.status !== 200 || !res.headers.get('content-type')?.startsWith('text/event-stream')) {
-    throw new Error(`subscription refused: HTTP ${res.status} ${await res.text()}`);
-  }
-  const events: EventStream['events'] = [];
-  let wake = () => {};
-  let pinged!: () => void;
-  const firstPing = new Promise<void>((resolve) => (pinged = resolve));
-  readSse(res.body!, {
-    onPing: () => pinged(),
-    onFrame(frame) {
-      if (frame.event !== 'next') return;
-      events.push({ at: Date.now(), payload: JSON.parse(frame.data) });
-      wake();
-    },
-  });
-  // The server pings as soon as the stream opens, and subscribes right after.
-  await firstPing;
-  return {
-    events,
-    nextArrival: () => new Promise<void>((resolve) => (wake = resolve)),
-    close: () => controller.abort(),
-  };
 }
 
 /**

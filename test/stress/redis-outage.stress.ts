@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { signUpMerchant, type MerchantSession } from '../factories.js';
 import { codeOf, createTestPlatform, type TestPlatform } from '../fixtures.js';
-import { readSse } from '../sse.js';
+import { subscribe } from '../sse.js';
 import { createCast, ok } from '../story.js';
 import { freePort } from './processes.js';
 
@@ -136,17 +136,9 @@ describe('live updates while Redis is down', () => {
     const { expressInterest } = await ok(b, `mutation($o: ID!) { expressInterest(offerId: $o) { id } }`, { o: cast.offerId }, cast.otherCustomerToken);
     const server: Server = createServer(a.app).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
-    const controller = new AbortController();
+    const stream = await subscribe({ base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, `subscription { referralUpdated { id status } }`, cast.curtain.accessToken);
+    const received = (): { id: string; status: string }[] => stream.events.map((e) => e.payload.data.referralUpdated);
     try {
-      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, {
-        method: 'POST',
-        headers: { accept: 'text/event-stream', 'content-type': 'application/json', authorization: `Bearer ${cast.curtain.accessToken}` },
-        body: JSON.stringify({ query: `subscription { referralUpdated { id status } }` }),
-        signal: controller.signal,
-      });
-      expect(res.status).toBe(200);
-      const received: { id: string; status: string }[] = [];
-      readSse(res.body!, { onPing() {}, onFrame: (f) => f.event === 'next' && received.push(JSON.parse(f.data).data.referralUpdated) });
       const subscribed = () =>
         vi.waitFor(async () => expect(await redis.command('PUBSUB', 'CHANNELS', `${REDIS_KEY_PREFIX}referralUpdated:*`)).toHaveLength(1), { timeout: 15_000, interval: 50 });
       await subscribed();
@@ -173,24 +165,24 @@ describe('live updates while Redis is down', () => {
       // Published as soon as B's client takes it, whether or not A has subscribed again by then:
       // what A missed it reads back from the outbox once it has.
       await vi.waitFor(async () => expect((await b.deps.notifier.deliverDue()).published).toBe(2), { timeout: 15_000, interval: 100 });
-      await vi.waitFor(() => expect(received).toHaveLength(2), { timeout: 15_000 });
-      expect(received.map((r) => r.id)).toEqual(made);
+      await vi.waitFor(() => expect(received()).toHaveLength(2), { timeout: 15_000 });
+      expect(received().map((r) => r.id)).toEqual(made);
 
       // A's subscription alone drops, and B publishes before A has subscribed again.
       await subscribed();
       await ok(b, `mutation($r: ID!) { withdrawReferral(referralId: $r) { id } }`, { r: made[0] }, cast.curtain.accessToken);
       await redis.command('CLIENT', 'KILL', 'TYPE', 'pubsub');
       expect(await b.deps.notifier.deliverDue()).toMatchObject({ dispatched: 1, published: 1 });
-      await vi.waitFor(() => expect(received).toHaveLength(3), { timeout: 15_000 });
-      expect(received[2]).toEqual({ id: made[0], status: 'WITHDRAWN' });
+      await vi.waitFor(() => expect(received()).toHaveLength(3), { timeout: 15_000 });
+      expect(received()[2]).toEqual({ id: made[0], status: 'WITHDRAWN' });
 
       // Once: later polls of both workers hand out nothing again, and nothing is heard twice.
       expect((await a.deps.notifier.deliverDue()).published).toBe(0);
       expect((await b.deps.notifier.deliverDue()).published).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(received).toHaveLength(3);
+      expect(received()).toHaveLength(3);
     } finally {
-      controller.abort();
+      stream.close();
       server.closeAllConnections();
       server.close();
     }
