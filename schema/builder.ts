@@ -11,6 +11,7 @@ import { notFound } from '../db/errors.js';
 import { relations } from '../db/relations.js';
 import type { Context } from '../services/context.js';
 import { viewerAccess } from './policies/access.js';
+import { checkRule, ruleOf } from './rules.js';
 
 export interface AuthScopes {
   /** Anyone, signed in or not: used to say explicitly that a type is public. */
@@ -57,8 +58,16 @@ const isNodeType = (info: GraphQLResolveInfo, typename: string) => {
 // The drizzle plugin's loader rejects an ID with no row with a plain Error of this shape.
 const missingRow = /^Model \w+\(.*\) not found$/s;
 
+const unauthorized = (ctx: Context, info: GraphQLResolveInfo) => {
+  if (nodeLookup(info)) return notFound();
+  return ctx.viewer
+    ? new GraphQLError('You may not see or do this.', { extensions: { code: 'FORBIDDEN' } })
+    : new GraphQLError('Sign in first.', { extensions: { code: 'UNAUTHENTICATED' } });
+};
+
 export const builder = new SchemaBuilder<PothosTypes>({
-  plugins: [ScopeAuthPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin],
+  plugins: [ScopeAuthPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin, 'rowRules'],
+  rowRules: { unauthorizedError: unauthorized },
   defaultFieldNullability: false,
   scopeAuth: {
     // Type-level scopes also guard node(id) lookups, which bypass root resolvers.
@@ -76,12 +85,7 @@ export const builder = new SchemaBuilder<PothosTypes>({
       communityMember: (communityId) => viewerAccess(ctx).communityIds.has(communityId),
       campaignParticipant: (campaignId) => viewerAccess(ctx).campaignIds.has(campaignId),
     }),
-    unauthorizedError: (_parent, ctx, info) => {
-      if (nodeLookup(info)) return notFound();
-      return ctx.viewer
-        ? new GraphQLError('You may not see or do this.', { extensions: { code: 'FORBIDDEN' } })
-        : new GraphQLError('Sign in first.', { extensions: { code: 'UNAUTHENTICATED' } });
-    },
+    unauthorizedError: (_parent, ctx, info) => unauthorized(ctx, info),
   },
   relay: {
     clientMutationId: 'omit',
@@ -95,13 +99,17 @@ export const builder = new SchemaBuilder<PothosTypes>({
     },
     nodeQueryOptions: {
       nullable: true,
-      resolve: async (_root, { id }, _ctx, info, resolveNode) => {
+      resolve: async (_root, { id }, ctx, info, resolveNode) => {
         if (!isNodeType(info, id.typename)) throw notFound();
+        let node: unknown;
         try {
-          return await resolveNode(id);
+          node = await resolveNode(id);
         } catch (error) {
           throw error instanceof Error && missingRow.test(error.message) ? notFound() : error;
         }
+        // The rule of the type the ID names, as every other field answering that type checks it.
+        const rule = ruleOf(builder, id.typename);
+        return rule ? checkRule(rule, node, ctx, notFound) : node;
       },
     },
     nodesQueryOptions: false,
