@@ -7,6 +7,9 @@
 //   POST /referrals/:id/answer accepts it (status, granted fields, the contact grant, the ACCEPTED
 //   event) or declines it (status, the DECLINED event); no authentication, consent caps or
 //   partnership checks, no notification;
+// - the peer (bench/peer.ts): a graphql-js schema written by hand, served by graphql-yoga at /graphql
+//   on the express port, answering the feed document with the raw-feed route's statement (the same
+//   prepared statement, and on PostgreSQL the same pool), in the response shape of our server;
 // - a node:http hello world (the limit of the HTTP stack and the load generator).
 // Usage: tsx bench/raw-server.ts <database file or postgres:// URL> <express port> <hello port>
 import { createServer } from 'node:http';
@@ -14,25 +17,13 @@ import Database from 'better-sqlite3';
 import express from 'express';
 import pg from 'pg';
 import { newId } from '../db/ids.js';
+import { peerYoga, type FeedRow, type FeedStatement } from './peer.js';
 
 const [database, expressPort, helloPort] = process.argv.slice(2);
 if (!database || !expressPort || !helloPort) throw new Error('usage: raw-server.ts <database file or postgres:// URL> <express port> <hello port>');
 
-interface FeedRow {
-  id: string;
-  title: string;
-  category: string;
-  endsAt: string;
-  /** JSON text, parsed here on both engines. */
-  merchant: string;
-  communities: string;
-  campaign: string | null;
-  postedAt: string;
-  placementId: string;
-}
-
 /** One community's first 21 feed rows, newest first: the same statement on both engines. */
-function feedQuery(): (communityId: string, now: string) => Promise<FeedRow[]> {
+function feedQuery(): FeedStatement {
   if (/^postgres(ql)?:\/\//.test(database!)) {
     // As many connections as the server's pool (DATABASE_POOL_SIZE's default); a named statement is
     // parsed and planned once per connection, as a prepared statement is.
@@ -236,6 +227,9 @@ app.get('/feed/:communityId', async (req, res) => {
   }));
   res.type('application/json').send(JSON.stringify({ edges: page, pageInfo: { hasNextPage: rows.length > 20, endCursor: page.at(-1)?.cursor ?? null } }));
 });
+// The peer GraphQL server, after express.json() as our server's Yoga is: it reads the parsed body.
+const peer = peerYoga(feed);
+app.use(peer.graphqlEndpoint, peer as unknown as express.RequestHandler);
 app.listen(Number(expressPort), '127.0.0.1');
 
 createServer((_req, res) => {
