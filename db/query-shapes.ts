@@ -1,7 +1,7 @@
-// Relational queries are built and prepared once per shape. Pothos plans every list and relation
-// of a document into one relational query whose filter values change with each request (ids,
-// cursors, the time) while its shape does not; building and preparing that statement took about a
-// fifth of the server's CPU on the pending-requests scenario. Here each query's values are lifted
+// Relational queries are built and prepared once per shape. The schema's flat reads (db/queries/rows.ts:
+// a page, rows by ids, children by parent) have filter values that change with each request (ids,
+// cursors, the time) while their shape does not; building and preparing such a statement costs
+// several times what running a prepared one does. Here each query's values are lifted
 // out as placeholders, the statement of its shape is prepared once, and later queries of the same
 // shape run it with their own values.
 //

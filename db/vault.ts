@@ -59,7 +59,7 @@ export class Vault {
   }
 
   /**
-   * A filter on customer records, for a list's planned query: the record holds this phone. Only
+   * A filter on customer records, for a list's query: the record holds this phone. Only
    * its blind index goes into the SQL, and the identity table stays this module's.
    */
   holdsPhone(phone: string) {

@@ -1,15 +1,20 @@
 // Signs of list harvesting: alerts about a shop (people disowning its records, a staff member
 // revealing many customers' contacts), the owner's view of each account's contact reads, and
 // clearing an alert.
+import { and, eq, isNull } from 'drizzle-orm';
 import { forbidden } from '../db/errors.js';
 import * as commands from '../db/commands/alerts.js';
 import { staffContactReads, type StaffContactReads } from '../db/queries/alerts.js';
-import { MERCHANT_ALERT_KINDS } from '../db/tables/index.js';
+import { disownedRecordsAlertsIn } from '../db/queries/alliance-reads.js';
+import type { Row } from '../db/queries/rows.js';
+import { MERCHANT_ALERT_KINDS, merchantAlerts } from '../db/tables/index.js';
+import type { Context } from '../services/context.js';
 import { actorOf, AllianceRef, reason } from './alliance.js';
 import { builder } from './builder.js';
+import { countOf, loaderFor, nodesOf, rowById, rowOf, rowsWhere } from './loaders.js';
 import { MerchantRef } from './merchant.js';
 import { viewerAccess, type Where } from './policies/access.js';
-import { alertAccessSelection, alertVisibleWhere, canSeeAlert, canSeeRecordsPaused, isShopOwner, recordsPausedSelection } from './policies/alerts.js';
+import { alertVisibleWhere, approvedMembershipsOf, canSeeAlertRow, canSeeRecordsPausedOf, isShopOwner } from './policies/alerts.js';
 import { localId } from './policies/global-id.js';
 
 const MerchantAlertKindEnum = builder.enumType('MerchantAlertKind', { values: MERCHANT_ALERT_KINDS });
@@ -18,19 +23,17 @@ const StaffRoleEnum = builder.enumType('StaffRole', { values: ['OWNER', 'STAFF']
 const includeCleared = { defaultValue: false, description: 'Also the alerts already cleared.' } as const;
 const clearedFilter = (include: boolean | null | undefined): Where<'merchantAlerts'> => (include ? {} : { clearedAt: { isNull: true as const } });
 
-export const MerchantAlertRef = builder.drizzleNode('merchantAlerts', {
-  name: 'MerchantAlert',
-  id: { column: (a) => a.id },
-  select: alertAccessSelection,
-  authScopes: (a, ctx) => canSeeAlert(ctx.viewer, viewerAccess(ctx), a),
+export const MerchantAlertRef = builder.node(builder.objectRef<Row<'merchantAlerts'>>('MerchantAlert'), {
+  id: { resolve: (a) => a.id },
+  loadMany: nodesOf('merchantAlerts'),
+  rule: (a, ctx) => canSeeAlertRow(ctx, a),
   fields: (t) => ({
     kind: t.expose('kind', { type: MerchantAlertKindEnum }),
-    merchant: t.relation('merchant'),
+    merchant: t.field({ type: MerchantRef, resolve: (a, _args, ctx) => rowOf(ctx, 'merchants', a.merchantId) }),
     staffName: t.string({
       nullable: true,
       description: 'STAFF_CONTACT_READS: the display name of the account whose reads raised it.',
-      select: { with: { staffAccount: { columns: { displayName: true } } } },
-      resolve: (a) => a.staffAccount?.displayName ?? null,
+      resolve: async (a, _args, ctx) => (await rowById(ctx, 'accounts', a.staffAccountId))?.displayName ?? null,
     }),
     count: t.exposeInt('count', {
       description: 'DISOWNED_RECORDS: records disowned since the last cleared alert. STAFF_CONTACT_READS: the most distinct customers read within one window.',
@@ -38,14 +41,19 @@ export const MerchantAlertRef = builder.drizzleNode('merchantAlerts', {
     windowStart: t.expose('windowStart', { type: 'DateTime', description: 'When the first disowned record or read counted was.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    cleared: t.boolean({ select: { columns: { clearedAt: true } }, resolve: (a) => a.clearedAt !== null }),
+    cleared: t.boolean({ resolve: (a) => a.clearedAt !== null }),
     clearedAt: t.expose('clearedAt', { type: 'DateTime', nullable: true }),
     clearedReason: t.exposeString('clearedReason', { nullable: true }),
   }),
 });
 
-const StaffContactReadsRef = builder.objectRef<StaffContactReads>('StaffContactReads').implement({
+/** One account's reads, with the shop they are of (which decides who may see them). */
+type ShopContactReads = StaffContactReads & { merchantId: string };
+
+const StaffContactReadsRef = builder.objectRef<ShopContactReads>('StaffContactReads').implement({
   description: "One account's reads of the shop's own customers' contacts (contacts granted by referrals are not counted).",
+  // The shop's owner alone, as Merchant.staffContactReads.
+  rule: (r, ctx) => isShopOwner(ctx.viewer, r.merchantId),
   fields: (t) => ({
     staffName: t.exposeString('staffName'),
     role: t.expose('role', { type: StaffRoleEnum }),
@@ -57,61 +65,75 @@ const StaffContactReadsRef = builder.objectRef<StaffContactReads>('StaffContactR
 });
 
 /** Merchant fields' authScopes get the merchant row. */
-const ownerOf = (m: unknown, _args: unknown, ctx: Parameters<typeof viewerAccess>[0]) => isShopOwner(ctx.viewer, (m as { id: string }).id);
+const ownerOf = (m: Row<'merchants'>, _args: unknown, ctx: Context) => isShopOwner(ctx.viewer, m.id);
 
-builder.drizzleObjectFields(MerchantRef, (t) => ({
-  alerts: t.relation('alerts', {
+/** The same rule as recordsPaused in db/commands/alerts.ts: an open disowned-records alert. */
+const pausing = and(eq(merchantAlerts.kind, 'DISOWNED_RECORDS'), isNull(merchantAlerts.clearedAt));
+
+builder.objectFields(MerchantRef, (t) => ({
+  alerts: t.field({
+    type: [MerchantAlertRef],
     description: "The shop's owner only: harvesting alerts about this shop, newest first.",
     authScopes: ownerOf,
     args: { includeCleared: t.arg.boolean(includeCleared) },
-    query: (args, ctx) => ({ where: { AND: [clearedFilter(args.includeCleared), alertVisibleWhere(ctx.viewer, viewerAccess(ctx))] }, orderBy: { id: 'desc' } }),
+    resolve: (m, args, ctx) =>
+      rowsWhere(ctx, `Merchant.alerts:${!!args.includeCleared}`, 'merchantAlerts', 'merchantId', m.id, {
+        where: { AND: [clearedFilter(args.includeCleared), alertVisibleWhere(ctx.viewer, viewerAccess(ctx))] },
+        orderBy: [['id', 'desc']],
+      }),
   }),
   recordsPaused: t.boolean({
     description: "True while a disowned-records alert is open: the shop adds no customers until an alliance admin clears it. The shop's own accounts and its alliances' admins.",
-    // The open alert loads with the merchant (no query per shop in a member list); the same rule as recordsPaused in db/commands/alerts.ts.
-    select: { columns: { id: true }, with: { pausingAlerts: { columns: { id: true }, limit: 1 }, ...recordsPausedSelection.with } },
-    resolve: (m, _args, ctx) => {
-      if (!canSeeRecordsPaused(ctx.viewer, viewerAccess(ctx), m)) throw forbidden('You may not see or do this.');
-      return m.pausingAlerts.length > 0;
+    // Counted for every shop of the request in one statement (no query per shop in a member list).
+    resolve: async (m, _args, ctx) => {
+      if (!(await canSeeRecordsPausedOf(ctx, m))) throw forbidden('You may not see or do this.');
+      return (await countOf(ctx, 'Merchant.recordsPaused', merchantAlerts, merchantAlerts.merchantId, m.id, pausing)) > 0;
     },
   }),
   staffContactReads: t.field({
     type: [StaffContactReadsRef],
     description: "The shop's owner only: each account's reads of customers' contacts, busiest first.",
     authScopes: ownerOf,
-    select: { columns: { id: true } },
-    resolve: (m, _args, ctx) => staffContactReads(ctx.deps.db, m.id),
+    // Only the viewer's own shop passes ownerOf: read once however often the shop appears.
+    resolve: (m, _args, ctx) =>
+      loaderFor<string, ShopContactReads[]>(ctx, 'Merchant.staffContactReads', (ids) =>
+        Promise.all(ids.map(async (merchantId) => (await staffContactReads(ctx.deps.db, merchantId)).map((r) => ({ ...r, merchantId })))),
+      ).load(m.id),
   }),
 }));
 
-builder.drizzleObjectFields(AllianceRef, (t) => ({
-  harvestingAlerts: t.drizzleField({
+/**
+ * The disowned-records alerts of each alliance asked for in the request: one statement for the
+ * alerts of all of them, then each alert goes to the alliances its shop is an approved member of
+ * (the memberships the alerts' rule loads anyway).
+ */
+const harvestingAlertsOf = (ctx: Context, allianceId: string, includeCleared: boolean) =>
+  loaderFor<string, Row<'merchantAlerts'>[]>(ctx, `Alliance.harvestingAlerts:${includeCleared}`, async (allianceIds) => {
+    const alerts = await disownedRecordsAlertsIn(ctx.deps.db, allianceIds, {
+      AND: [clearedFilter(includeCleared), alertVisibleWhere(ctx.viewer, viewerAccess(ctx))],
+    });
+    const memberships = await Promise.all(alerts.map((a) => approvedMembershipsOf(ctx, a.merchantId)));
+    return allianceIds.map((id) => alerts.filter((_a, i) => memberships[i]!.some((m) => m.allianceId === id)));
+  }).load(allianceId);
+
+builder.objectFields(AllianceRef, (t) => ({
+  harvestingAlerts: t.field({
     type: [MerchantAlertRef],
     description: 'Admins only: disowned-records alerts about approved members of this alliance, newest first.',
     authScopes: (a) => ({ allianceAdmin: a.id }),
     args: { includeCleared: t.arg.boolean(includeCleared) },
-    resolve: (query, a, args, ctx) =>
-      ctx.deps.db.query.merchantAlerts.findMany(
-        query({
-          where: {
-            AND: [{ kind: 'DISOWNED_RECORDS', shopMemberships: { allianceId: a.id } }, clearedFilter(args.includeCleared), alertVisibleWhere(ctx.viewer, viewerAccess(ctx))],
-          },
-          orderBy: { id: 'desc' },
-        }),
-      ),
+    resolve: (a, args, ctx) => harvestingAlertsOf(ctx, a.id, !!args.includeCleared),
   }),
 }));
 
 builder.mutationFields((t) => ({
-  clearMerchantAlert: t.drizzleField({
+  clearMerchantAlert: t.field({
     type: MerchantAlertRef,
     description:
       "Clears an alert with the reason. A disowned-records alert: an admin of an alliance the shop is a member of, not the shop itself; the shop's records resume. A staff reads alert: the shop's owner.",
     authScopes: { merchantStaff: true },
     args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true, validate: reason }) },
-    resolve: async (query, _root, args, ctx) => {
-      const alert = await commands.clearMerchantAlert(ctx.deps.db, actorOf(ctx), localId('MerchantAlert', args.id), args.reason);
-      return (await ctx.deps.db.query.merchantAlerts.findFirst(query({ where: { id: alert.id } })))!;
-    },
+    // The command answers the whole row as cleared.
+    resolve: (_root, args, ctx) => commands.clearMerchantAlert(ctx.deps.db, actorOf(ctx), localId('MerchantAlert', args.id), args.reason),
   }),
 }));

@@ -1,10 +1,13 @@
-import { sql } from 'drizzle-orm';
+import type { DefaultConnectionArguments } from '@pothos/plugin-relay';
 import * as commands from '../db/commands/alliances.js';
 import type { Actor } from '../db/commands/alliance-guards.js';
-import { ALLIANCE_ROLES, MEMBERSHIP_STATUSES } from '../db/tables/index.js';
+import { allianceSearchWhere, membersFilterSql } from '../db/queries/alliance-reads.js';
+import type { Row, Where } from '../db/queries/rows.js';
+import { ALLIANCE_ROLES, allianceMembers, MEMBERSHIP_STATUSES } from '../db/tables/index.js';
 import type { Context } from '../services/context.js';
 import { builder } from './builder.js';
-import './merchant.js';
+import { connectionOf, countOf, nodesOf, rowById, rowOf } from './loaders.js';
+import { MerchantRef } from './merchant.js';
 import { refreshViewerAccess, viewerAccess } from './policies/access.js';
 import { canSeeMember, memberVisibleWhere } from './policies/alliances.js';
 import { localId, localIdOrNull } from './policies/global-id.js';
@@ -21,10 +24,10 @@ const description = text(2000, 0);
 
 // The directory of alliances is public so that merchants can find one and apply; what happens
 // inside an alliance is guarded field by field.
-export const AllianceRef = builder.drizzleNode('alliances', {
-  name: 'Alliance',
-  id: { column: (a) => a.id },
-  authScopes: { public: true },
+export const AllianceRef = builder.node(builder.objectRef<Row<'alliances'>>('Alliance'), {
+  id: { resolve: (a) => a.id },
+  loadMany: nodesOf('alliances'),
+  rule: () => true,
   fields: (t) => ({
     name: t.exposeString('name'),
     city: t.exposeString('city'),
@@ -39,12 +42,11 @@ export const AllianceRef = builder.drizzleNode('alliances', {
   }),
 });
 
-export const AllianceMemberRef = builder.drizzleObject('allianceMembers', {
-  name: 'AllianceMember',
-  authScopes: (m, ctx) => canSeeMember(viewerAccess(ctx), m),
+export const AllianceMemberRef = builder.objectRef<Row<'allianceMembers'>>('AllianceMember').implement({
+  rule: (m, ctx) => canSeeMember(viewerAccess(ctx), m),
   fields: (t) => ({
-    merchant: t.relation('merchant'),
-    alliance: t.relation('alliance'),
+    merchant: t.field({ type: MerchantRef, resolve: (m, _args, ctx) => rowOf(ctx, 'merchants', m.merchantId) }),
+    alliance: t.field({ type: AllianceRef, resolve: (m, _args, ctx) => rowOf(ctx, 'alliances', m.allianceId) }),
     role: t.expose('role', { type: AllianceRoleEnum }),
     status: t.expose('status', { type: MembershipStatusEnum }),
     joinedAt: t.expose('joinedAt', { type: 'DateTime', nullable: true }),
@@ -53,76 +55,71 @@ export const AllianceMemberRef = builder.drizzleObject('allianceMembers', {
   }),
 });
 
+/** A page of members with its total, counted (one statement for every alliance of the request) only when asked for. */
+interface MemberPage {
+  totalCount: () => Promise<number>;
+}
+
 const AllianceMemberConnection = builder.connectionObject(
   {
     type: AllianceMemberRef,
     name: 'AllianceMemberConnection',
-    fields: (t) => ({ totalCount: t.int({ resolve: (c) => (c as { totalCount?: number }).totalCount ?? 0 }) }),
+    fields: (t) => ({ totalCount: t.int({ resolve: (c) => (c as unknown as MemberPage).totalCount() }) }),
   },
   { name: 'AllianceMemberEdge' },
 );
 
-/** relatedConnection types the parent of its authScopes as the node; at run time it is the alliance row. */
+/** An alliance's id from a field's parent (kept for the fields of other files that take the parent untyped). */
 export const allianceIdOf = (alliance: unknown) => (alliance as { id: string }).id;
 
-builder.drizzleObjectFields(AllianceRef, (t) => ({
-  members: t.relatedConnection(
-    'members',
+/**
+ * One page of an alliance's memberships of some statuses that the viewer may see, by id, with
+ * their total: the count has the list's filter, so it counts exactly the rows the list pages through.
+ */
+async function membersOf(ctx: Context, list: string, alliance: Row<'alliances'>, status: Where<'allianceMembers'>, args: DefaultConnectionArguments) {
+  const visible: Where<'allianceMembers'> = { AND: [status, memberVisibleWhere(viewerAccess(ctx))] };
+  const page = await connectionOf(ctx, 'allianceMembers', args, { where: { AND: [{ allianceId: alliance.id }, visible] }, ordering: [['id', 'asc']] });
+  const totalCount = () => countOf(ctx, list, allianceMembers, allianceMembers.allianceId, alliance.id, membersFilterSql(visible));
+  return { ...page, totalCount };
+}
+
+builder.objectFields(AllianceRef, (t) => ({
+  members: t.connection(
     {
-      totalCount: true,
-      authScopes: (a) => ({ allianceMember: allianceIdOf(a) }),
-      query: (_args, ctx) => ({
-        where: { AND: [{ status: { in: ['APPROVED', 'SUSPENDED'] } }, memberVisibleWhere(viewerAccess(ctx))] },
-        orderBy: { id: 'asc' },
-      }),
+      type: AllianceMemberRef,
+      authScopes: (a) => ({ allianceMember: a.id }),
+      resolve: (a, args, ctx) => membersOf(ctx, 'Alliance.members', a, { status: { in: ['APPROVED', 'SUSPENDED'] } }, args),
     },
     AllianceMemberConnection,
   ),
-  pendingApplications: t.relatedConnection(
-    'members',
+  pendingApplications: t.connection(
     {
-      totalCount: true,
+      type: AllianceMemberRef,
       description: 'Admins only.',
-      authScopes: (a) => ({ allianceAdmin: allianceIdOf(a) }),
-      query: (_args, ctx) => ({ where: { AND: [{ status: 'PENDING' }, memberVisibleWhere(viewerAccess(ctx))] }, orderBy: { id: 'asc' } }),
+      authScopes: (a) => ({ allianceAdmin: a.id }),
+      resolve: (a, args, ctx) => membersOf(ctx, 'Alliance.pendingApplications', a, { status: 'PENDING' }, args),
     },
     AllianceMemberConnection,
   ),
 }));
 
 builder.queryFields((t) => ({
-  alliance: t.drizzleField({
+  alliance: t.field({
     type: AllianceRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => {
+    resolve: (_root, args, ctx) => {
       const id = localIdOrNull('Alliance', args.id);
-      return id ? ctx.deps.db.query.alliances.findFirst(query({ where: { id } })) : null;
+      return id ? rowById(ctx, 'alliances', id) : null;
     },
   }),
-  alliances: t.drizzleConnection(
+  alliances: t.connection(
     {
-      type: 'alliances',
+      type: AllianceRef,
       description: 'Alliances open for applications, searchable by city or name.',
       args: { search: t.arg.string({ validate: text(60) }) },
-      resolve: (query, _root, args, ctx) => {
-        const search = args.search;
-        return ctx.deps.db.query.alliances.findMany(
-          query({
-            // LIKE, which both engines have (instr() is SQLite's), with the user's wildcards escaped:
-            // none can widen the match. lower() on both sides, as the engines' LIKE differ on case.
-            where: search
-              ? {
-                  RAW: (a) => {
-                    const pattern = `%${search.replace(/[\\%_]/g, '\\$&')}%`;
-                    return sql`(lower(${a.name}) like lower(${pattern}) escape '\\' or lower(${a.city}) like lower(${pattern}) escape '\\')`;
-                  },
-                }
-              : {},
-            orderBy: { id: 'desc' },
-          }),
-        );
-      },
+      resolve: (_root, args, ctx) =>
+        connectionOf(ctx, 'alliances', args, { where: args.search ? allianceSearchWhere(args.search) : undefined, ordering: [['id', 'desc']] }),
     },
     { name: 'AllianceConnection' },
     { name: 'AllianceEdge' },

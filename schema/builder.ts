@@ -1,16 +1,13 @@
 // The one SchemaBuilder: plugins, scope definitions and shared scalars. No domain types here.
 import SchemaBuilder from '@pothos/core';
-import DrizzlePlugin from '@pothos/plugin-drizzle';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
-import { getTableConfig } from 'drizzle-orm/sqlite-core';
 import { GraphQLError, isObjectType, type GraphQLResolveInfo } from 'graphql';
-import type { Db } from '../db/client.js';
 import { notFound } from '../db/errors.js';
-import { relations } from '../db/relations.js';
 import type { Context } from '../services/context.js';
 import { viewerAccess } from './policies/access.js';
+import './request-loaders.js';
 import { checkRule, ruleOf } from './rules.js';
 
 export interface AuthScopes {
@@ -34,7 +31,6 @@ export interface AuthScopes {
 export interface PothosTypes {
   Context: Context;
   AuthScopes: AuthScopes;
-  DrizzleRelations: typeof relations;
   Scalars: {
     DateTime: { Input: string; Output: string | Date };
     ID: { Input: string; Output: string };
@@ -55,8 +51,6 @@ const isNodeType = (info: GraphQLResolveInfo, typename: string) => {
   const type = info.schema.getType(typename);
   return isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node');
 };
-// The drizzle plugin's loader rejects an ID with no row with a plain Error of this shape.
-const missingRow = /^Model \w+\(.*\) not found$/s;
 
 const unauthorized = (ctx: Context, info: GraphQLResolveInfo) => {
   if (nodeLookup(info)) return notFound();
@@ -66,12 +60,10 @@ const unauthorized = (ctx: Context, info: GraphQLResolveInfo) => {
 };
 
 export const builder = new SchemaBuilder<PothosTypes>({
-  plugins: [ScopeAuthPlugin, RelayPlugin, ValidationPlugin, DrizzlePlugin, 'rowRules'],
+  plugins: [ScopeAuthPlugin, RelayPlugin, ValidationPlugin, 'rowRules', 'freshLoaders'],
   rowRules: { unauthorizedError: unauthorized },
   defaultFieldNullability: false,
   scopeAuth: {
-    // Type-level scopes also guard node(id) lookups, which bypass root resolvers.
-    runScopesOnType: true,
     // Subscriptions are authorized when they start, not only when each event resolves.
     authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
@@ -101,12 +93,8 @@ export const builder = new SchemaBuilder<PothosTypes>({
       nullable: true,
       resolve: async (_root, { id }, ctx, info, resolveNode) => {
         if (!isNodeType(info, id.typename)) throw notFound();
-        let node: unknown;
-        try {
-          node = await resolveNode(id);
-        } catch (error) {
-          throw error instanceof Error && missingRow.test(error.message) ? notFound() : error;
-        }
+        const node = await resolveNode(id);
+        if (node == null) throw notFound();
         // The rule of the type the ID names, as every other field answering that type checks it.
         const rule = ruleOf(builder, id.typename);
         return rule ? checkRule(rule, node, ctx, notFound) : node;
@@ -124,13 +112,6 @@ export const builder = new SchemaBuilder<PothosTypes>({
         extensions: { code: 'BAD_USER_INPUT', ...(field ? { field: String(field) } : {}) },
       });
     },
-  },
-  drizzle: {
-    client: (ctx: Context): Db => ctx.deps.db,
-    getTableConfig,
-    relations,
-    defaultConnectionSize: PAGE_SIZE.default,
-    maxConnectionSize: PAGE_SIZE.max,
   },
 });
 

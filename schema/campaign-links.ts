@@ -1,25 +1,51 @@
 // A campaign's activity and livestream links: shown as buttons to whoever may see the campaign,
 // kept by its organizer.
+import { createContextCache } from '@pothos/core';
 import { z } from 'zod';
 import * as commands from '../db/commands/campaign-links.js';
+import type { Row } from '../db/queries/rows.js';
+import type { Context } from '../services/context.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
+import { nodesOf, rowsWhere } from './loaders.js';
 import { viewerAccess } from './policies/access.js';
-import { canSeeCampaign } from './policies/campaigns.js';
+import { campaignOf, canSeeCampaign } from './policies/campaigns.js';
 import { localId } from './policies/global-id.js';
 import { text } from './validators.js';
 
 const CampaignLinkKindEnum = builder.enumType('CampaignLinkKind', { values: ['ACTIVITY', 'LIVESTREAM'] as const });
 
-/** Granted by a share channel's public page (schema/sharing.ts), which shows the links to anyone with the code. */
-export const SHARED_LINKS = 'sharedCampaignLinks';
+const byStart = [
+  ['startsAt', 'asc'],
+  ['id', 'asc'],
+] as const;
 
-export const CampaignLinkRef = builder.drizzleNode('campaignLinks', {
-  name: 'CampaignLink',
-  id: { column: (l) => l.id },
-  select: { columns: { campaignId: true }, with: { campaign: { columns: { allianceId: true } } } },
-  authScopes: (l, ctx) => (canSeeCampaign(viewerAccess(ctx), l.campaign) ? true : { $granted: SHARED_LINKS }),
+/**
+ * Per request: the link rows a share channel's public page answered with (sharedCampaignLinks).
+ * The very objects, not their ids: the page's answer may show them to anyone with the code, while
+ * the same links reached any other way in the same request (node(id), Campaign.links) are other
+ * objects and are checked by the campaign alone. Nothing here outlives the request.
+ */
+const servedBySharedPage = createContextCache((_ctx: Context) => new WeakSet<Row<'campaignLinks'>>());
+
+/**
+ * A campaign's links as its share channel's public page shows them (SharedContent.links, for
+ * anyone who has the code), by start time. Only that field may call this: what it answers passes
+ * the CampaignLink rule for the rest of this answer only.
+ */
+export async function sharedCampaignLinks(ctx: Context, campaignId: string): Promise<Row<'campaignLinks'>[]> {
+  // Its own loader, so these objects are never the ones another field of the request answers with.
+  const links = await rowsWhere(ctx, 'SharedContent.links', 'campaignLinks', 'campaignId', campaignId, { orderBy: byStart });
+  const served = servedBySharedPage(ctx);
+  for (const link of links) served.add(link);
+  return links;
+}
+
+export const CampaignLinkRef = builder.node(builder.objectRef<Row<'campaignLinks'>>('CampaignLink'), {
+  id: { resolve: (l) => l.id },
+  loadMany: nodesOf('campaignLinks'),
+  rule: async (l, ctx) => servedBySharedPage(ctx).has(l) || canSeeCampaign(viewerAccess(ctx), await campaignOf(ctx, l.campaignId)),
   fields: (t) => ({
     kind: t.expose('kind', { type: CampaignLinkKindEnum }),
     title: t.exposeString('title'),
@@ -28,13 +54,14 @@ export const CampaignLinkRef = builder.drizzleNode('campaignLinks', {
     endsAt: t.expose('endsAt', { type: 'DateTime', nullable: true }),
     isLive: t.boolean({
       description: 'A livestream from its start until its end, or for 4 hours when it has no end. An activity is never live.',
-      select: { columns: { kind: true, startsAt: true, endsAt: true } },
       resolve: (l) => commands.isLinkLive(l),
     }),
   }),
 });
 
-builder.drizzleObjectField(CampaignRef, 'links', (t) => t.relation('links', { query: { orderBy: { startsAt: 'asc', id: 'asc' } } }));
+builder.objectField(CampaignRef, 'links', (t) =>
+  t.field({ type: [CampaignLinkRef], resolve: (c, _a, ctx) => rowsWhere(ctx, 'Campaign.links', 'campaignLinks', 'campaignId', c.id, { orderBy: byStart }) }),
+);
 
 /** Parses as a URL with the https scheme and no user name (which can make a link read as another site's). */
 const httpsUrl = z
@@ -69,14 +96,14 @@ const RemoveCampaignLinkInput = builder.inputType('RemoveCampaignLinkInput', {
 
 // The commands check inside their transactions that the viewer's merchant organises the campaign.
 builder.mutationFields((t) => ({
-  addCampaignLink: t.drizzleField({
+  addCampaignLink: t.field({
     type: CampaignLinkRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: AddCampaignLinkInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: (_root, { input }, ctx) => {
       const { campaignId, endsAt, ...data } = input;
-      const link = await commands.addCampaignLink(ctx.deps.db, actorOf(ctx), localId('Campaign', campaignId), { ...data, endsAt: endsAt ?? null });
-      return (await ctx.deps.db.query.campaignLinks.findFirst(query({ where: { id: link.id } })))!;
+      // The command answers with the whole row it inserted.
+      return commands.addCampaignLink(ctx.deps.db, actorOf(ctx), localId('Campaign', campaignId), { ...data, endsAt: endsAt ?? null });
     },
   }),
   removeCampaignLink: t.field({

@@ -2,13 +2,15 @@ import { z } from 'zod';
 import * as commands from '../db/commands/campaigns.js';
 import { nowIso } from '../db/ids.js';
 import { CAMPAIGN_FIGURES, campaignStats, type CampaignStats } from '../db/stats/campaigns.js';
-import { actorOf } from './alliance.js';
+import type { Row } from '../db/queries/rows.js';
+import { actorOf, AllianceRef } from './alliance.js';
 import { builder } from './builder.js';
-import './community.js';
-import './offer.js';
+import { CommunityRef } from './community.js';
+import { nodesOf, rowById, rowOf, rowsById, rowsWhere, visibleOnly, visibleOrNull } from './loaders.js';
+import { MerchantRef } from './merchant.js';
+import { OfferRef } from './offer.js';
 import { refreshViewerAccess, viewerAccess } from './policies/access.js';
-import { campaignVisibleWhere, canSeeCampaign } from './policies/campaigns.js';
-import { communityVisibleWhere } from './policies/communities.js';
+import { campaignCommunityIdsOf, campaignOf, canSeeCampaign } from './policies/campaigns.js';
 import { localId, localIdOrNull } from './policies/global-id.js';
 import { offerVisibleWhere } from './policies/offers.js';
 import { text } from './validators.js';
@@ -16,13 +18,11 @@ import { text } from './validators.js';
 export const CampaignStatusEnum = builder.enumType('CampaignStatus', { values: ['DRAFT', 'PUBLISHED', 'ENDED', 'CANCELLED'] as const });
 const ParticipantStatusEnum = builder.enumType('ParticipantStatus', { values: ['INVITED', 'ACCEPTED', 'DECLINED'] as const });
 
-const CampaignParticipantRef = builder.drizzleObject('campaignParticipants', {
-  name: 'CampaignParticipant',
+const CampaignParticipantRef = builder.objectRef<Row<'campaignParticipants'>>('CampaignParticipant').implement({
   // Participants are shown to whoever may see their campaign.
-  select: { columns: { campaignId: true }, with: { campaign: { columns: { allianceId: true } } } },
-  authScopes: (p, ctx) => canSeeCampaign(viewerAccess(ctx), p.campaign),
+  rule: async (p, ctx) => canSeeCampaign(viewerAccess(ctx), await campaignOf(ctx, p.campaignId)),
   fields: (t) => ({
-    merchant: t.relation('merchant'),
+    merchant: t.field({ type: MerchantRef, resolve: (p, _a, ctx) => rowOf(ctx, 'merchants', p.merchantId) }),
     status: t.expose('status', { type: ParticipantStatusEnum }),
     isOrganizer: t.exposeBoolean('isOrganizer'),
   }),
@@ -52,14 +52,12 @@ const CampaignStatsRef = builder.objectRef<CampaignStats>('CampaignStats').imple
   }),
 });
 
-export const CampaignRef = builder.drizzleNode('campaigns', {
-  name: 'Campaign',
-  id: { column: (c) => c.id },
-  // What canSeeCampaign reads; other columns load only when a query selects their fields.
-  select: { columns: { id: true, allianceId: true } },
-  authScopes: (c, ctx) => canSeeCampaign(viewerAccess(ctx), c),
+export const CampaignRef = builder.node(builder.objectRef<Row<'campaigns'>>('Campaign'), {
+  id: { resolve: (c) => c.id },
+  loadMany: nodesOf('campaigns'),
+  rule: (c, ctx) => canSeeCampaign(viewerAccess(ctx), c),
   fields: (t) => ({
-    alliance: t.relation('alliance'),
+    alliance: t.field({ type: AllianceRef, resolve: (c, _a, ctx) => rowOf(ctx, 'alliances', c.allianceId) }),
     title: t.exposeString('title'),
     description: t.exposeString('description'),
     startsAt: t.expose('startsAt', { type: 'DateTime' }),
@@ -68,7 +66,6 @@ export const CampaignRef = builder.drizzleNode('campaigns', {
     status: t.field({
       type: CampaignStatusEnum,
       description: 'A published campaign past endsAt reads ENDED.',
-      select: { columns: { status: true, endsAt: true } },
       resolve: (c) => (c.status === 'PUBLISHED' && c.endsAt <= nowIso() ? 'ENDED' : c.status),
     }),
     // What the shops put in is their business: other members see the campaign, not its money.
@@ -77,13 +74,29 @@ export const CampaignRef = builder.drizzleNode('campaigns', {
       authScopes: (c) => ({ campaignParticipant: c.id }),
     }),
     expectedResponses: t.exposeInt('expectedResponses'),
-    participants: t.relation('participants', { query: { orderBy: { invitedAt: 'asc', id: 'asc' } } }),
-    offers: t.relation('offers', { query: (_args, ctx) => ({ where: offerVisibleWhere(viewerAccess(ctx)), orderBy: { id: 'asc' } }) }),
-    communities: t.relation('communities', { query: (_args, ctx) => ({ where: communityVisibleWhere(viewerAccess(ctx)), orderBy: { id: 'asc' } }) }),
+    participants: t.field({
+      type: [CampaignParticipantRef],
+      resolve: (c, _a, ctx) =>
+        rowsWhere(ctx, 'Campaign.participants', 'campaignParticipants', 'campaignId', c.id, {
+          orderBy: [
+            ['invitedAt', 'asc'],
+            ['id', 'asc'],
+          ],
+        }),
+    }),
+    // Only the offers the viewer may see (the SQL filter of canSeeOffer), not an error for the others.
+    offers: t.field({
+      type: [OfferRef],
+      resolve: (c, _a, ctx) => rowsWhere(ctx, 'Campaign.offers', 'offers', 'campaignId', c.id, { where: offerVisibleWhere(viewerAccess(ctx)), orderBy: [['id', 'asc']] }),
+    }),
+    // Only the communities the viewer may see, in id order.
+    communities: t.field({
+      type: [CommunityRef],
+      resolve: async (c, _a, ctx) => visibleOnly(ctx, 'Community', await rowsById(ctx, 'communities', await campaignCommunityIdsOf(ctx, c.id))),
+    }),
     stats: t.field({
       type: CampaignStatsRef,
       description: 'Participants only.',
-      select: { columns: { id: true, publishedAt: true } },
       authScopes: (c) => ({ campaignParticipant: c.id }),
       resolve: (c, _args, ctx) => campaignStats(ctx.deps.db, c, ctx.viewer!.merchantId!, ctx.deps.config.INSIGHTS_MIN_GROUP_SIZE),
     }),
@@ -91,14 +104,14 @@ export const CampaignRef = builder.drizzleNode('campaigns', {
 });
 
 builder.queryField('campaign', (t) =>
-  t.drizzleField({
+  t.field({
     type: CampaignRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const id = localIdOrNull('Campaign', args.id);
       if (!id) return null;
-      return ctx.deps.db.query.campaigns.findFirst(query({ where: { AND: [{ id }, campaignVisibleWhere(viewerAccess(ctx))] } }));
+      return visibleOrNull(ctx, 'Campaign', await rowById(ctx, 'campaigns', id));
     },
   }),
 );
@@ -136,7 +149,8 @@ builder.mutationFields((t) => ({
         communityIds: input.communityIds.map((id) => localId('Community', id)),
       });
       await refreshViewerAccess(ctx);
-      return campaign;
+      // The command's row lacks the columns it leaves to their defaults (poster, variant unit).
+      return rowOf(ctx, 'campaigns', campaign.id);
     },
   }),
   inviteToCampaign: t.field({

@@ -4,6 +4,8 @@ import * as commands from '../db/commands/communities.js';
 import { communityMembers } from '../db/tables/index.js';
 import { actorOf, AllianceRef, allianceIdOf, reason } from './alliance.js';
 import { builder } from './builder.js';
+import { connectionOf, countOf, nodesOf, rowById, rowOf, visibleOrNull } from './loaders.js';
+import type { Row } from '../db/queries/rows.js';
 import { refreshViewerAccess, viewerAccess } from './policies/access.js';
 import { canSeeCommunity, communityVisibleWhere } from './policies/communities.js';
 import { localId, localIdOrNull } from './policies/global-id.js';
@@ -14,31 +16,33 @@ export const CommunityStatusEnum = builder.enumType('CommunityStatus', { values:
 
 const currentMembers = (kind: 'MERCHANT' | 'CUSTOMER') => and(eq(communityMembers.kind, kind), isNull(communityMembers.leftAt));
 
-export const CommunityRef = builder.drizzleNode('communities', {
-  name: 'Community',
-  id: { column: (c) => c.id },
-  // What canSeeCommunity reads; other columns load only when a query selects their fields.
-  select: { columns: { id: true, allianceId: true } },
-  authScopes: (c, ctx) => canSeeCommunity(viewerAccess(ctx), c),
+export const CommunityRef = builder.node(builder.objectRef<Row<'communities'>>('Community'), {
+  id: { resolve: (c) => c.id },
+  loadMany: nodesOf('communities'),
+  rule: (c, ctx) => canSeeCommunity(viewerAccess(ctx), c),
   fields: (t) => ({
-    alliance: t.relation('alliance'),
+    alliance: t.field({ type: AllianceRef, resolve: (c, _a, ctx) => rowOf(ctx, 'alliances', c.allianceId) }),
     name: t.exposeString('name'),
     description: t.exposeString('description'),
     rules: t.exposeString('rules'),
     status: t.expose('status', { type: CommunityStatusEnum }),
     postLimitPerDay: t.exposeInt('postLimitPerDay', { description: 'Offers one merchant may post here per rolling 24 hours.' }),
-    merchantCount: t.relatedCount('members', { where: currentMembers('MERCHANT') }),
-    customerCount: t.relatedCount('members', { where: currentMembers('CUSTOMER') }),
+    merchantCount: t.int({ resolve: (c, _a, ctx) => countOf(ctx, 'Community.merchantCount', communityMembers, communityMembers.communityId, c.id, currentMembers('MERCHANT')) }),
+    customerCount: t.int({ resolve: (c, _a, ctx) => countOf(ctx, 'Community.customerCount', communityMembers, communityMembers.communityId, c.id, currentMembers('CUSTOMER')) }),
     viewerIsMember: t.boolean({ resolve: (c, _args, ctx) => viewerAccess(ctx).communityIds.has(c.id) }),
   }),
 });
 
-builder.drizzleObjectField(AllianceRef, 'communities', (t) =>
-  t.relatedConnection(
-    'communities',
+builder.objectField(AllianceRef, 'communities', (t) =>
+  t.connection(
     {
+      type: CommunityRef,
       authScopes: (a) => ({ allianceMember: allianceIdOf(a) }),
-      query: (_args, ctx) => ({ where: communityVisibleWhere(viewerAccess(ctx)), orderBy: { id: 'asc' } }),
+      resolve: (a, args, ctx) =>
+        connectionOf(ctx, 'communities', args, {
+          where: { AND: [{ allianceId: allianceIdOf(a) }, communityVisibleWhere(viewerAccess(ctx))] },
+          ordering: [['id', 'asc']],
+        }),
     },
     { name: 'CommunityConnection' },
     { name: 'CommunityEdge' },
@@ -46,13 +50,13 @@ builder.drizzleObjectField(AllianceRef, 'communities', (t) =>
 );
 
 builder.queryField('community', (t) =>
-  t.drizzleField({
+  t.field({
     type: CommunityRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const id = localIdOrNull('Community', args.id);
-      return id ? ctx.deps.db.query.communities.findFirst(query({ where: { AND: [{ id }, communityVisibleWhere(viewerAccess(ctx))] } })) : null;
+      return id ? visibleOrNull(ctx, 'Community', await rowById(ctx, 'communities', id)) : null;
     },
   }),
 );

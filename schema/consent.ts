@@ -2,9 +2,12 @@
 import { z } from 'zod';
 import { updateConsent } from '../db/commands/consent.js';
 import { DEFAULT_CONSENT, latestConsent } from '../db/queries/consent.js';
+import type { Row } from '../db/queries/rows.js';
 import type { ConsentSettingsData } from '../db/tables/index.js';
 import { builder } from './builder.js';
 import { CustomerSelfRef } from './customer.js';
+import { connectionOf, rowsById } from './loaders.js';
+import { MerchantRef } from './merchant.js';
 import { localId } from './policies/global-id.js';
 import { text } from './validators.js';
 
@@ -28,18 +31,18 @@ const ConsentSettingsRef = builder.objectRef<SettingsShape>('ConsentSettings').i
     categories: t.stringList({ description: 'Categories the customer accepts offers in; empty means all.', resolve: (s) => s.settings.categories }),
     maxRequestsPerWeek: t.int({ resolve: (s) => s.settings.maxRequestsPerWeek }),
     maxRequestsPerMonth: t.int({ resolve: (s) => s.settings.maxRequestsPerMonth }),
-    blockedMerchants: t.drizzleField({
-      type: ['merchants'],
-      resolve: (query, s, _a, ctx) =>
-        s.settings.blockedMerchantIds.length === 0 ? [] : ctx.deps.db.query.merchants.findMany(query({ where: { id: { in: s.settings.blockedMerchantIds } } })),
+    blockedMerchants: t.field({
+      type: [MerchantRef],
+      // By id, as the database answered the list before; a merchant that no longer exists is left out.
+      resolve: async (s, _a, ctx) =>
+        (await rowsById(ctx, 'merchants', s.settings.blockedMerchantIds)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     }),
     updatedAt: t.field({ type: 'DateTime', resolve: (s) => s.changedAt }),
   }),
 });
 
-export const ConsentVersionRef = builder.drizzleObject('consentVersions', {
-  name: 'ConsentVersion',
-  authScopes: (row, ctx) => ctx.viewer?.kind === 'CUSTOMER' && row.subjectId === ctx.viewer.accountId,
+export const ConsentVersionRef = builder.objectRef<Row<'consentVersions'>>('ConsentVersion').implement({
+  rule: (row, ctx) => ctx.viewer?.kind === 'CUSTOMER' && row.subjectId === ctx.viewer.accountId,
   fields: (t) => ({
     version: t.exposeInt('version'),
     settings: t.field({ type: ConsentSettingsRef, resolve: (row) => row }),
@@ -52,14 +55,17 @@ export const ConsentVersionRef = builder.drizzleObject('consentVersions', {
   }),
 });
 
-builder.drizzleObjectFields(CustomerSelfRef, (t) => ({
+builder.objectFields(CustomerSelfRef, (t) => ({
   consent: t.field({
     type: ConsentSettingsRef,
     resolve: async (a, _args, ctx) => (await latestConsent(ctx.deps.db, a.id)) ?? { version: 0, settings: DEFAULT_CONSENT, changedAt: new Date(0).toISOString() },
   }),
-  consentHistory: t.relatedConnection(
-    'consentVersions',
-    { query: { orderBy: { version: 'desc' } } },
+  consentHistory: t.connection(
+    {
+      type: ConsentVersionRef,
+      // Newest first; a subject's versions are unique (consent_versions_subject_version_uq).
+      resolve: (a, args, ctx) => connectionOf(ctx, 'consentVersions', args, { where: { subjectId: a.id }, ordering: [['version', 'desc']] }),
+    },
     builder.connectionObject({ type: ConsentVersionRef, name: 'ConsentVersionConnection' }, { name: 'ConsentVersionEdge' }),
   ),
 }));

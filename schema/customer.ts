@@ -1,17 +1,23 @@
 // Customers as their originating merchant sees them, customers as everyone else sees them
 // (a pseudonym), and a customer looking at themselves.
+import { and, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { jsonArrayContains } from '../db/dialect/kit.js';
 import { badInput, unauthenticated } from '../db/errors.js';
 import { customers } from '../db/tables/index.js';
 import * as customerCommands from '../db/commands/customers.js';
 import { isConfirmed } from '../db/commands/referrals.js';
+import { communitiesOfAccounts, merchantsHoldingAccounts } from '../db/queries/customer-reads.js';
+import type { Row } from '../db/queries/rows.js';
 import type { ContactField } from '../db/vault.js';
 import { sendChangePhoneCode, sendClaimCode } from '../services/auth/codes.js';
 import { claimCustomerInvite } from '../services/auth/sessions.js';
 import type { Context, Viewer } from '../services/context.js';
 import { builder } from './builder.js';
-import { canHandOverInvite, canSeeCustomer, customerWhere } from './policies/customers.js';
+import { CommunityRef } from './community.js';
+import { connectionOf, countOf, loaderFor, nodesOf, rowById, rowOf, rowsWhere, visibleOrNull } from './loaders.js';
+import { MerchantRef } from './merchant.js';
+import { canHandOverInvite, canSeeCustomer, customerVisibleSql, customerWhere } from './policies/customers.js';
 import { localId } from './policies/global-id.js';
 import { isOwnMerchant } from './policies/merchants.js';
 import { name, oneTimeCode, password, phone, text } from './validators.js';
@@ -27,28 +33,33 @@ export const pseudonymOf = (ctx: Context, customerId: string) => ctx.deps.vault.
 /** One contact field of the viewer's own customer, through the vault (null without the right). */
 const contactField = (field: ContactField) => (c: { id: string }, _args: object, ctx: Context) => ctx.contacts.own.load(`${c.id}:${field}`);
 
-type InviteRow = Parameters<typeof customerCommands.inviteCodeOf>[1];
-const inviteCodeFor = (ctx: Context, c: { merchantId: string; invites: InviteRow[] }) =>
-  canHandOverInvite(ctx.viewer, c) ? customerCommands.inviteCodeOf(ctx.deps.vault, c.invites[0]) : null;
+/** The newest unused invite of a customer, loaded for a whole page of customers in one statement. */
+const unusedInviteOf = async (ctx: Context, customerId: string) =>
+  (
+    await rowsWhere(ctx, 'Customer.unusedInvite', 'customerInvites', 'customerId', customerId, {
+      where: { usedAt: { isNull: true } },
+      orderBy: [['createdAt', 'desc'], ['id', 'desc']],
+    })
+  )[0];
 
-/** The newest unused invite, loaded with the customer (one query for a whole list). */
-const unusedInvite = { with: { invites: { where: { usedAt: { isNull: true } }, orderBy: { createdAt: 'desc' }, limit: 1 } } } as const;
+/** The invite is read only for a viewer who may hand it over. */
+const inviteCodeFor = async (ctx: Context, c: Row<'customers'>) =>
+  canHandOverInvite(ctx.viewer, c) ? customerCommands.inviteCodeOf(ctx.deps.vault, await unusedInviteOf(ctx, c.id)) : null;
 
-export const CustomerRef = builder.drizzleNode('customers', {
-  name: 'Customer',
+export const CustomerRef = builder.node(builder.objectRef<Row<'customers'>>('Customer'), {
   description:
     'A customer as the originating merchant sees them. Only that merchant\'s accounts can reach this type; the contact fields are null for staff without contact permission and after erasure.',
-  id: { column: (c) => c.id },
-  authScopes: (c, ctx) => canSeeCustomer(ctx.viewer, c),
+  id: { resolve: (c) => c.id },
+  loadMany: nodesOf('customers'),
+  rule: (c, ctx) => canSeeCustomer(ctx.viewer, c),
   fields: (t) => ({
-    pseudonym: t.string({ select: { columns: { id: true } }, resolve: (c, _a, ctx) => pseudonymOf(ctx, c.id) }),
-    name: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('NAME') }),
-    phone: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('PHONE') }),
-    address: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('ADDRESS') }),
-    wechat: t.string({ nullable: true, select: { columns: { id: true } }, resolve: contactField('WECHAT') }),
+    pseudonym: t.string({ resolve: (c, _a, ctx) => pseudonymOf(ctx, c.id) }),
+    name: t.string({ nullable: true, resolve: contactField('NAME') }),
+    phone: t.string({ nullable: true, resolve: contactField('PHONE') }),
+    address: t.string({ nullable: true, resolve: contactField('ADDRESS') }),
+    wechat: t.string({ nullable: true, resolve: contactField('WECHAT') }),
     erased: t.boolean({
       description: 'True once the customer erased their personal information at this merchant.',
-      select: { columns: { erasedAt: true } },
       resolve: (c) => c.erasedAt !== null,
     }),
     tags: t.exposeStringList('tags'),
@@ -57,21 +68,18 @@ export const CustomerRef = builder.drizzleNode('customers', {
     claimedAt: t.expose('claimedAt', { type: 'DateTime', nullable: true, description: 'Set once the customer has claimed an account.' }),
     confirmed: t.boolean({
       description: "True once the person proved this phone is hers and that she is this shop's customer; until then the record is only the shop's word.",
-      select: { columns: { accountId: true, claimedAt: true } },
       resolve: (c) => isConfirmed(c),
     }),
     inviteCode: t.string({
       nullable: true,
       description:
         'A one-time code (and URL for a QR code) the customer uses to claim their account, with a code sent to their phone. Null for staff without contact permission.',
-      select: { columns: { merchantId: true }, ...unusedInvite },
       resolve: (c, _a, ctx) => inviteCodeFor(ctx, c),
     }),
     inviteUrl: t.string({
       nullable: true,
-      select: { columns: { merchantId: true }, ...unusedInvite },
-      resolve: (c, _a, ctx) => {
-        const code = inviteCodeFor(ctx, c);
+      resolve: async (c, _a, ctx) => {
+        const code = await inviteCodeFor(ctx, c);
         return code ? `${ctx.deps.config.PUBLIC_URL}/claim?code=${code}` : null;
       },
     }),
@@ -86,34 +94,51 @@ export const CustomerRefRef = builder.objectRef<{ customerId: string }>('Custome
   }),
 });
 
+/** A page of customers carries its count, read only when `totalCount` is asked for. */
+interface CountedPage {
+  totalCount?: () => Promise<number>;
+}
+
 const CustomerConnection = builder.connectionObject(
   {
     type: CustomerRef,
     name: 'CustomerConnection',
-    fields: (t) => ({ totalCount: t.int({ resolve: (c) => (c as { totalCount?: number }).totalCount ?? 0 }) }),
+    fields: (t) => ({ totalCount: t.int({ resolve: (c) => (c as CountedPage).totalCount?.() ?? 0 }) }),
   },
   { name: 'CustomerEdge' },
 );
 
-builder.drizzleObjectFields('merchants', (t) => ({
-  customers: t.relatedConnection('customers', {
-    description: 'Owner/staff of this merchant only; other viewers get FORBIDDEN.',
-    authScopes: isOwnMerchant,
-    args: { search: t.arg.string({ validate: text(100).optional() }) },
-    totalCount: true,
-    query: (args, ctx) => {
-      const term = args.search?.trim();
-      const byPhone = term ? z.string().pipe(phone).safeParse(term) : null;
-      let where: object = customerWhere(ctx.viewer);
-      if (byPhone?.success) {
-        where = { ...where, RAW: ctx.deps.vault.holdsPhone(byPhone.data) };
-      } else if (term) {
-        // Names are encrypted, so search covers tags (exact) and phone numbers (blind index).
-        where = { ...where, RAW: (c: typeof customers) => jsonArrayContains(ctx.deps.db, c.tags, term) };
-      }
-      return { where, orderBy: { id: 'desc' } };
+/** The search of a customer list, as a condition on the table (the list's page and its count share it). */
+function customerSearch(ctx: Context, search: string | null | undefined): ((c: typeof customers) => SQL) | undefined {
+  const term = search?.trim();
+  if (!term) return undefined;
+  const byPhone = z.string().pipe(phone).safeParse(term);
+  if (byPhone.success) return ctx.deps.vault.holdsPhone(byPhone.data);
+  // Names are encrypted, so search covers tags (exact) and phone numbers (blind index).
+  return (c) => jsonArrayContains(ctx.deps.db, c.tags, term);
+}
+
+builder.objectFields(MerchantRef, (t) => ({
+  customers: t.connection(
+    {
+      type: CustomerRef,
+      description: 'Owner/staff of this merchant only; other viewers get FORBIDDEN.',
+      authScopes: isOwnMerchant,
+      args: { search: t.arg.string({ validate: text(100).optional() }) },
+      resolve: async (m, args, ctx) => {
+        const search = customerSearch(ctx, args.search);
+        const page = await connectionOf(ctx, 'customers', args, {
+          where: { AND: [{ merchantId: m.id }, customerWhere(ctx.viewer), ...(search ? [{ RAW: search }] : [])] },
+          ordering: [['id', 'desc']],
+        });
+        // The count has the page's filter (the merchant, the policy, the search), batched across merchants.
+        const totalCount = () =>
+          countOf(ctx, `Merchant.customers:${args.search?.trim() ?? ''}`, customers, customers.merchantId, m.id, and(customerVisibleSql(ctx.viewer), search?.(customers)));
+        return Object.assign(page, { totalCount } satisfies CountedPage);
+      },
     },
-  }, CustomerConnection),
+    CustomerConnection,
+  ),
 }));
 
 const AddCustomerInput = builder.inputType('AddCustomerInput', {
@@ -164,12 +189,12 @@ const SendPhoneCodeInput = builder.inputType('SendPhoneCodeInput', {
 });
 
 builder.queryFields((t) => ({
-  customer: t.drizzleField({
+  customer: t.field({
     type: CustomerRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.deps.db.query.customers.findFirst(query({ where: { AND: [{ id: localId('Customer', args.id) }, customerWhere(ctx.viewer)] } })),
+    // Another merchant's customer, or none: null alike.
+    resolve: async (_root, args, ctx) => visibleOrNull(ctx, 'Customer', await rowById(ctx, 'customers', localId('Customer', args.id))),
   }),
 }));
 
@@ -183,11 +208,11 @@ function importedConsent(input: { consentSource: string; consentCollectedAt?: Da
 }
 
 builder.mutationFields((t) => ({
-  addCustomer: t.drizzleField({
+  addCustomer: t.field({
     type: CustomerRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: AddCustomerInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       const { customerId } = await customerCommands.addCustomer(ctx.deps.db, ctx.deps.vault, ctx.viewer!.merchantId!, {
         name: input.name,
         phone: input.phone,
@@ -197,7 +222,7 @@ builder.mutationFields((t) => ({
         consentSource: input.consentSource,
         consentCollected: importedConsent(input),
       }, { perDay: ctx.deps.config.CUSTOMERS_ADDED_PER_DAY });
-      return ctx.deps.db.query.customers.findFirst(query({ where: { id: customerId } })).then((c) => c!);
+      return rowOf(ctx, 'customers', customerId);
     },
   }),
   sendPhoneCode: t.field({
@@ -220,14 +245,13 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-/** A customer account looking at itself (a variant of the accounts table). */
-export const CustomerSelfRef = builder.drizzleNode('accounts', {
-  variant: 'CustomerSelf',
+/** A customer account looking at itself (its row of the accounts table). */
+export const CustomerSelfRef = builder.node(builder.objectRef<Row<'accounts'>>('CustomerSelf'), {
   description: 'A customer looking at themselves.',
   // A node so that what returns it is read again the way node(id) reads (an idempotent replay).
-  id: { column: (a) => a.id },
-  select: { columns: { id: true, kind: true } },
-  authScopes: (a, ctx) => ctx.viewer?.kind === 'CUSTOMER' && a.id === ctx.viewer.accountId,
+  id: { resolve: (a) => a.id },
+  loadMany: nodesOf('accounts'),
+  rule: (a, ctx) => ctx.viewer?.kind === 'CUSTOMER' && a.id === ctx.viewer.accountId,
   fields: (t) => ({
     displayName: t.string({
       resolve: async (_a, _args, ctx) => {
@@ -235,24 +259,24 @@ export const CustomerSelfRef = builder.drizzleNode('accounts', {
         return [...mine.values()].find((c) => c.NAME)?.NAME ?? ctx.viewer!.displayName;
       },
     }),
-    merchants: t.relation('merchantsHoldingMe', {
+    merchants: t.field({
+      type: [MerchantRef],
       description: 'The merchants holding a record of this customer (the originating merchants).',
-      query: { orderBy: { name: 'asc' } },
+      resolve: (a, _args, ctx) => loaderFor(ctx, 'CustomerSelf.merchants', (ids: readonly string[]) => merchantsHoldingAccounts(ctx.deps.db, ids)).load(a.id),
     }),
-    communities: t.drizzleField({
-      type: ['communities'],
+    communities: t.field({
+      type: [CommunityRef],
       description: 'Communities this customer is in.',
-      resolve: (query, a, _args, ctx) =>
-        ctx.deps.db.query.communities.findMany(query({ where: { members: { accountId: a.id, leftAt: { isNull: true } } }, orderBy: { name: 'asc' } })),
+      resolve: (a, _args, ctx) => loaderFor(ctx, 'CustomerSelf.communities', (ids: readonly string[]) => communitiesOfAccounts(ctx.deps.db, ids)).load(a.id),
     }),
   }),
 });
 
 builder.objectFields(ViewerRef, (t) => ({
-  customer: t.drizzleField({
+  customer: t.field({
     type: CustomerSelfRef,
     nullable: true,
     description: 'Present when the account is a customer.',
-    resolve: (query, v, _a, ctx) => (v.kind === 'CUSTOMER' ? ctx.deps.db.query.accounts.findFirst(query({ where: { id: v.accountId } })) : null),
+    resolve: (v, _a, ctx) => (v.kind === 'CUSTOMER' ? rowById(ctx, 'accounts', v.accountId) : null),
   }),
 }));

@@ -13,7 +13,7 @@ type HeldRecordRow = HeldRecord & { holderAccountId: string };
 
 const HeldRecordRef = builder.objectRef<HeldRecordRow>('HeldRecord').implement({
   description: "A record a shop holds with the signed-in customer's verified phone, whether or not she confirmed it. Never the values.",
-  authScopes: (h, ctx) => ctx.viewer?.kind === 'CUSTOMER' && ctx.viewer.accountId === h.holderAccountId,
+  rule: (h, ctx) => ctx.viewer?.kind === 'CUSTOMER' && ctx.viewer.accountId === h.holderAccountId,
   fields: (t) => ({
     id: t.id({ resolve: (h) => encodeGlobalID('HeldRecord', h.record.id) }),
     merchant: t.field({ type: MerchantRef, resolve: (h) => h.merchant }),
@@ -33,7 +33,7 @@ const HeldRecordRef = builder.objectRef<HeldRecordRow>('HeldRecord').implement({
 
 const mine = (accountId: string) => (h: HeldRecord): HeldRecordRow => ({ ...h, holderAccountId: accountId });
 
-builder.drizzleObjectFields(CustomerSelfRef, (t) => ({
+builder.objectFields(CustomerSelfRef, (t) => ({
   heldRecords: t.field({
     type: [HeldRecordRef],
     description: "Every record on the platform that carries this customer's verified phone, confirmed or not.",

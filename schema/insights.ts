@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { recordPurchase, MAX_PURCHASE_FEN } from '../db/commands/purchases.js';
 import { customersByCategoryInterest, offersByCategory, referralAttribution, referralsByStatus, type InsightBucket, type PartnerAttribution } from '../db/stats/insights.js';
 import { rfmSegments, type RfmSegment } from '../db/stats/rfm.js';
-import { AllianceRef } from './alliance.js';
+import { AllianceRef, allianceIdOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CustomerRef } from './customer.js';
+import { rowOf } from './loaders.js';
 import { MerchantRef } from './merchant.js';
 import { isOwnMerchant } from './policies/merchants.js';
 import { localId } from './policies/global-id.js';
@@ -33,19 +34,17 @@ const ReferralAttributionRef = builder.objectRef<PartnerAttribution>('ReferralAt
   }),
 });
 
-builder.drizzleObjectFields('merchants', (t) => ({
+builder.objectFields(MerchantRef, (t) => ({
   rfmSegments: t.field({
     type: [RfmSegmentRef],
     description: "Owner/staff only: RFM segments of this merchant's own customers.",
     authScopes: isOwnMerchant,
-    select: { columns: { id: true } },
     resolve: (m, _args, ctx) => rfmSegments(ctx.deps.db, m.id),
   }),
   referralAttribution: t.field({
     type: [ReferralAttributionRef],
     description: "Owner/staff only: per partner merchant, the referrals of this merchant's customers and what they converted to.",
     authScopes: isOwnMerchant,
-    select: { columns: { id: true } },
     resolve: (m, _args, ctx) => referralAttribution(ctx.deps.db, m.id, ctx.deps.config.INSIGHTS_MIN_GROUP_SIZE),
   }),
 }));
@@ -79,17 +78,17 @@ const AllianceInsightsRef = builder.objectRef<{ allianceId: string; viewerMercha
   }),
 });
 
-builder.drizzleObjectFields(AllianceRef, (t) => ({
+builder.objectFields(AllianceRef, (t) => ({
   insights: t.field({
     type: AllianceInsightsRef,
     description: "Aggregates over the members' customers; groups smaller than the privacy threshold are suppressed.",
-    authScopes: (a) => ({ allianceMember: a.id }),
-    resolve: (a, _args, ctx) => ({ allianceId: a.id, viewerMerchantId: ctx.viewer!.merchantId!, minGroupSize: ctx.deps.config.INSIGHTS_MIN_GROUP_SIZE }),
+    authScopes: (a) => ({ allianceMember: allianceIdOf(a) }),
+    resolve: (a, _args, ctx) => ({ allianceId: allianceIdOf(a), viewerMerchantId: ctx.viewer!.merchantId!, minGroupSize: ctx.deps.config.INSIGHTS_MIN_GROUP_SIZE }),
   }),
 }));
 
 builder.mutationFields((t) => ({
-  recordPurchase: t.drizzleField({
+  recordPurchase: t.field({
     type: CustomerRef,
     description: "The originating merchant records a sale to its own customer (amount in fen; `at` defaults to now).",
     authScopes: { merchantStaff: true },
@@ -98,9 +97,9 @@ builder.mutationFields((t) => ({
       amount: t.arg.int({ required: true, validate: z.number().int().min(1, 'must be at least 1 fen').max(MAX_PURCHASE_FEN, `must be at most ${MAX_PURCHASE_FEN} fen`) }),
       at: t.arg({ type: 'DateTime' }),
     },
-    resolve: async (query, _root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const id = await recordPurchase(ctx.deps.db, ctx.viewer!.merchantId!, localId('Customer', args.customerId), args.amount, args.at ?? null);
-      return ctx.deps.db.query.customers.findFirst(query({ where: { id } })).then((c) => c!);
+      return rowOf(ctx, 'customers', id);
     },
   }),
 }));

@@ -2,7 +2,6 @@
 // relation, and a row asked for twice in a request is read once. What may be seen is not decided
 // here: the field's type checks its rule on each object (schema/rules.ts), and a list's SQL filter
 // (schema/policies) only keeps the statement from reading rows the rule would refuse.
-import { createContextCache } from '@pothos/core';
 import { resolveCursorConnection, type DefaultConnectionArguments } from '@pothos/plugin-relay';
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
@@ -11,9 +10,9 @@ import { notFound } from '../db/errors.js';
 import { countsByColumn, pageOfRows, rowsByColumn, rowsByIds, type Ordering, type Row, type TableName, type Where } from '../db/queries/rows.js';
 import type { Context } from '../services/context.js';
 import { builder, PAGE_SIZE } from './builder.js';
+import { loadersOf } from './request-loaders.js';
 import { ruleOf } from './rules.js';
 
-const loadersOf = createContextCache((_ctx: Context) => new Map<string, DataLoader<unknown, unknown>>());
 
 /** The request's loader named `key`, made by `batch` the first time it is asked for. */
 export function loaderFor<K, V>(ctx: Context, key: string, batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>): DataLoader<K, V> {

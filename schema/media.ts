@@ -1,15 +1,18 @@
 // Posters of offers and campaigns. Images are uploaded over HTTP (POST /media, server/routes/media.ts);
 // here they are attached, and shown to whoever may see the offer or campaign.
 import * as commands from '../db/commands/media.js';
+import type { Context } from '../services/context.js';
 import { mediaView, type MediaView } from '../services/media/images.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
+import { rowById, rowOf } from './loaders.js';
 import { OfferRef } from './offer.js';
 import { localId } from './policies/global-id.js';
 import { CampaignVariantRef } from './variants.js';
 
-// Not a node: a poster is reached through the offer, campaign or variant showing it, whose scopes guard it.
+// Not a node and no rule of its own: a poster is reached only through the offer, campaign or variant
+// showing it, whose rule guards it (a part: test/guardrails.test.ts PARTS).
 export const MediaRef = builder.objectRef<MediaView>('Media').implement({
   description: 'An uploaded image, as WebP renditions without metadata. Its URLs never change what they show.',
   fields: (t) => ({
@@ -21,13 +24,15 @@ export const MediaRef = builder.objectRef<MediaView>('Media').implement({
   }),
 });
 
-const posterSelection = { with: { poster: { columns: { id: true, displayKey: true, thumbKey: true, width: true, height: true } } } } as const;
-type WithPoster = { poster: Parameters<typeof mediaView>[0] | null };
-const posterOf = (row: WithPoster) => (row.poster ? mediaView(row.poster) : null);
+/** The poster of an offer, campaign or variant: its media row, batched with the request's other posters. */
+const posterOf = async (row: { posterMediaId: string | null }, _args: object, ctx: Context): Promise<MediaView | null> => {
+  const poster = await rowById(ctx, 'media', row.posterMediaId);
+  return poster ? mediaView(poster) : null;
+};
 
-builder.drizzleObjectFields(OfferRef, (t) => ({ poster: t.field({ type: MediaRef, nullable: true, select: posterSelection, resolve: posterOf }) }));
-builder.drizzleObjectFields(CampaignRef, (t) => ({ poster: t.field({ type: MediaRef, nullable: true, select: posterSelection, resolve: posterOf }) }));
-builder.drizzleObjectFields(CampaignVariantRef, (t) => ({ poster: t.field({ type: MediaRef, nullable: true, select: posterSelection, resolve: posterOf }) }));
+builder.objectFields(OfferRef, (t) => ({ poster: t.field({ type: MediaRef, nullable: true, resolve: posterOf }) }));
+builder.objectFields(CampaignRef, (t) => ({ poster: t.field({ type: MediaRef, nullable: true, resolve: posterOf }) }));
+builder.objectFields(CampaignVariantRef, (t) => ({ poster: t.field({ type: MediaRef, nullable: true, resolve: posterOf }) }));
 
 const mediaArg = (id: string | null | undefined) => (id == null ? null : localId('Media', id));
 
@@ -46,13 +51,14 @@ const SetCampaignPosterInput = builder.inputType('SetCampaignPosterInput', {
 });
 
 builder.mutationFields((t) => ({
-  setOfferPoster: t.drizzleField({
+  setOfferPoster: t.field({
     type: OfferRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: SetOfferPosterInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       const offer = await commands.setOfferPoster(ctx.deps.db, actorOf(ctx), localId('Offer', input.offerId), mediaArg(input.mediaId));
-      return (await ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })))!;
+      // The command answers with the offer as it was before the change: read it again.
+      return rowOf(ctx, 'offers', offer.id);
     },
   }),
   setCampaignPoster: t.field({

@@ -1,13 +1,16 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { publishPrivacyNotice, removeStaff, setStaffContactAccess } from '../db/commands/accounts.js';
+import { latestPrivacyNotices } from '../db/queries/alliance-reads.js';
+import type { Row } from '../db/queries/rows.js';
+import type { Context } from '../services/context.js';
 import { localId } from './policies/global-id.js';
 import { builder } from './builder.js';
+import { loaderFor, nodesOf, rowOf, rowsWhere } from './loaders.js';
 import { longText } from './validators.js';
 
-export const PrivacyNoticeRef = builder.drizzleObject('privacyNotices', {
-  name: 'PrivacyNotice',
+export const PrivacyNoticeRef = builder.objectRef<Row<'privacyNotices'>>('PrivacyNotice').implement({
   // Published for customers to read before they consent.
-  authScopes: { public: true },
+  rule: () => true,
   fields: (t) => ({
     version: t.exposeInt('version'),
     text: t.exposeString('text'),
@@ -15,14 +18,19 @@ export const PrivacyNoticeRef = builder.drizzleObject('privacyNotices', {
   }),
 });
 
+/** A merchant's current privacy notice (the highest version), read in one statement for every merchant of the request. */
+const privacyNoticeOf = (ctx: Context, merchantId: string) =>
+  loaderFor<string, Row<'privacyNotices'> | null>(ctx, 'Merchant.privacyNotice', async (merchantIds) => {
+    const latest = await latestPrivacyNotices(ctx.deps.db, merchantIds);
+    return merchantIds.map((id) => latest.get(id) ?? null);
+  }).load(merchantId);
+
 // A merchant's business card (name, category, city, public contact) is published for customers and
 // is not personal information; the fields that reveal relationships or customers guard themselves.
-export const MerchantRef = builder.drizzleNode('merchants', {
-  name: 'Merchant',
-  id: { column: (m) => m.id },
-  // Columns load only when a query selects their fields (a feed asks for the name alone).
-  select: { columns: { id: true } },
-  authScopes: { public: true },
+export const MerchantRef = builder.node(builder.objectRef<Row<'merchants'>>('Merchant'), {
+  id: { resolve: (m) => m.id },
+  loadMany: nodesOf('merchants'),
+  rule: () => true,
   fields: (t) => ({
     name: t.exposeString('name'),
     category: t.exposeString('category'),
@@ -31,32 +39,33 @@ export const MerchantRef = builder.drizzleNode('merchants', {
     privacyNotice: t.field({
       type: PrivacyNoticeRef,
       nullable: true,
-      select: { with: { privacyNotices: { orderBy: { version: 'desc' }, limit: 1 } } },
-      resolve: (m) => m.privacyNotices[0] ?? null,
+      resolve: (m, _args, ctx) => privacyNoticeOf(ctx, m.id),
     }),
   }),
 });
 
+const isMerchantOwner = (ctx: Context, merchantId: string) => ctx.viewer?.staffRole === 'OWNER' && ctx.viewer.merchantId === merchantId;
+
 /** A merchant's staff as its owner manages them. */
-const StaffMemberRef = builder.drizzleObject('merchantStaff', {
-  name: 'StaffMember',
-  authScopes: (s, ctx) => ctx.viewer?.staffRole === 'OWNER' && ctx.viewer.merchantId === s.merchantId,
+const StaffMemberRef = builder.objectRef<Row<'merchantStaff'>>('StaffMember').implement({
+  rule: (s, ctx) => isMerchantOwner(ctx, s.merchantId),
   fields: (t) => ({
     accountId: t.id({ resolve: (s) => encodeGlobalID('Account', s.accountId) }),
     role: t.exposeString('role'),
     canViewContacts: t.exposeBoolean('canViewContacts'),
-    displayName: t.string({ select: { with: { account: { columns: { displayName: true } } } }, resolve: (s) => s.account.displayName }),
-    email: t.string({ nullable: true, select: { with: { account: { columns: { email: true } } } }, resolve: (s) => s.account.email }),
-    removed: t.boolean({ select: { with: { account: { columns: { disabledAt: true } } } }, resolve: (s) => s.account.disabledAt !== null }),
+    displayName: t.string({ resolve: async (s, _args, ctx) => (await rowOf(ctx, 'accounts', s.accountId)).displayName }),
+    email: t.string({ nullable: true, resolve: async (s, _args, ctx) => (await rowOf(ctx, 'accounts', s.accountId)).email }),
+    removed: t.boolean({ resolve: async (s, _args, ctx) => (await rowOf(ctx, 'accounts', s.accountId)).disabledAt !== null }),
   }),
 });
 
-builder.drizzleObjectField(MerchantRef, 'staff', (t) =>
-  t.relation('staff', {
+builder.objectField(MerchantRef, 'staff', (t) =>
+  t.field({
+    type: [StaffMemberRef],
     description: 'Owner only: the accounts working for this merchant.',
-    authScopes: (m, _args, ctx) => ctx.viewer?.staffRole === 'OWNER' && ctx.viewer.merchantId === m.id,
-    query: { orderBy: { createdAt: 'asc' } },
-    type: StaffMemberRef,
+    authScopes: (m, _args, ctx) => isMerchantOwner(ctx, m.id),
+    resolve: (m, _args, ctx) =>
+      rowsWhere(ctx, 'Merchant.staff', 'merchantStaff', 'merchantId', m.id, { orderBy: [['createdAt', 'asc'], ['accountId', 'asc']] }),
   }),
 );
 

@@ -3,24 +3,26 @@
 import { z } from 'zod';
 import { markNotificationsRead } from '../db/commands/outbox.js';
 import { unreadCount } from '../db/queries/notifications.js';
+import type { Row } from '../db/queries/rows.js';
 import { REFERRAL_EVENT_KINDS } from '../db/tables/index.js';
 import { builder } from './builder.js';
+import { connectionOf, nodesOf, rowOf } from './loaders.js';
 import { canSeeNotification, inboxWhere, recipientOf } from './policies/notifications.js';
 import { localId } from './policies/global-id.js';
+import { ReferralRequestRef } from './referral.js';
 
 const NotificationKindEnum = builder.enumType('NotificationKind', {
   values: REFERRAL_EVENT_KINDS,
   description: 'What happened to the referral request. GRANT_ENDED: an accepted grant reached the end of its retention period.',
 });
 
-builder.drizzleNode('notifications', {
-  name: 'Notification',
-  id: { column: (n) => n.id },
-  select: { columns: { accountId: true, merchantId: true } },
-  authScopes: (n, ctx) => canSeeNotification(ctx.viewer, n),
+const NotificationRef = builder.node(builder.objectRef<Row<'notifications'>>('Notification'), {
+  id: { resolve: (n) => n.id },
+  loadMany: nodesOf('notifications'),
+  rule: (n, ctx) => canSeeNotification(ctx.viewer, n),
   fields: (t) => ({
     kind: t.expose('kind', { type: NotificationKindEnum }),
-    referral: t.relation('referral'),
+    referral: t.field({ type: ReferralRequestRef, resolve: (n, _a, ctx) => rowOf(ctx, 'referralRequests', n.referralId) }),
     urgent: t.exposeBoolean('urgent', { description: 'A security notice (e.g. details shared), sent during quiet hours too.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
@@ -28,16 +30,17 @@ builder.drizzleNode('notifications', {
 });
 
 builder.queryFields((t) => ({
-  notifications: t.drizzleConnection(
+  notifications: t.connection(
     {
-      type: 'notifications',
+      type: NotificationRef,
       description: "The viewer's inbox, newest first (a merchant's is shared by its staff).",
       authScopes: { authenticated: true },
       args: { unreadOnly: t.arg.boolean() },
-      resolve: (query, _root, args, ctx) =>
-        ctx.deps.db.query.notifications.findMany(
-          query({ where: { AND: [inboxWhere(ctx.viewer), args.unreadOnly ? { readAt: { isNull: true } } : {}] }, orderBy: { id: 'desc' } }),
-        ),
+      resolve: (_root, args, ctx) =>
+        connectionOf(ctx, 'notifications', args, {
+          where: { AND: [inboxWhere(ctx.viewer), args.unreadOnly ? { readAt: { isNull: true } } : {}] },
+          ordering: [['id', 'desc']],
+        }),
     },
     { name: 'NotificationConnection' },
     { name: 'NotificationEdge' },

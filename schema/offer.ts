@@ -1,16 +1,18 @@
-import { drizzleConnectionHelpers } from '@pothos/plugin-drizzle';
 import { z } from 'zod';
 import * as commands from '../db/commands/offers.js';
+import { notFound } from '../db/errors.js';
 import { nowIso } from '../db/ids.js';
+import type { Row } from '../db/queries/rows.js';
+import type { Context } from '../services/context.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CommunityRef } from './community.js';
+import { connectionOf, rowById, rowOf, visibleOnly, visibleOrNull } from './loaders.js';
 import { MerchantRef } from './merchant.js';
 import { viewerAccess } from './policies/access.js';
-import { campaignVisibleWhere } from './policies/campaigns.js';
-import { canReadFeed, communityVisibleWhere } from './policies/communities.js';
+import { canReadFeed } from './policies/communities.js';
 import { localId, localIdOrNull } from './policies/global-id.js';
-import { canSeeOffer, listedPlacementWhere, offerAccessSelection, offerVisibleWhere } from './policies/offers.js';
+import { canSeeOffer, listedPlacementWhere, offerAccessOf, offerContextOf, offerVisibleWhere } from './policies/offers.js';
 import { text } from './validators.js';
 
 export const OfferStatusEnum = builder.enumType('OfferStatus', { values: ['DRAFT', 'PUBLISHED', 'HIDDEN', 'WITHDRAWN', 'EXPIRED'] as const });
@@ -19,14 +21,36 @@ const title = text(120);
 const body = text(4000, 0);
 const category = text(40);
 
-export const OfferRef = builder.drizzleNode('offers', {
-  name: 'Offer',
-  id: { column: (o) => o.id },
-  // Every load carries what canSeeOffer reads, so node(id) and nested offers are checked like lookups.
-  select: offerAccessSelection,
-  authScopes: (o, ctx) => canSeeOffer(viewerAccess(ctx), o),
+/**
+ * The Campaign type by name: campaign.ts defines it and imports this file (Campaign.offers), so an
+ * import back would be a cycle. Pothos resolves the name to the type (and its rule) when it builds
+ * the schema.
+ */
+const CampaignRefLazy = 'Campaign' as unknown as ReturnType<typeof builder.objectRef<Row<'campaigns'>>>;
+
+/**
+ * An offer's row by id through its context (offerContextOf): the same statement loads what its
+ * rule and its merchant, campaign and communities read, for every offer of a page at once.
+ */
+const offerRowOrNull = async (ctx: Context, id: string): Promise<Row<'offers'> | null> => (await offerContextOf(ctx, id))?.offer ?? null;
+
+/** An offer that must exist (a placement's, or one a command just wrote). */
+async function offerRowOf(ctx: Context, id: string): Promise<Row<'offers'>> {
+  const offer = await offerRowOrNull(ctx, id);
+  if (!offer) throw notFound();
+  return offer;
+}
+
+export const OfferRef = builder.node(builder.objectRef<Row<'offers'>>('Offer'), {
+  id: { resolve: (o) => o.id },
+  loadMany: (ids, ctx) => Promise.all(ids.map((id) => offerRowOrNull(ctx, id))),
+  rule: async (o, ctx) => canSeeOffer(viewerAccess(ctx), await offerAccessOf(ctx, o)),
   fields: (t) => ({
-    merchant: t.relation('merchant'),
+    // The relations come from the offer's context, loaded (batched) by the rule already.
+    merchant: t.field({
+      type: MerchantRef,
+      resolve: async (o, _a, ctx) => (await offerContextOf(ctx, o.id))?.merchant ?? rowOf(ctx, 'merchants', o.merchantId),
+    }),
     title: t.exposeString('title'),
     body: t.exposeString('body'),
     category: t.exposeString('category'),
@@ -35,16 +59,27 @@ export const OfferRef = builder.drizzleNode('offers', {
     status: t.field({
       type: OfferStatusEnum,
       description: 'A published offer past endsAt reads EXPIRED.',
-      select: { columns: { status: true, endsAt: true } },
       resolve: (o) => (o.status === 'PUBLISHED' && o.endsAt <= nowIso() ? 'EXPIRED' : o.status),
     }),
-    communities: t.relation('communities', {
+    communities: t.field({
+      type: [CommunityRef],
       description: 'The communities carrying this offer that the viewer may see.',
-      query: (_args, ctx) => ({ where: communityVisibleWhere(viewerAccess(ctx)), orderBy: { id: 'asc' } }),
+      resolve: async (o, _a, ctx) => {
+        const carrying = ((await offerContextOf(ctx, o.id))?.placements ?? []).map((p) => p.community);
+        const visible = await visibleOnly(ctx, 'Community', carrying);
+        return visible.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      },
     }),
-    campaign: t.relation('campaign', {
+    campaign: t.field({
+      type: CampaignRefLazy,
       nullable: true,
-      query: (_args, ctx) => ({ where: campaignVisibleWhere(viewerAccess(ctx)) }),
+      resolve: async (o, _a, ctx) => {
+        if (!o.campaignId) return null;
+        const context = await offerContextOf(ctx, o.id);
+        // The context's campaign unless the row at hand has another (changed earlier in this request).
+        const campaign = context?.offer.campaignId === o.campaignId ? context.campaign : await rowById(ctx, 'campaigns', o.campaignId);
+        return visibleOrNull(ctx, 'Campaign', campaign);
+      },
     }),
   }),
 });
@@ -52,47 +87,52 @@ export const OfferRef = builder.drizzleNode('offers', {
 export const OfferConnection = builder.connectionObject({ type: OfferRef, name: 'OfferConnection' }, { name: 'OfferEdge' });
 
 // A feed pages over placements (newest first by when the offer reached this community) and shows their offers.
-const feedArgs = builder.args((t) => ({ category: t.string({ validate: category }) }));
-const feed = drizzleConnectionHelpers(builder, 'offerPlacements', {
-  args: () => feedArgs,
-  query: (args) => ({ where: listedPlacementWhere(nowIso(), args.category), orderBy: { postedAt: 'desc' } }),
-  select: (nestedSelection) => ({ with: { offer: nestedSelection() } }),
-  // nestedSelection() plans the Offer type's own selection, so the row carries its access fields.
-  resolveNode: (placement) => placement.offer as unknown as typeof OfferRef.$inferType,
-});
-
-builder.drizzleObjectField('communities', 'offers', (t) =>
+builder.objectField(CommunityRef, 'offers', (t) =>
   t.connection(
     {
       type: OfferRef,
       description: 'Published offers, newest first. Visible to members of the community (merchants and customers) and its alliance\'s admins.',
-      args: feed.getArgs(),
+      args: { category: t.arg.string({ validate: category }) },
       authScopes: (c, _args, ctx) => canReadFeed(viewerAccess(ctx), c),
-      select: (args, ctx, nestedSelection) => ({ with: { placements: feed.getQuery(args, ctx, nestedSelection) } }),
-      // The select above loaded the page of placements onto the community row.
-      resolve: (c, args, ctx) => feed.resolve((c as typeof c & { placements: Parameters<typeof feed.resolve>[0] }).placements, args, ctx),
+      resolve: async (c, args, ctx) => {
+        const page = await connectionOf(ctx, 'offerPlacements', args, {
+          where: { AND: [{ communityId: c.id }, listedPlacementWhere(nowIso(), args.category)] },
+          ordering: [
+            ['postedAt', 'desc'],
+            ['id', 'desc'],
+          ],
+        });
+        // Each placement's offer, all of the page's in one statement (with what their rule reads).
+        const edges = await Promise.all(page.edges.map(async (e) => ({ ...e, node: await offerRowOf(ctx, e.node.offerId) })));
+        return { ...page, edges };
+      },
     },
     OfferConnection,
   ),
 );
 
-builder.drizzleObjectField(MerchantRef, 'offers', (t) =>
-  t.relatedConnection(
-    'offers',
-    { query: (_args, ctx) => ({ where: offerVisibleWhere(viewerAccess(ctx)), orderBy: { id: 'desc' } }) },
+builder.objectField(MerchantRef, 'offers', (t) =>
+  t.connection(
+    {
+      type: OfferRef,
+      resolve: (m, args, ctx) =>
+        connectionOf(ctx, 'offers', args, {
+          where: { AND: [{ merchantId: m.id }, offerVisibleWhere(viewerAccess(ctx))] },
+          ordering: [['id', 'desc']],
+        }),
+    },
     OfferConnection,
   ),
 );
 
 builder.queryField('offer', (t) =>
-  t.drizzleField({
+  t.field({
     type: OfferRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const id = localIdOrNull('Offer', args.id);
-      if (!id) return null;
-      return ctx.deps.db.query.offers.findFirst(query({ where: { AND: [{ id }, offerVisibleWhere(viewerAccess(ctx))] } }));
+      return id ? visibleOrNull(ctx, 'Offer', await offerRowOrNull(ctx, id)) : null;
     },
   }),
 );
@@ -128,35 +168,32 @@ const UpdateOfferInput = builder.inputType('UpdateOfferInput', {
   validate: z.looseObject({ startsAt: z.string().nullish(), endsAt: z.string().nullish() }).refine(endsAfterStart, timeOrder),
 });
 
-// Mutations answer with the offer re-read through the planned query, so its access selection is loaded.
+// Mutations answer with the offer as the command left it (its rule then loads its placements).
 builder.mutationFields((t) => ({
-  postOffer: t.drizzleField({
+  postOffer: t.field({
     type: OfferRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: PostOfferInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       const { communityIds, ...data } = input;
       const offer = await commands.postOffer(ctx.deps.db, actorOf(ctx), data, communityIds.map((id) => localId('Community', id)));
-      return (await ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })))!;
+      // The command's offer lacks the columns it leaves to their defaults: read the whole row (with its context).
+      return offerRowOf(ctx, offer.id);
     },
   }),
-  updateOffer: t.drizzleField({
+  updateOffer: t.field({
     type: OfferRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: UpdateOfferInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: (_root, { input }, ctx) => {
       const { offerId, ...patch } = input;
-      const offer = await commands.updateOffer(ctx.deps.db, actorOf(ctx), localId('Offer', offerId), patch);
-      return (await ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })))!;
+      return commands.updateOffer(ctx.deps.db, actorOf(ctx), localId('Offer', offerId), patch);
     },
   }),
-  withdrawOffer: t.drizzleField({
+  withdrawOffer: t.field({
     type: OfferRef,
     authScopes: { merchantStaff: true },
     args: { offerId: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const offer = await commands.withdrawOffer(ctx.deps.db, actorOf(ctx), localId('Offer', args.offerId));
-      return (await ctx.deps.db.query.offers.findFirst(query({ where: { id: offer.id } })))!;
-    },
+    resolve: (_root, args, ctx) => commands.withdrawOffer(ctx.deps.db, actorOf(ctx), localId('Offer', args.offerId)),
   }),
 }));

@@ -2,17 +2,25 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import * as referrals from '../db/commands/referrals.js';
+import { notFound } from '../db/errors.js';
 import { nowIso } from '../db/ids.js';
+import { grantsOfAccounts } from '../db/queries/referrals.js';
+import { rowsByIds, type Ordering, type Row, type Where } from '../db/queries/rows.js';
 import type { ReferralStatus } from '../db/tables/index.js';
+import type { Context } from '../services/context.js';
 import { answerReferral } from '../services/referrals.js';
 import { consume } from '../services/rate-limits.js';
 import { builder } from './builder.js';
 import { ContactFieldEnum, CustomerRefRef, CustomerSelfRef } from './customer.js';
+import { connectionOf, loaderFor, nodesOf, rowById, rowOf, rowsWhere, visibleOrNull } from './loaders.js';
+import { MerchantRef, PrivacyNoticeRef } from './merchant.js';
+import { OfferRef } from './offer.js';
+import { NOTHING } from './policies/access.js';
 import { localId } from './policies/global-id.js';
-import { canSeeCustomerOwned, customerOwnedSelection } from './policies/grants-and-access-log.js';
+import { canSeeCustomerOwnedRow } from './policies/grants-and-access-log.js';
 import { canSeeInterest, interestWhere, ownInterestWhere } from './policies/interests.js';
 import { isOwnMerchant } from './policies/merchants.js';
-import { canSeeReceipt, canSeeReferral, referralAccessSelection, referralWhere } from './policies/referrals.js';
+import { canSeeReceipt, canSeeReferralRow, referralWhere } from './policies/referrals.js';
 import { text } from './validators.js';
 
 export const ReferralStatusEnum = builder.enumType('ReferralStatus', {
@@ -40,23 +48,29 @@ const ContactCardRef = builder.objectRef<{ contact: Partial<Record<string, strin
   }),
 });
 
-export const ReferralRequestRef = builder.drizzleNode('referralRequests', {
-  name: 'ReferralRequest',
-  id: { column: (r) => r.id },
-  select: referralAccessSelection,
-  authScopes: (r, ctx) => canSeeReferral(ctx.viewer, r),
+export const ReferralRequestRef = builder.node(builder.objectRef<Row<'referralRequests'>>('ReferralRequest'), {
+  id: { resolve: (r) => r.id },
+  loadMany: nodesOf('referralRequests'),
+  rule: (r, ctx) => canSeeReferralRow(ctx, r),
   fields: (t) => ({
-    status: t.field({ type: ReferralStatusEnum, select: { columns: { status: true, expiresAt: true } }, resolve: effectiveStatus }),
-    requester: t.relation('requester', { description: 'The merchant asking for the contact.' }),
-    origin: t.relation('origin', { description: "The merchant that holds the customer's identity." }),
-    customer: t.field({ type: CustomerRefRef, select: { columns: { customerId: true } }, resolve: (r) => ({ customerId: r.customerId }) }),
-    offer: t.relation('offer', { nullable: true }),
+    status: t.field({ type: ReferralStatusEnum, resolve: effectiveStatus }),
+    requester: t.field({
+      type: MerchantRef,
+      description: 'The merchant asking for the contact.',
+      resolve: (r, _a, ctx) => rowOf(ctx, 'merchants', r.requesterMerchantId),
+    }),
+    origin: t.field({
+      type: MerchantRef,
+      description: "The merchant that holds the customer's identity.",
+      resolve: (r, _a, ctx) => rowOf(ctx, 'merchants', r.originMerchantId),
+    }),
+    customer: t.field({ type: CustomerRefRef, resolve: (r) => ({ customerId: r.customerId }) }),
+    offer: t.field({ type: OfferRef, nullable: true, resolve: (r, _a, ctx) => rowById(ctx, 'offers', r.offerId) }),
     purpose: t.exposeString('purpose'),
-    requestedFields: t.field({ type: [ContactFieldEnum], select: { columns: { requestedFields: true } }, resolve: (r) => r.requestedFields }),
+    requestedFields: t.field({ type: [ContactFieldEnum], resolve: (r) => r.requestedFields }),
     grantedFields: t.field({
       type: [ContactFieldEnum],
       description: 'Fields the customer agreed to share (subset of requestedFields), empty unless ACCEPTED.',
-      select: { columns: { grantedFields: true } },
       resolve: (r) => r.grantedFields,
     }),
     retentionDays: t.exposeInt('retentionDays'),
@@ -68,69 +82,74 @@ export const ReferralRequestRef = builder.drizzleNode('referralRequests', {
       type: ContactCardRef,
       nullable: true,
       description: 'The requester only, and only while the grant is ACCEPTED and in force: the granted fields; others null.',
-      select: { columns: { id: true } },
       // The vault decides: it returns nothing unless the viewer's merchant holds a grant in force.
       resolve: (r, _a, ctx) => ctx.contacts.granted.load(r.id),
     }),
     requesterNoticeVersion: t.exposeInt('requesterNoticeVersion', { nullable: true }),
-    requesterNotice: t.relation('requesterNotice', {
+    requesterNotice: t.field({
+      type: PrivacyNoticeRef,
       nullable: true,
       description: "The requester's privacy notice as shown to the customer with this request (that version's text).",
+      resolve: (r, _a, ctx) => rowById(ctx, 'privacyNotices', r.requesterNoticeId),
     }),
     consentReceipt: t.string({
       nullable: true,
       description:
         'After acceptance, for the customer and the requester: a compact JWS signed by the platform (verifiable with the keys at /.well-known/jwks.json) recording who granted what to whom, for which purpose and until when. It holds pseudonyms, never contact details.',
-      select: { columns: { consentReceipt: true, requesterMerchantId: true } },
       resolve: (r, _a, ctx) => (canSeeReceipt(ctx.viewer, r) ? r.consentReceipt : null),
     }),
   }),
 });
 
-export const InterestRef = builder.drizzleNode('interests', {
-  name: 'Interest',
-  id: { column: (i) => i.id },
-  select: { columns: { offerMerchantId: true, accountId: true } },
-  authScopes: (i, ctx) => canSeeInterest(ctx.viewer, i),
+export const InterestRef = builder.node(builder.objectRef<Row<'interests'>>('Interest'), {
+  id: { resolve: (i) => i.id },
+  loadMany: nodesOf('interests'),
+  rule: (i, ctx) => canSeeInterest(ctx.viewer, i),
   fields: (t) => ({
-    offer: t.relation('offer'),
-    customer: t.field({ type: CustomerRefRef, select: { columns: { customerId: true } }, resolve: (i) => ({ customerId: i.customerId }) }),
-    originMerchant: t.relation('originMerchant', { description: "The merchant that holds this customer's identity." }),
+    offer: t.field({ type: OfferRef, resolve: (i, _a, ctx) => rowOf(ctx, 'offers', i.offerId) }),
+    customer: t.field({ type: CustomerRefRef, resolve: (i) => ({ customerId: i.customerId }) }),
+    originMerchant: t.field({
+      type: MerchantRef,
+      description: "The merchant that holds this customer's identity.",
+      resolve: (i, _a, ctx) => rowOf(ctx, 'merchants', i.originMerchantId),
+    }),
     note: t.exposeString('note', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    referral: t.relation('referral', { nullable: true, description: 'The referral request made from this interest, if any.' }),
+    referral: t.field({
+      type: ReferralRequestRef,
+      nullable: true,
+      description: 'The referral request made from this interest, if any.',
+      // interestId is unique: at most one request per interest.
+      // A request held on a record she has not confirmed is not hers to see yet: null, as if there were none.
+      resolve: async (i, _a, ctx) => visibleOrNull(ctx, 'ReferralRequest', (await rowsWhere(ctx, 'Interest.referral', 'referralRequests', 'interestId', i.id))[0]),
+    }),
   }),
 });
 
-builder.drizzleObject('contactGrants', {
-  name: 'ContactGrant',
-  select: customerOwnedSelection,
-  authScopes: (g, ctx) => canSeeCustomerOwned(ctx.viewer, g),
+const ContactGrantRef = builder.objectRef<Row<'contactGrants'>>('ContactGrant').implement({
+  rule: (g, ctx) => canSeeCustomerOwnedRow(ctx, g),
   fields: (t) => ({
-    referral: t.relation('referral'),
-    merchant: t.relation('merchant'),
-    fields: t.field({ type: [ContactFieldEnum], select: { columns: { fields: true } }, resolve: (g) => g.fields }),
+    referral: t.field({ type: ReferralRequestRef, resolve: (g, _a, ctx) => rowOf(ctx, 'referralRequests', g.referralId) }),
+    merchant: t.field({ type: MerchantRef, resolve: (g, _a, ctx) => rowOf(ctx, 'merchants', g.merchantId) }),
+    fields: t.field({ type: [ContactFieldEnum], resolve: (g) => g.fields }),
     grantedAt: t.expose('grantedAt', { type: 'DateTime' }),
     validUntil: t.expose('validUntil', { type: 'DateTime' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
   }),
 });
 
-const AccessLogEntryRef = builder.drizzleObject('accessLog', {
-  name: 'AccessLogEntry',
-  select: customerOwnedSelection,
-  authScopes: (e, ctx) => canSeeCustomerOwned(ctx.viewer, e),
+const AccessLogEntryRef = builder.objectRef<Row<'accessLog'>>('AccessLogEntry').implement({
+  rule: (e, ctx) => canSeeCustomerOwnedRow(ctx, e),
   fields: (t) => ({
-    id: t.id({ select: { columns: { id: true } }, resolve: (e) => encodeGlobalID('AccessLogEntry', e.id) }),
+    id: t.id({ resolve: (e) => encodeGlobalID('AccessLogEntry', e.id) }),
     at: t.expose('at', { type: 'DateTime' }),
-    merchant: t.relation('merchant', { nullable: true }),
+    merchant: t.field({ type: MerchantRef, nullable: true, resolve: (e, _a, ctx) => rowById(ctx, 'merchants', e.merchantId) }),
     actor: t.exposeString('actorName', { description: 'Display name of the account that read the data.' }),
     kind: t.expose('kind', { type: AccessKindEnum }),
-    fields: t.field({ type: [ContactFieldEnum], select: { columns: { fields: true } }, resolve: (e) => e.fields }),
+    fields: t.field({ type: [ContactFieldEnum], resolve: (e) => e.fields }),
     customer: t.field({
       type: CustomerRefRef,
       description: 'The customer whose data was read, as the reader is allowed to see them.',
-      select: { columns: { customerId: true } },
       resolve: (e) => ({ customerId: e.customerId }),
     }),
   }),
@@ -140,69 +159,115 @@ const ReferralRequestConnection = builder.connectionObject({ type: ReferralReque
 const AccessLogEntryConnection = builder.connectionObject({ type: AccessLogEntryRef, name: 'AccessLogEntryConnection' }, { name: 'AccessLogEntryEdge' });
 const InterestConnection = builder.connectionObject({ type: InterestRef, name: 'InterestConnection' }, { name: 'InterestEdge' });
 
+/** Newest first; ids are time-ordered and unique. */
+const NEWEST: Ordering = [['id', 'desc']];
 
+/**
+ * A list of referral requests: the list's own condition, the status asked for, and the requests
+ * the viewer may see (the type's own rule as a filter: requests held on records she has not
+ * confirmed are not hers to see).
+ */
+const referralList = (ctx: Context, of: Where<'referralRequests'>, status: ReferralStatus | null | undefined): { where: Where<'referralRequests'>; ordering: Ordering } => ({
+  where: { AND: [of, referralWhere(ctx.viewer), ...(status ? [{ status }] : [])] },
+  ordering: NEWEST,
+});
 
-builder.drizzleObjectFields('merchants', (t) => ({
-  referralsSent: t.relatedConnection('referralsSent', {
-    description: 'Owner/staff of this merchant only.',
-    authScopes: isOwnMerchant,
-    args: { status: t.arg({ type: ReferralStatusEnum }) },
-    // Requests held on records she has not confirmed are not hers to see: the type's own rule.
-    query: (args, ctx) => ({ where: { AND: [referralWhere(ctx.viewer), args.status ? { status: args.status } : {}] }, orderBy: { id: 'desc' } }),
-  }, ReferralRequestConnection),
-  referralsOfMyCustomers: t.relatedConnection('referralsOfMyCustomers', {
-    description: "Owner/staff of this merchant only: referrals of this merchant's own customers to others.",
-    authScopes: isOwnMerchant,
-    args: { status: t.arg({ type: ReferralStatusEnum }) },
-    // Requests held on records she has not confirmed are not hers to see: the type's own rule.
-    query: (args, ctx) => ({ where: { AND: [referralWhere(ctx.viewer), args.status ? { status: args.status } : {}] }, orderBy: { id: 'desc' } }),
-  }, ReferralRequestConnection),
-  accessLog: t.relatedConnection('accessLog', {
-    description: "Owner/staff only: every read of customer personal information by this merchant's accounts.",
-    authScopes: isOwnMerchant,
-    query: { orderBy: { id: 'desc' } },
-  }, AccessLogEntryConnection),
+builder.objectFields(MerchantRef, (t) => ({
+  referralsSent: t.connection(
+    {
+      type: ReferralRequestRef,
+      description: 'Owner/staff of this merchant only.',
+      authScopes: isOwnMerchant,
+      args: { status: t.arg({ type: ReferralStatusEnum }) },
+      resolve: (m, args, ctx) => connectionOf(ctx, 'referralRequests', args, referralList(ctx, { requesterMerchantId: m.id }, args.status)),
+    },
+    ReferralRequestConnection,
+  ),
+  referralsOfMyCustomers: t.connection(
+    {
+      type: ReferralRequestRef,
+      description: "Owner/staff of this merchant only: referrals of this merchant's own customers to others.",
+      authScopes: isOwnMerchant,
+      args: { status: t.arg({ type: ReferralStatusEnum }) },
+      resolve: (m, args, ctx) => connectionOf(ctx, 'referralRequests', args, referralList(ctx, { originMerchantId: m.id }, args.status)),
+    },
+    ReferralRequestConnection,
+  ),
+  accessLog: t.connection(
+    {
+      type: AccessLogEntryRef,
+      description: "Owner/staff only: every read of customer personal information by this merchant's accounts.",
+      authScopes: isOwnMerchant,
+      resolve: (m, args, ctx) => connectionOf(ctx, 'accessLog', args, { where: { merchantId: m.id }, ordering: NEWEST }),
+    },
+    AccessLogEntryConnection,
+  ),
 }));
 
-builder.drizzleObjectFields('offers', (t) => ({
+builder.objectFields(OfferRef, (t) => ({
   viewerInterested: t.boolean({
     description: 'Customers: whether the viewer has expressed interest.',
-    select: (_args, ctx) => ({ with: { interests: { columns: { id: true }, where: ownInterestWhere(ctx.viewer), limit: 1 } } }),
-    resolve: (o) => o.interests.length > 0,
+    // One statement for every offer of a page: the viewer's own interests among them.
+    resolve: async (o, _a, ctx) =>
+      !!ctx.viewer && (await rowsWhere(ctx, 'Offer.viewerInterested', 'interests', 'offerId', o.id, { where: ownInterestWhere(ctx.viewer) })).length > 0,
   }),
-  interests: t.relatedConnection('interests', {
-    description: 'The offering merchant only: pseudonymous interest signals, no personal information.',
-    authScopes: { merchantStaff: true },
-    // Another merchant's offer lists nothing: the list form of Interest's own scope.
-    query: (_args, ctx) => ({ where: interestWhere(ctx.viewer), orderBy: { id: 'desc' } }),
-  }, InterestConnection),
+  interests: t.connection(
+    {
+      type: InterestRef,
+      description: 'The offering merchant only: pseudonymous interest signals, no personal information.',
+      authScopes: { merchantStaff: true },
+      // Another merchant's offer lists nothing: the list form of Interest's own rule.
+      resolve: (o, args, ctx) => connectionOf(ctx, 'interests', args, { where: { AND: [{ offerId: o.id }, interestWhere(ctx.viewer)] }, ordering: NEWEST }),
+    },
+    InterestConnection,
+  ),
 }));
 
-builder.drizzleObjectFields(CustomerSelfRef, (t) => ({
-  referralRequests: t.relatedConnection('referralRequests', {
-    args: { status: t.arg({ type: ReferralStatusEnum }) },
-    // Requests held on records she has not confirmed are not hers to see: the type's own rule.
-    query: (args, ctx) => ({ where: { AND: [referralWhere(ctx.viewer), args.status ? { status: args.status } : {}] }, orderBy: { id: 'desc' } }),
-  }, ReferralRequestConnection),
-  accessLog: t.relatedConnection('accessLog', {
-    description: "Every read of this customer's personal information, by any merchant account.",
-    query: { orderBy: { id: 'desc' } },
-  }, AccessLogEntryConnection),
-  grants: t.relation('grants', {
+/**
+ * The rows about an account's customer records (one per shop): an IN over the records' ids, read
+ * first through their account index, so the list is a prepared statement starting from her few records.
+ */
+async function ofAccountRecords<T extends 'referralRequests' | 'accessLog'>(ctx: Context, accountId: string): Promise<Where<T>> {
+  const records = await rowsWhere(ctx, 'CustomerSelf.records', 'customers', 'accountId', accountId);
+  return (records.length ? { customerId: { in: records.map((c) => c.id) } } : NOTHING) as Where<T>;
+}
+
+builder.objectFields(CustomerSelfRef, (t) => ({
+  referralRequests: t.connection(
+    {
+      type: ReferralRequestRef,
+      args: { status: t.arg({ type: ReferralStatusEnum }) },
+      resolve: async (a, args, ctx) => connectionOf(ctx, 'referralRequests', args, referralList(ctx, await ofAccountRecords<'referralRequests'>(ctx, a.id), args.status)),
+    },
+    ReferralRequestConnection,
+  ),
+  accessLog: t.connection(
+    {
+      type: AccessLogEntryRef,
+      description: "Every read of this customer's personal information, by any merchant account.",
+      resolve: async (a, args, ctx) => connectionOf(ctx, 'accessLog', args, { where: await ofAccountRecords<'accessLog'>(ctx, a.id), ordering: NEWEST }),
+    },
+    AccessLogEntryConnection,
+  ),
+  grants: t.field({
+    type: [ContactGrantRef],
     description: 'Contact grants this customer has given (active and ended).',
-    query: { orderBy: { grantedAt: 'desc' } },
+    resolve: (a, _args, ctx) =>
+      loaderFor<string, Row<'contactGrants'>[]>(ctx, 'CustomerSelf.grants', async (accountIds) => {
+        const byAccount = new Map<string, Row<'contactGrants'>[]>(accountIds.map((id) => [id, []]));
+        for (const { grant, accountId } of await grantsOfAccounts(ctx.deps.db, accountIds)) byAccount.get(accountId!)?.push(grant);
+        return accountIds.map((id) => byAccount.get(id)!);
+      }).load(a.id),
   }),
 }));
 
 builder.queryFields((t) => ({
-  referralRequest: t.drizzleField({
+  referralRequest: t.field({
     type: ReferralRequestRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.deps.db.query.referralRequests.findFirst(
-        query({ where: { AND: [{ id: localId('ReferralRequest', args.id) }, referralWhere(ctx.viewer)] } }),
-      ),
+    // A request the viewer may not see answers null, as one that does not exist.
+    resolve: async (_root, args, ctx) => visibleOrNull(ctx, 'ReferralRequest', await rowById(ctx, 'referralRequests', localId('ReferralRequest', args.id))),
   }),
 }));
 
@@ -242,21 +307,31 @@ const RespondToReferralInput = builder.inputType('RespondToReferralInput', {
   }),
 });
 
+/**
+ * A request as a command left it, read after the command's transaction: a fresh read, not the
+ * request's cached row (an earlier field of the same operation may have loaded it before it changed).
+ */
+async function referralAfter(ctx: Context, id: string): Promise<Row<'referralRequests'>> {
+  const [row] = await rowsByIds(ctx.deps.db, 'referralRequests', [id]);
+  if (!row) throw notFound();
+  return row;
+}
+
+/** A request as createRequest inserted it: every column but the two set later (when it is answered). */
+const newRequest = (row: Omit<Row<'referralRequests'>, 'decidedAt' | 'consentReceipt'>): Row<'referralRequests'> => ({ ...row, decidedAt: null, consentReceipt: null });
+
 builder.mutationFields((t) => ({
-  expressInterest: t.drizzleField({
+  expressInterest: t.field({
     type: InterestRef,
     authScopes: { customer: true },
     args: { offerId: t.arg.id({ required: true }), note: t.arg.string({ validate: text(500).optional() }) },
-    resolve: async (query, _root, args, ctx) => {
-      const row = await referrals.expressInterest(ctx.deps.db, ctx.viewer!.accountId, localId('Offer', args.offerId), args.note ?? null);
-      return ctx.deps.db.query.interests.findFirst(query({ where: { id: row.id } })).then((r) => r!);
-    },
+    resolve: (_root, args, ctx) => referrals.expressInterest(ctx.deps.db, ctx.viewer!.accountId, localId('Offer', args.offerId), args.note ?? null),
   }),
-  requestReferral: t.drizzleField({
+  requestReferral: t.field({
     type: ReferralRequestRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: RequestReferralInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       await consume(ctx.deps.limits.referralRequestsPerMerchant, ctx.viewer!.merchantId!);
       const row = await referrals.requestReferral(ctx.deps.db, ctx.viewer!.merchantId!, localId('Interest', input.interestId), {
         purpose: input.purpose,
@@ -264,14 +339,14 @@ builder.mutationFields((t) => ({
         retentionDays: input.retentionDays,
         message: input.message ?? null,
       });
-      return ctx.deps.db.query.referralRequests.findFirst(query({ where: { id: row.id } })).then((r) => r!);
+      return newRequest(row);
     },
   }),
-  proposeReferral: t.drizzleField({
+  proposeReferral: t.field({
     type: ReferralRequestRef,
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: ProposeReferralInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       await consume(ctx.deps.limits.referralRequestsPerMerchant, ctx.viewer!.merchantId!);
       const row = await referrals.proposeReferral(ctx.deps.db, ctx.viewer!.merchantId!, {
         customerId: localId('Customer', input.customerId),
@@ -282,46 +357,47 @@ builder.mutationFields((t) => ({
         retentionDays: input.retentionDays,
         message: input.message ?? null,
       });
-      return ctx.deps.db.query.referralRequests.findFirst(query({ where: { id: row.id } })).then((r) => r!);
+      return newRequest(row);
     },
   }),
-  respondToReferral: t.drizzleField({
+  respondToReferral: t.field({
     type: ReferralRequestRef,
     authScopes: { customer: true },
     args: { input: t.arg({ type: RespondToReferralInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       const id = await answerReferral(ctx.deps, ctx.viewer!.accountId, localId('ReferralRequest', input.referralId), input);
-      return ctx.deps.db.query.referralRequests.findFirst(query({ where: { id } })).then((r) => r!);
+      return referralAfter(ctx, id);
     },
   }),
-  withdrawReferral: t.drizzleField({
+  withdrawReferral: t.field({
     type: ReferralRequestRef,
     authScopes: { merchantStaff: true },
     args: { referralId: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const id = await referrals.withdrawReferral(ctx.deps.db, ctx.viewer!.merchantId!, localId('ReferralRequest', args.referralId));
-      return ctx.deps.db.query.referralRequests.findFirst(query({ where: { id } })).then((r) => r!);
+      return referralAfter(ctx, id);
     },
   }),
-  revokeGrant: t.drizzleField({
+  revokeGrant: t.field({
     type: ReferralRequestRef,
     authScopes: { customer: true },
     args: { referralId: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const id = await referrals.revokeGrant(ctx.deps.db, ctx.viewer!.accountId, localId('ReferralRequest', args.referralId));
-      return ctx.deps.db.query.referralRequests.findFirst(query({ where: { id } })).then((r) => r!);
+      return referralAfter(ctx, id);
     },
   }),
-  recordConversion: t.drizzleField({
+  recordConversion: t.field({
     type: ReferralRequestRef,
     authScopes: { merchantStaff: true },
     args: {
       referralId: t.arg.id({ required: true }),
       amount: t.arg.int({ required: true, validate: z.number().int().min(1).max(100_000_000) }),
     },
-    resolve: async (query, _root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
+      // A sale changes no column of the request: its row as the request may already have read it.
       const id = await referrals.recordConversion(ctx.deps.db, ctx.viewer!.merchantId!, localId('ReferralRequest', args.referralId), args.amount);
-      return ctx.deps.db.query.referralRequests.findFirst(query({ where: { id } })).then((r) => r!);
+      return rowOf(ctx, 'referralRequests', id);
     },
   }),
 }));

@@ -5,6 +5,7 @@ import { changePhoneCodeTarget, checkCode } from '../db/commands/codes.js';
 import { badInput } from '../db/errors.js';
 import { builder } from './builder.js';
 import { CustomerSelfRef } from './customer.js';
+import { rowOf } from './loaders.js';
 import { localId } from './policies/global-id.js';
 import { name, oneTimeCode, phone, text } from './validators.js';
 
@@ -27,11 +28,11 @@ builder.mutationFields((t) => ({
     authScopes: { customer: true },
     resolve: async (_root, _args, ctx) => JSON.stringify(await exportCustomerData(ctx.deps.db, ctx.deps.vault, ctx.viewer!), null, 2),
   }),
-  correctMyData: t.drizzleField({
+  correctMyData: t.field({
     type: CustomerSelfRef,
     authScopes: { customer: true },
     args: { input: t.arg({ type: CorrectMyDataInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       const accountId = ctx.viewer!.accountId;
       let phoneChange: { phone: string; codeId: string } | undefined;
       if (input.phone != null) {
@@ -46,17 +47,17 @@ builder.mutationFields((t) => ({
         ...(input.address !== undefined ? { address: input.address } : {}),
         ...(input.wechat !== undefined ? { wechat: input.wechat } : {}),
       }, phoneChange);
-      return ctx.deps.db.query.accounts.findFirst(query({ where: { id: ctx.viewer!.accountId } })).then((a) => a!);
+      return rowOf(ctx, 'accounts', accountId);
     },
   }),
-  eraseMyData: t.drizzleField({
+  eraseMyData: t.field({
     type: CustomerSelfRef,
     description: "Erases the viewer's personal information at one merchant, or at all when merchantId is null; revokes grants.",
     authScopes: { customer: true },
     args: { merchantId: t.arg.id() },
-    resolve: async (query, _root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       await eraseCustomerData(ctx.deps.db, ctx.deps.vault, ctx.viewer!.accountId, args.merchantId ? localId('Merchant', args.merchantId) : null);
-      return ctx.deps.db.query.accounts.findFirst(query({ where: { id: ctx.viewer!.accountId } })).then((a) => a!);
+      return rowOf(ctx, 'accounts', ctx.viewer!.accountId);
     },
   }),
 }));

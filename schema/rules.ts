@@ -27,6 +27,12 @@ declare global {
 }
 
 const rules = new WeakMap<object, Map<string, Rule<unknown, unknown>>>();
+const checkedFields = new WeakMap<object, Set<string>>();
+
+/** The fields (`Type.field`) whose answers are checked against their type's rule: the guardrail test's evidence. */
+export function fieldsCheckingRules(builder: object): ReadonlySet<string> {
+  return checkedFields.get(builder) ?? new Set();
+}
 
 /** The rule of a type by name, for node(id), whose field type is the Node interface. */
 export function ruleOf(builder: object, typename: string): Rule<unknown, unknown> | undefined {
@@ -80,6 +86,9 @@ export class RowRulesPlugin<Types extends SchemaTypes> extends BasePlugin<Types>
     if (!rule) return resolver;
     const unauthorized = this.builder.options.rowRules?.unauthorizedError;
     if (!unauthorized) throw new Error('rowRules.unauthorizedError is not configured');
+    let checked = checkedFields.get(this.builder);
+    if (!checked) checkedFields.set(this.builder, (checked = new Set()));
+    checked.add(`${fieldConfig.parentType}.${fieldConfig.name}`);
     return (parent, args, ctx, info) => checkRule(rule, resolver(parent, args, ctx, info), ctx, () => unauthorized(ctx, info));
   }
 }

@@ -4,52 +4,62 @@
 // merchant chose to share, for anyone who has the code.
 import { z } from 'zod';
 import * as commands from '../db/commands/sharing.js';
-import { channelByCode, channelTotal, communitiesShowing, sharedContent, shareStats, type SharedContent, type ShareStat } from '../db/queries/sharing.js';
+import { channelTotals, type ChannelTotals } from '../db/queries/campaign-reads.js';
+import { rowsByColumn, type Row } from '../db/queries/rows.js';
+import { channelByCode, communitiesShowing, sharedContent, shareStats, type SharedContent, type ShareStat } from '../db/queries/sharing.js';
+import type { Context } from '../services/context.js';
 import { mediaView } from '../services/media/images.js';
 import { consume } from '../services/rate-limits.js';
 import { posterPath, shareLink } from '../services/share/links.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
-import { CampaignLinkRef, SHARED_LINKS } from './campaign-links.js';
+import { CampaignLinkRef, sharedCampaignLinks } from './campaign-links.js';
 import { CommunityRef } from './community.js';
+import { connectionOf, loaderFor, nodesOf, rowById, visibleOrNull } from './loaders.js';
 import { MediaRef } from './media.js';
 import { OfferRef } from './offer.js';
 import { viewerAccess } from './policies/access.js';
-import { communityVisibleWhere } from './policies/communities.js';
 import { localId } from './policies/global-id.js';
 import { canSeeShareChannel } from './policies/sharing.js';
 import { text } from './validators.js';
 
-const ShareChannelRef = builder.drizzleNode('shareChannels', {
-  name: 'ShareChannel',
-  id: { column: (c) => c.id },
-  select: { columns: { merchantId: true, offerId: true, campaignId: true, code: true } },
-  authScopes: (c, ctx) => canSeeShareChannel(viewerAccess(ctx), c),
+/** A channel's total scans and visits, batched across the channels of the request. */
+const totalsOf = (ctx: Context, channelId: string) =>
+  loaderFor<string, ChannelTotals>(ctx, 'ShareChannel.totals', async (ids) => {
+    const totals = await channelTotals(ctx.deps.db, ids);
+    return ids.map((id) => totals.get(id) ?? { scans: 0, visits: 0 });
+  }).load(channelId);
+
+/** A community the viewer may see, or null (as the old relation's filter answered). */
+const visibleCommunity = async (ctx: Context, communityId: string | null) => visibleOrNull(ctx, 'Community', await rowById(ctx, 'communities', communityId));
+
+const ShareChannelRef = builder.node(builder.objectRef<Row<'shareChannels'>>('ShareChannel'), {
+  id: { resolve: (c) => c.id },
+  loadMany: nodesOf('shareChannels'),
+  rule: (c, ctx) => canSeeShareChannel(viewerAccess(ctx), c),
   fields: (t) => ({
     code: t.exposeString('code'),
     label: t.exposeString('label'),
     link: t.string({ description: 'The address the QR code carries: each visit through it counts as a scan.', resolve: (c, _args, ctx) => shareLink(ctx.deps.config, c.code) }),
     posterUrl: t.string({ description: 'A PNG poster with the QR code, to save and post: a path on this server (/share/<code>/poster.png).', resolve: (c) => posterPath(c.code) }),
-    scans: t.int({ select: { extras: { scans: channelTotal('scans') } }, resolve: (c) => c.scans }),
-    visits: t.int({ select: { extras: { visits: channelTotal('visits') } }, resolve: (c) => c.visits }),
-    community: t.relation('community', { nullable: true, query: (_args, ctx) => ({ where: communityVisibleWhere(viewerAccess(ctx)) }) }),
+    scans: t.int({ resolve: async (c, _args, ctx) => (await totalsOf(ctx, c.id)).scans }),
+    visits: t.int({ resolve: async (c, _args, ctx) => (await totalsOf(ctx, c.id)).visits }),
+    community: t.field({ type: CommunityRef, nullable: true, resolve: (c, _args, ctx) => visibleCommunity(ctx, c.communityId) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
 
 const ShareChannelConnection = builder.connectionObject({ type: ShareChannelRef, name: 'ShareChannelConnection' }, { name: 'ShareChannelEdge' });
-const newestFirst = { orderBy: { id: 'desc' } } as const;
-/** relatedConnection types the parent of its authScopes as the node; at run time it is the offer or campaign row. */
-const parentOf = <T>(row: unknown) => row as T;
+const newestFirst = [['id', 'desc']] as const;
 
-builder.drizzleObjectField(OfferRef, 'shareChannels', (t) =>
-  t.relatedConnection(
-    'shareChannels',
+builder.objectField(OfferRef, 'shareChannels', (t) =>
+  t.connection(
     {
+      type: ShareChannelRef,
       description: 'The offering merchant only.',
-      authScopes: (o, _args, ctx) => !!ctx.viewer?.merchantId && parentOf<{ merchantId: string }>(o).merchantId === ctx.viewer.merchantId,
-      query: newestFirst,
+      authScopes: (o, _args, ctx) => !!ctx.viewer?.merchantId && o.merchantId === ctx.viewer.merchantId,
+      resolve: (o, args, ctx) => connectionOf(ctx, 'shareChannels', args, { where: { offerId: o.id }, ordering: newestFirst }),
     },
     ShareChannelConnection,
   ),
@@ -58,21 +68,25 @@ builder.drizzleObjectField(OfferRef, 'shareChannels', (t) =>
 const ShareStatRef = builder.objectRef<ShareStat>('ShareStat').implement({
   description: 'Scans and visits of a campaign\'s share channels in one community: counts only.',
   fields: (t) => ({
-    community: t.drizzleField({
+    community: t.field({
       type: CommunityRef,
       nullable: true,
       description: 'Null for channels that name no community.',
-      resolve: (query, s, _args, ctx) => (s.communityId ? ctx.deps.db.query.communities.findFirst(query({ where: { AND: [{ id: s.communityId }, communityVisibleWhere(viewerAccess(ctx))] } })) : null),
+      resolve: (s, _args, ctx) => visibleCommunity(ctx, s.communityId),
     }),
     scans: t.exposeInt('scans'),
     visits: t.exposeInt('visits'),
   }),
 });
 
-builder.drizzleObjectFields(CampaignRef, (t) => ({
-  shareChannels: t.relatedConnection(
-    'shareChannels',
-    { description: 'Participants only.', authScopes: (c) => ({ campaignParticipant: parentOf<{ id: string }>(c).id }), query: newestFirst },
+builder.objectFields(CampaignRef, (t) => ({
+  shareChannels: t.connection(
+    {
+      type: ShareChannelRef,
+      description: 'Participants only.',
+      authScopes: (c) => ({ campaignParticipant: c.id }),
+      resolve: (c, args, ctx) => connectionOf(ctx, 'shareChannels', args, { where: { campaignId: c.id }, ordering: newestFirst }),
+    },
     ShareChannelConnection,
   ),
   shareStats: t.field({
@@ -88,7 +102,7 @@ const SharedKindEnum = builder.enumType('SharedKind', { values: ['OFFER', 'CAMPA
 // Built field by field from public marketing information: no ids, counts, budget or participants.
 const SharedContentRef = builder.objectRef<SharedContent>('SharedContent').implement({
   description: 'An offer or campaign as its share channel shows it to anyone with the code.',
-  authScopes: { public: true },
+  rule: () => true,
   fields: (t) => ({
     kind: t.field({ type: SharedKindEnum, resolve: (c) => c.kind }),
     title: t.exposeString('title'),
@@ -97,17 +111,26 @@ const SharedContentRef = builder.objectRef<SharedContent>('SharedContent').imple
     startsAt: t.expose('startsAt', { type: 'DateTime' }),
     endsAt: t.expose('endsAt', { type: 'DateTime' }),
     poster: t.field({ type: MediaRef, nullable: true, resolve: (c, _args, ctx) => (c.poster ? mediaView(c.poster) : null) }),
-    links: t.drizzleField({
+    links: t.field({
       type: [CampaignLinkRef],
       description: "A campaign's activity and livestream links by start time; none for an offer.",
-      resolve: (query, c, _args, ctx) => (c.campaignId ? ctx.deps.db.query.campaignLinks.findMany(query({ where: { campaignId: c.campaignId }, orderBy: { startsAt: 'asc', id: 'asc' } })) : []),
+      // The page shows its campaign's links to anyone with the code: sharedCampaignLinks lets
+      // exactly the rows it answers here pass the CampaignLink rule (schema/campaign-links.ts).
+      resolve: (c, _args, ctx) => (c.campaignId ? sharedCampaignLinks(ctx, c.campaignId) : []),
     }),
-    viewerCommunities: t.drizzleField({
+    viewerCommunities: t.field({
       type: [CommunityRef],
       description: 'The viewer\'s communities that show the published offer or campaign, where a customer can express interest; none for a visitor who is not signed in.',
-      resolve: async (query, c, _args, ctx) => {
+      resolve: async (c, _args, ctx) => {
         const ids = await communitiesShowing(ctx.deps.db, c, [...viewerAccess(ctx).communityIds]);
-        return ids.length ? ctx.deps.db.query.communities.findMany(query({ where: { id: { in: ids } }, orderBy: { name: 'asc', id: 'asc' } })) : [];
+        return ids.length
+          ? rowsByColumn(ctx.deps.db, 'communities', 'id', ids, {
+              orderBy: [
+                ['name', 'asc'],
+                ['id', 'asc'],
+              ],
+            })
+          : [];
       },
     }),
   }),
@@ -119,9 +142,6 @@ builder.queryField('sharedContent', (t) =>
     nullable: true,
     description: 'What a share channel shows, for anyone who has its code; null for an unknown code, a withdrawn, hidden or ended offer, or a cancelled campaign alike.',
     authScopes: { public: true },
-    // Lets the answer's campaign links be read (with runScopesOnType a type checks the grants of
-    // the field above the one returning it, so they are granted here rather than on `links`).
-    grantScopes: [SHARED_LINKS],
     args: { code: t.arg.string({ required: true, validate: z.string().max(32, 'must be a share code') }) },
     resolve: async (_root, { code }, ctx) => (await sharedContent(ctx.deps.db, code)) ?? null,
   }),
@@ -140,16 +160,16 @@ const CreateShareChannelInput = builder.inputType('CreateShareChannelInput', {
 });
 
 builder.mutationFields((t) => ({
-  createShareChannel: t.drizzleField({
+  createShareChannel: t.field({
     type: ShareChannelRef,
     description: 'The offering merchant for an offer; the organizer or an accepted partner for a campaign.',
     authScopes: { merchantStaff: true },
     args: { input: t.arg({ type: CreateShareChannelInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: (_root, { input }, ctx) => {
       const target = input.offerId ? { offerId: localId('Offer', input.offerId), campaignId: null } : { offerId: null, campaignId: localId('Campaign', input.campaignId!) };
       const communityId = input.communityId ? localId('Community', input.communityId) : null;
-      const channel = await commands.createShareChannel(ctx.deps.db, actorOf(ctx), { target, communityId, label: input.label });
-      return (await ctx.deps.db.query.shareChannels.findFirst(query({ where: { id: channel.id } })))!;
+      // The command answers with the whole row it inserted.
+      return commands.createShareChannel(ctx.deps.db, actorOf(ctx), { target, communityId, label: input.label });
     },
   }),
   recordShareVisit: t.boolean({

@@ -1,13 +1,14 @@
 // Live updates over Server-Sent Events: each party of a referral request (the customer, the
 // requester, the originating merchant) hears of its changes, nobody else. Events come from the
 // notification worker (services/notify) through the pub/sub in AppDeps.
+import { initContextCache } from '@pothos/core';
 import type { DispatchedEvent } from '../db/commands/outbox.js';
 import { loadViewerRow } from '../db/queries/accounts.js';
 import { forbidden } from '../db/errors.js';
 import { topicOf } from '../services/notify/pubsub.js';
 import { adoptViewer, type Context } from '../services/context.js';
 import { builder } from './builder.js';
-
+import { rowOf } from './loaders.js';
 import { canSeeReferral } from './policies/referrals.js';
 import { ReferralRequestRef } from './referral.js';
 
@@ -29,8 +30,10 @@ async function* visibleTo(ctx: Context, events: AsyncIterable<DispatchedEvent>):
     if (!canSeeReferral(viewer, access)) continue;
     const row = await loadViewerRow(ctx.deps.db, viewer.accountId, viewer.sessionId);
     if (!row || row.tokenVersion !== viewer.tokenVersion) return;
-    // The viewer's role and memberships as they are now, for this event's fields.
+    // The viewer's role and memberships as they are now, for this event's fields, and a fresh
+    // request cache (schema/loaders.ts): this event's rows are read anew, not served from an earlier one.
     await adoptViewer(ctx, { ...row, sessionId: viewer.sessionId });
+    Object.assign(ctx, initContextCache());
     yield event;
   }
 }
@@ -38,7 +41,7 @@ async function* visibleTo(ctx: Context, events: AsyncIterable<DispatchedEvent>):
 builder.subscriptionType({});
 
 builder.subscriptionField('referralUpdated', (t) =>
-  t.drizzleField({
+  t.field({
     type: ReferralRequestRef,
     description: "The viewer's referral requests as they are created or change state (customers and both merchants).",
     // Checked when the stream starts (the builder's authorizeOnSubscribe) and again per event.
@@ -48,9 +51,8 @@ builder.subscriptionField('referralUpdated', (t) =>
       if (!topic) throw forbidden();
       return visibleTo(ctx, ctx.deps.pubsub.subscribe(topic));
     },
-    // Resolved through the ReferralRequest type: its scopes and field rules (the contact only
+    // Resolved through the ReferralRequest type: its rule and field rules (the contact only
     // for the requester, through the vault) apply to every event.
-    resolve: (query, event, _args, ctx) =>
-      ctx.deps.db.query.referralRequests.findFirst(query({ where: { id: (event as DispatchedEvent).referralId } })).then((r) => r!),
+    resolve: (event, _args, ctx) => rowOf(ctx, 'referralRequests', (event as DispatchedEvent).referralId),
   }),
 );

@@ -1,22 +1,19 @@
 // A/B variants of a campaign: set up by the organizer in a draft, one shown to each customer once
 // published, and the funnel per variant with a two-proportion test for the participants.
-import { createContextCache } from '@pothos/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import DataLoader from 'dataloader';
-import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import type { Db } from '../db/client.js';
-import type { campaigns } from '../db/tables/index.js';
 import * as commands from '../db/commands/variants.js';
+import type { Row } from '../db/queries/rows.js';
 import type { TwoProportionTest } from '../db/stats/ab-test.js';
 import { PRIMARY_METRIC, VARIANT_FIGURES, variantResults, type VariantComparison, type VariantFunnel, type VariantResults } from '../db/stats/variants.js';
 import type { Context } from '../services/context.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CampaignRef } from './campaign.js';
+import { loaderFor, nodesOf, rowOf, rowsById, rowsWhere } from './loaders.js';
 import { OfferRef } from './offer.js';
 import { viewerAccess } from './policies/access.js';
 import { localId } from './policies/global-id.js';
-import { canSeeVariant, variantAccessSelection, type VariantRow } from './policies/variants.js';
+import { canSeeVariant, variantAccessOf } from './policies/variants.js';
 import { text } from './validators.js';
 
 const VariantUnitEnum = builder.enumType('CampaignVariantUnit', {
@@ -24,12 +21,11 @@ const VariantUnitEnum = builder.enumType('CampaignVariantUnit', {
   values: ['COMMUNITY', 'CUSTOMER'] as const,
 });
 
-export const CampaignVariantRef = builder.drizzleNode('campaignVariants', {
-  name: 'CampaignVariant',
+export const CampaignVariantRef = builder.node(builder.objectRef<Row<'campaignVariants'>>('CampaignVariant'), {
   description: 'One presentation of a campaign in its A/B test.',
-  id: { column: (v) => v.id },
-  select: variantAccessSelection,
-  authScopes: (v, ctx) => canSeeVariant(viewerAccess(ctx), v),
+  id: { resolve: (v) => v.id },
+  loadMany: nodesOf('campaignVariants'),
+  rule: async (v, ctx) => canSeeVariant(viewerAccess(ctx), await variantAccessOf(ctx, v)),
   fields: (t) => ({
     label: t.exposeString('label', { description: 'A, B, C… in the order the variants were added; A is the baseline the others are tested against.' }),
     title: t.exposeString('title'),
@@ -37,7 +33,6 @@ export const CampaignVariantRef = builder.drizzleNode('campaignVariants', {
     posterMediaId: t.id({
       nullable: true,
       description: 'The poster image uploaded by the organizer, if any.',
-      select: { columns: { posterMediaId: true } },
       resolve: (v) => (v.posterMediaId ? encodeGlobalID('Media', v.posterMediaId) : null),
     }),
   }),
@@ -51,7 +46,7 @@ const VariantMetricEnum = builder.enumType('CampaignVariantMetric', {
 const VariantFunnelRef = builder.objectRef<VariantFunnel>('CampaignVariantFunnel').implement({
   description: 'Counts over the customers shown one variant. A figure about too few verified customers is withheld: it reads 0 and is listed in `withheld`.',
   fields: (t) => ({
-    variant: t.drizzleField({ type: CampaignVariantRef, resolve: (query, f, _args, ctx) => ctx.deps.db.query.campaignVariants.findFirst(query({ where: { id: f.variantId } })).then((v) => v!) }),
+    variant: t.field({ type: CampaignVariantRef, resolve: (f, _args, ctx) => rowOf(ctx, 'campaignVariants', f.variantId) }),
     reached: t.exposeInt('reached', { description: 'Customers shown this variant (on reading the campaign or by responding to one of its offers).' }),
     interested: t.exposeInt('interested', { description: "Of those, customers interested in one of the campaign's offers." }),
     referralsRequested: t.exposeInt('referralsRequested'),
@@ -74,8 +69,8 @@ const TwoProportionTestRef = builder.objectRef<TwoProportionTest>('TwoProportion
 
 const VariantComparisonRef = builder.objectRef<VariantComparison>('CampaignVariantComparison').implement({
   fields: (t) => ({
-    variant: t.drizzleField({ type: CampaignVariantRef, resolve: (query, c, _args, ctx) => ctx.deps.db.query.campaignVariants.findFirst(query({ where: { id: c.variantId } })).then((v) => v!) }),
-    baseline: t.drizzleField({ type: CampaignVariantRef, description: 'Variant A.', resolve: (query, c, _args, ctx) => ctx.deps.db.query.campaignVariants.findFirst(query({ where: { id: c.baselineVariantId } })).then((v) => v!) }),
+    variant: t.field({ type: CampaignVariantRef, resolve: (c, _args, ctx) => rowOf(ctx, 'campaignVariants', c.variantId) }),
+    baseline: t.field({ type: CampaignVariantRef, description: 'Variant A.', resolve: (c, _args, ctx) => rowOf(ctx, 'campaignVariants', c.baselineVariantId) }),
     test: t.field({
       type: TwoProportionTestRef,
       nullable: true,
@@ -94,59 +89,48 @@ const VariantResultsRef = builder.objectRef<VariantResults>('CampaignVariantResu
   }),
 });
 
-builder.drizzleObjectFields(CampaignRef, (t) => ({
+builder.objectFields(CampaignRef, (t) => ({
   variantUnit: t.expose('variantUnit', { type: VariantUnitEnum }),
-  variants: t.relation('variants', { description: 'The A/B variants, in label order.', query: { orderBy: { label: 'asc' } } }),
+  variants: t.field({
+    type: [CampaignVariantRef],
+    description: 'The A/B variants, in label order.',
+    resolve: (c, _a, ctx) =>
+      rowsWhere(ctx, 'Campaign.variants', 'campaignVariants', 'campaignId', c.id, {
+        orderBy: [
+          ['label', 'asc'],
+          ['id', 'asc'],
+        ],
+      }),
+  }),
   variantResults: t.field({
     type: VariantResultsRef,
     nullable: true,
     description: `Participants only. The funnel per variant and each variant tested against A on ${PRIMARY_METRIC}; null without variants.`,
-    select: { columns: { id: true } },
     authScopes: (c) => ({ campaignParticipant: c.id }),
     resolve: (c, _args, ctx) => variantResults(ctx.deps.db, c.id, ctx.viewer!.merchantId!, ctx.deps.config.INSIGHTS_MIN_GROUP_SIZE),
   }),
 }));
 
-type CampaignStatus = (typeof campaigns.$inferSelect)['status'];
-type VariantSelection = NonNullable<Parameters<Db['query']['campaignVariants']['findMany']>[0]>;
-/** A variant loaded with a CampaignVariant selection, which always takes in variantAccessSelection. */
-type ShownVariant = { id: string; campaignId: string; campaign: VariantRow['campaign'] & { status: CampaignStatus } };
-
 /**
- * Per request, per customer and per place in the document (list indices aside, so every offer of a
- * page shares one): the campaigns of the offers asking in one tick are shown together (one read,
- * and one transaction for first showings) and their variants read in one statement, with the
- * selection that place asks for.
+ * Per request and customer: the campaigns of the offers asking in one tick are shown together (one
+ * read, and one transaction for first showings) and their variants read in one statement.
  */
-const presentationLoaders = createContextCache(() => new Map<string, DataLoader<string, ShownVariant | null>>());
-
-function presentations(ctx: Context, accountId: string, info: GraphQLResolveInfo, selection: VariantSelection) {
-  const loaders = presentationLoaders(ctx);
-  const key = `${accountId}@${responsePathAsArray(info.path).filter((k) => typeof k === 'string').join('.')}`;
-  let loader = loaders.get(key);
-  if (!loader) {
-    loader = new DataLoader(async (campaignIds) => {
-      const shown = await commands.showCampaigns(ctx.deps.db, campaignIds, accountId);
-      const variants =
-        shown.size > 0 ? ((await ctx.deps.db.query.campaignVariants.findMany({ ...selection, where: { id: { in: [...new Set(shown.values())] } } })) as unknown as ShownVariant[]) : [];
-      const byId = new Map(variants.map((v) => [v.id, v]));
-      return campaignIds.map((id) => byId.get(shown.get(id) ?? '') ?? null);
-    });
-    loaders.set(key, loader);
-  }
-  return loader;
-}
+const presentations = (ctx: Context, accountId: string) =>
+  loaderFor<string, Row<'campaignVariants'> | null>(ctx, `Offer.campaignPresentation:${accountId}`, async (campaignIds) => {
+    const shown = await commands.showCampaigns(ctx.deps.db, campaignIds, accountId);
+    const variants = await rowsById(ctx, 'campaignVariants', [...new Set(shown.values())]);
+    const byId = new Map(variants.map((v) => [v.id, v]));
+    return campaignIds.map((id) => byId.get(shown.get(id) ?? '') ?? null);
+  });
 
 // Customers meet a campaign through its offers in their communities (the campaign itself is the merchants').
-builder.drizzleObjectField(OfferRef, 'campaignPresentation', (t) =>
-  t.drizzleField({
+builder.objectField(OfferRef, 'campaignPresentation', (t) =>
+  t.field({
     type: CampaignVariantRef,
     nullable: true,
     description:
       "For a signed-in customer: the variant of this offer's campaign it is shown, the same on every read (the first read records it). Null for anyone else, and when the campaign has no variants or is not published.",
-    // Each offer plans its own selection (so its row counts as loaded with it); the page's offers are then read together.
-    resolve: (query, offer, _args, ctx, info) =>
-      ctx.viewer?.kind === 'CUSTOMER' && offer.campaignId ? presentations(ctx, ctx.viewer.accountId, info, query({})).load(offer.campaignId) : null,
+    resolve: (offer, _args, ctx) => (ctx.viewer?.kind === 'CUSTOMER' && offer.campaignId ? presentations(ctx, ctx.viewer.accountId).load(offer.campaignId) : null),
   }),
 );
 

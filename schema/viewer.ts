@@ -1,12 +1,15 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { findAccountLogin, findMerchantLogin } from '../db/commands/accounts.js';
 import { loadViewerRow } from '../db/queries/accounts.js';
+import { rowsByColumn } from '../db/queries/rows.js';
 import { badInput, unauthenticated } from '../db/errors.js';
 import { emailLoginKey, phoneLoginKey, sendSignUpCode, type CodeSent } from '../services/auth/codes.js';
 import * as sessions from '../services/auth/sessions.js';
 import { adoptViewer, type Context, type Viewer } from '../services/context.js';
+import { AllianceRef } from './alliance.js';
 import { builder } from './builder.js';
-import './merchant.js';
+import { rowById } from './loaders.js';
+import { MerchantRef } from './merchant.js';
 import { accessOf } from './policies/access.js';
 import { email, name, oneTimeCode, password, passwordAttempt, phoneOrNull, text } from './validators.js';
 
@@ -15,6 +18,9 @@ export const RoleEnum = builder.enumType('Role', {
 });
 
 export const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
+  // The signed-in account itself, or a staff account its merchant's owner manages (addStaff).
+  rule: (v, ctx) =>
+    (!!ctx.viewer && v.accountId === ctx.viewer.accountId) || (ctx.viewer?.staffRole === 'OWNER' && !!v.merchantId && v.merchantId === ctx.viewer.merchantId),
   fields: (t) => ({
     id: t.id({ resolve: (v) => encodeGlobalID('Account', v.accountId) }),
     displayName: t.exposeString('displayName'),
@@ -29,19 +35,18 @@ export const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
     canViewContacts: t.exposeBoolean('canViewContacts', {
       description: 'Whether this account may read its merchant\'s customers\' contact details.',
     }),
-    merchant: t.drizzleField({
-      type: 'merchants',
+    merchant: t.field({
+      type: MerchantRef,
       nullable: true,
       description: 'The merchant this account works for (owner or staff).',
-      resolve: (query, v, _args, ctx) =>
-        v.merchantId ? ctx.deps.db.query.merchants.findFirst(query({ where: { id: v.merchantId } })) : null,
+      resolve: (v, _args, ctx) => rowById(ctx, 'merchants', v.merchantId),
     }),
-    adminOf: t.drizzleField({
-      type: ['alliances'],
+    adminOf: t.field({
+      type: [AllianceRef],
       description: "Alliances in which this account's merchant is OWNER or ADMIN.",
-      resolve: async (query, v, _args, ctx) => {
+      resolve: async (v, _args, ctx) => {
         const adminOf = (await accessOf(ctx, v)).adminAllianceIds;
-        return adminOf.size ? ctx.deps.db.query.alliances.findMany(query({ where: { id: { in: [...adminOf] } }, orderBy: { name: 'asc' } })) : [];
+        return adminOf.size ? rowsByColumn(ctx.deps.db, 'alliances', 'id', [...adminOf], { orderBy: [['name', 'asc'], ['id', 'asc']] }) : [];
       },
     }),
   }),
@@ -55,6 +60,8 @@ interface SessionShape {
 }
 
 export const SessionRef = builder.objectRef<SessionShape>('Session').implement({
+  // Issued to the account the request now acts as (toSession adopts it).
+  rule: (s, ctx) => !!ctx.viewer && s.viewer.accountId === ctx.viewer.accountId,
   fields: (t) => ({
     accessToken: t.exposeString('accessToken'),
     refreshToken: t.exposeString('refreshToken'),
@@ -65,6 +72,8 @@ export const SessionRef = builder.objectRef<SessionShape>('Session').implement({
 
 export const PhoneCodeSentRef = builder.objectRef<CodeSent>('PhoneCodeSent').implement({
   description: 'Answered the same whether or not the invite or phone is known.',
+  // Tells nothing about anyone: answered alike to everyone.
+  rule: () => true,
   fields: (t) => ({
     expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
     resendAfter: t.exposeInt('resendAfter', { description: 'Seconds before another code may be sent.' }),

@@ -6,8 +6,7 @@
 // base64url(HMAC(key, list, cursor) ‖ cursor), and every `after` and `before` of a connection in a
 // document (a literal or a variable) is checked against its own list before anything executes: a
 // cursor from another list, from the same list under other arguments, or made up is BAD_USER_INPUT
-// naming the argument, and no resolver runs. A cursor that verifies reaches the resolvers (and the
-// statements the drizzle plugin plans from the document) as the one the list wrote.
+// naming the argument, and no resolver runs. A cursor that verifies reaches the resolvers as the one the list wrote.
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from '@envelop/core';
 import {

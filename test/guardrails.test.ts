@@ -1,9 +1,29 @@
 // Structural rules that keep privacy in one place.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { GraphQLObjectType } from 'graphql';
+import { getNamedType, GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { builder } from '../schema/builder.js';
 import { schema } from '../schema/index.js';
+import { fieldsCheckingRules } from '../schema/rules.js';
+
+/** Object types that are parts of another object (its settings, a card, a figure), shown only through it. */
+const PARTS = [
+  'CustomerRef',
+  'ConsentSettings',
+  'ContactCard',
+  'Media',
+  'CampaignStats',
+  'CampaignVariantFunnel',
+  'CampaignVariantComparison',
+  'CampaignVariantResults',
+  'TwoProportionTest',
+  'ShareStat',
+  'RfmSegment',
+  'ReferralAttribution',
+  'InsightBucket',
+  'AllianceInsights',
+];
 
 const root = new URL('..', import.meta.url).pathname;
 function sources(dir: string): string[] {
@@ -43,12 +63,37 @@ describe('guardrails', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('every table-backed type declares auth scopes, which also guard node(id) lookups', () => {
-    const tableBacked = Object.values(schema.getTypeMap()).filter(
-      (t): t is GraphQLObjectType => t instanceof GraphQLObjectType && !!t.extensions?.pothosDrizzleTable,
-    );
-    expect(tableBacked.map((t) => t.name)).toContain('Customer');
-    const unguarded = tableBacked.filter((t) => !(t.extensions.pothosOptions as { authScopes?: unknown }).authScopes).map((t) => t.name);
-    expect(unguarded).toEqual([]);
+  // What a type shows is decided by its rule, checked where objects are produced (schema/rules.ts).
+  const objectTypes = Object.values(schema.getTypeMap()).filter(
+    (t): t is GraphQLObjectType => t instanceof GraphQLObjectType && !t.name.startsWith('__') && !['Query', 'Mutation', 'Subscription', 'PageInfo'].includes(t.name),
+  );
+  const ruleOfType = (t: GraphQLObjectType) => (t.extensions.pothosOptions as { rule?: unknown } | undefined)?.rule;
+  const ruled = new Set(objectTypes.filter(ruleOfType).map((t) => t.name));
+
+  it('every node type and every type that is not a part of another object declares a rule', () => {
+    // A part is only ever reached through a field of an object whose rule was checked.
+    const parts = new Set(PARTS);
+    const unruled = objectTypes
+      .filter((t) => !ruleOfType(t) && !/(Connection|Edge)$/.test(t.name) && !parts.has(t.name))
+      .map((t) => t.name);
+    expect(ruled).toContain('Customer');
+    expect(unruled).toEqual([]);
+    const nodesWithoutRule = objectTypes.filter((t) => t.getInterfaces().some((i) => i.name === 'Node') && !ruleOfType(t)).map((t) => t.name);
+    expect(nodesWithoutRule).toEqual([]);
+  });
+
+  it('every field that answers a ruled type checks the rule on what it answers', () => {
+    const checked = fieldsCheckingRules(builder);
+    const unchecked = Object.values(schema.getTypeMap())
+      .filter((t): t is GraphQLObjectType => t instanceof GraphQLObjectType && !t.name.startsWith('__'))
+      .flatMap((t) => Object.values(t.getFields()).map((f) => ({ coordinate: `${t.name}.${f.name}`, type: getNamedType(f.type).name })))
+      .filter((f) => ruled.has(f.type) && !checked.has(f.coordinate))
+      .map((f) => f.coordinate);
+    expect(checked.size).toBeGreaterThan(50);
+    expect(unchecked).toEqual([]);
+  });
+
+  it('no type is authorized in isTypeOf, which compiled execution does not call', () => {
+    expect(objectTypes.filter((t) => t.isTypeOf).map((t) => t.name)).toEqual([]);
   });
 });

@@ -6,10 +6,6 @@ import { nowIso } from '../ids.js';
 import { allianceMembers, campaignCommunities, campaigns, offerPlacements, offers, shareChannels, shareCounts } from '../tables/index.js';
 import { preparedPer, statementName } from './prepared.js';
 
-/** A channel's total scans or visits over every day: a drizzle `extras` expression on the channel table. */
-export const channelTotal = (what: 'scans' | 'visits') => (channel: typeof shareChannels) =>
-  sql<number>`(select cast(coalesce(sum(${shareCounts[what]}), 0) as integer) from ${shareCounts} where ${shareCounts.channelId} = ${channel.id})`.mapWith(Number);
-
 // Every scan and visit looks its code up first.
 const statements = preparedPer((db) => ({
   byCode: db

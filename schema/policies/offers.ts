@@ -1,18 +1,12 @@
 // Who may see an offer, and which placements a community feed lists.
 import type { Placeholder } from 'drizzle-orm';
+import { offerContexts, type OfferContext } from '../../db/queries/offers.js';
+import type { Row } from '../../db/queries/rows.js';
+import type { Context } from '../../services/context.js';
+import { loaderFor } from '../loaders.js';
 import { anyOf, ids, type ViewerAccess, type Where } from './access.js';
 
-/** The columns and relations canSeeOffer reads: the Offer type selects them on every load. */
-export const offerAccessSelection = {
-  columns: { merchantId: true, campaignId: true, status: true },
-  with: {
-    placements: {
-      columns: { communityId: true, allianceId: true },
-      with: { merchantMembership: { columns: { status: true } } },
-    },
-  },
-} as const;
-
+/** What canSeeOffer reads of an offer (offerAccessOf loads it for a row). */
 export interface OfferRow {
   merchantId: string;
   campaignId: string | null;
@@ -34,6 +28,25 @@ export function canSeeOffer(a: ViewerAccess, o: OfferRow): boolean {
       a.adminAllianceIds.has(p.allianceId) ||
       (o.status === 'PUBLISHED' && a.communityIds.has(p.communityId) && p.merchantMembership?.status === 'APPROVED'),
   );
+}
+
+/**
+ * An offer with what canSeeOffer reads (its placements, each with its merchant's membership in the
+ * placement's alliance) and what the Offer type shows of its relations (merchant, campaign,
+ * communities): every offer asked for in the same tick of a request loads in one statement
+ * (db/queries/offers.ts), null for an id with no offer. The rows are as read when first asked for.
+ */
+export function offerContextOf(ctx: Context, offerId: string): Promise<OfferContext | null> {
+  return loaderFor<string, OfferContext | null>(ctx, 'Offer.context', async (offerIds) => {
+    const found = await offerContexts(ctx.deps.db, offerIds);
+    return offerIds.map((id) => found.get(id) ?? null);
+  }).load(offerId);
+}
+
+/** What canSeeOffer reads of an offer row: the row's own columns and its placements (batched, as offerContextOf). */
+export async function offerAccessOf(ctx: Context, o: Pick<Row<'offers'>, 'id' | 'merchantId' | 'campaignId' | 'status'>): Promise<OfferRow> {
+  const { merchantId, campaignId, status } = o;
+  return { merchantId, campaignId, status, placements: (await offerContextOf(ctx, o.id))?.placements ?? [] };
 }
 
 export function offerVisibleWhere(a: ViewerAccess): Where<'offers'> {
