@@ -3,7 +3,9 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { getOperationAST, OperationTypeNode } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { pinoHttp } from 'pino-http';
 import { AppError, UNAVAILABLE_RETRY_AFTER } from '../db/errors.js';
@@ -46,7 +48,17 @@ export function createYogaServer(deps: AppDeps): YogaServerInstance<ServerContex
     // The idempotency plugin answers some requests itself, before Yoga's masking would see them; it
     // comes after the cursors' check, so a refused cursor claims no key, and its replays' documents
     // have their cursors opened as the first execution's had.
-    plugins: [...graphqlLimits(deps.config), connectionCursors(deps.keys.piiKey), idempotencyPlugin(mask)],
+    // Queries and subscriptions are compiled once per parsed document (graphql-jit). Mutations run in
+    // graphql-js, which stops a document at the first root field that fails: graphql-jit would still
+    // run the ones after it (seven aliased sign-ins would all count, and a write after a failed one
+    // would happen unseen). First, so that the plugins after it wrap the compiled execution: the
+    // limits' timeout and the cursors' check apply to it as they would to graphql-js.
+    plugins: [
+      useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== OperationTypeNode.MUTATION }),
+      ...graphqlLimits(deps.config),
+      connectionCursors(deps.keys.piiKey),
+      idempotencyPlugin(mask),
+    ],
     // Yoga's own log lines quote documents and variables (passwords, phones): maskError logs what matters.
     logging: false,
     // req.ip is the client behind the proxies TRUST_PROXY names, else the connection's address.
