@@ -1,18 +1,17 @@
 import { z } from 'zod';
 import * as commands from '../db/commands/offers.js';
-import { notFound } from '../db/errors.js';
 import { nowIso } from '../db/ids.js';
 import type { Row } from '../db/queries/rows.js';
 import type { Context } from '../services/context.js';
 import { actorOf } from './alliance.js';
 import { builder } from './builder.js';
 import { CommunityRef } from './community.js';
-import { connectionOf, rowById, rowOf, visibleOnly, visibleOrNull } from './loaders.js';
+import { connectionOf, nodesOf, rowById, rowOf, rowsById, visibleOnly, visibleOrNull } from './loaders.js';
 import { MerchantRef } from './merchant.js';
 import { viewerAccess } from './policies/access.js';
 import { canReadFeed } from './policies/communities.js';
 import { localId, localIdOrNull } from './policies/global-id.js';
-import { canSeeOffer, listedPlacementWhere, offerAccessOf, offerContextOf, offerVisibleWhere } from './policies/offers.js';
+import { canSeeOffer, listedPlacementWhere, offerAccessOf, offerPlacementsOf, offerVisibleWhere } from './policies/offers.js';
 import { text } from './validators.js';
 
 export const OfferStatusEnum = builder.enumType('OfferStatus', { values: ['DRAFT', 'PUBLISHED', 'HIDDEN', 'WITHDRAWN', 'EXPIRED'] as const });
@@ -28,29 +27,15 @@ const category = text(40);
  */
 const CampaignRefLazy = 'Campaign' as unknown as ReturnType<typeof builder.objectRef<Row<'campaigns'>>>;
 
-/**
- * An offer's row by id through its context (offerContextOf): the same statement loads what its
- * rule and its merchant, campaign and communities read, for every offer of a page at once.
- */
-const offerRowOrNull = async (ctx: Context, id: string): Promise<Row<'offers'> | null> => (await offerContextOf(ctx, id))?.offer ?? null;
-
 /** An offer that must exist (a placement's, or one a command just wrote). */
-async function offerRowOf(ctx: Context, id: string): Promise<Row<'offers'>> {
-  const offer = await offerRowOrNull(ctx, id);
-  if (!offer) throw notFound();
-  return offer;
-}
+const offerRowOf = (ctx: Context, id: string): Promise<Row<'offers'>> => rowOf(ctx, 'offers', id);
 
 export const OfferRef = builder.node(builder.objectRef<Row<'offers'>>('Offer'), {
   id: { resolve: (o) => o.id },
-  loadMany: (ids, ctx) => Promise.all(ids.map((id) => offerRowOrNull(ctx, id))),
+  loadMany: nodesOf('offers'),
   rule: async (o, ctx) => canSeeOffer(viewerAccess(ctx), await offerAccessOf(ctx, o)),
   fields: (t) => ({
-    // The relations come from the offer's context, loaded (batched) by the rule already.
-    merchant: t.field({
-      type: MerchantRef,
-      resolve: async (o, _a, ctx) => (await offerContextOf(ctx, o.id))?.merchant ?? rowOf(ctx, 'merchants', o.merchantId),
-    }),
+    merchant: t.field({ type: MerchantRef, resolve: (o, _a, ctx) => rowOf(ctx, 'merchants', o.merchantId) }),
     title: t.exposeString('title'),
     body: t.exposeString('body'),
     category: t.exposeString('category'),
@@ -65,7 +50,7 @@ export const OfferRef = builder.node(builder.objectRef<Row<'offers'>>('Offer'), 
       type: [CommunityRef],
       description: 'The communities carrying this offer that the viewer may see.',
       resolve: async (o, _a, ctx) => {
-        const carrying = ((await offerContextOf(ctx, o.id))?.placements ?? []).map((p) => p.community);
+        const carrying = await rowsById(ctx, 'communities', (await offerPlacementsOf(ctx, o.id)).map((p) => p.communityId));
         const visible = await visibleOnly(ctx, 'Community', carrying);
         return visible.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       },
@@ -74,11 +59,7 @@ export const OfferRef = builder.node(builder.objectRef<Row<'offers'>>('Offer'), 
       type: CampaignRefLazy,
       nullable: true,
       resolve: async (o, _a, ctx) => {
-        if (!o.campaignId) return null;
-        const context = await offerContextOf(ctx, o.id);
-        // The context's campaign unless the row at hand has another (changed earlier in this request).
-        const campaign = context?.offer.campaignId === o.campaignId ? context.campaign : await rowById(ctx, 'campaigns', o.campaignId);
-        return visibleOrNull(ctx, 'Campaign', campaign);
+        return o.campaignId ? visibleOrNull(ctx, 'Campaign', await rowById(ctx, 'campaigns', o.campaignId)) : null;
       },
     }),
   }),
@@ -132,7 +113,7 @@ builder.queryField('offer', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const id = localIdOrNull('Offer', args.id);
-      return id ? visibleOrNull(ctx, 'Offer', await offerRowOrNull(ctx, id)) : null;
+      return id ? visibleOrNull(ctx, 'Offer', await rowById(ctx, 'offers', id)) : null;
     },
   }),
 );

@@ -1,6 +1,6 @@
 // Who may see an offer, and which placements a community feed lists.
 import type { Placeholder } from 'drizzle-orm';
-import { offerContexts, type OfferContext } from '../../db/queries/offers.js';
+import { placementsOfOffers, type OfferPlacementAccess } from '../../db/queries/offers.js';
 import type { Row } from '../../db/queries/rows.js';
 import type { Context } from '../../services/context.js';
 import { loaderFor } from '../loaders.js';
@@ -30,23 +30,18 @@ export function canSeeOffer(a: ViewerAccess, o: OfferRow): boolean {
   );
 }
 
-/**
- * An offer with what canSeeOffer reads (its placements, each with its merchant's membership in the
- * placement's alliance) and what the Offer type shows of its relations (merchant, campaign,
- * communities): every offer asked for in the same tick of a request loads in one statement
- * (db/queries/offers.ts), null for an id with no offer. The rows are as read when first asked for.
- */
-export function offerContextOf(ctx: Context, offerId: string): Promise<OfferContext | null> {
-  return loaderFor<string, OfferContext | null>(ctx, 'Offer.context', async (offerIds) => {
-    const found = await offerContexts(ctx.deps.db, offerIds);
-    return offerIds.map((id) => found.get(id) ?? null);
+/** An offer's placements as canSeeOffer reads them: every offer asked for in the same tick of a request in one statement. */
+export function offerPlacementsOf(ctx: Context, offerId: string): Promise<OfferPlacementAccess[]> {
+  return loaderFor<string, OfferPlacementAccess[]>(ctx, 'Offer.placements', async (offerIds) => {
+    const found = await placementsOfOffers(ctx.deps.db, offerIds);
+    return offerIds.map((id) => found.get(id) ?? []);
   }).load(offerId);
 }
 
-/** What canSeeOffer reads of an offer row: the row's own columns and its placements (batched, as offerContextOf). */
+/** What canSeeOffer reads of an offer row: the row's own columns and its placements (batched). */
 export async function offerAccessOf(ctx: Context, o: Pick<Row<'offers'>, 'id' | 'merchantId' | 'campaignId' | 'status'>): Promise<OfferRow> {
   const { merchantId, campaignId, status } = o;
-  return { merchantId, campaignId, status, placements: (await offerContextOf(ctx, o.id))?.placements ?? [] };
+  return { merchantId, campaignId, status, placements: await offerPlacementsOf(ctx, o.id) };
 }
 
 export function offerVisibleWhere(a: ViewerAccess): Where<'offers'> {

@@ -14,16 +14,19 @@ const page = (extra = '') => `query($c: ID!, $first: Int, $after: String, $categ
     edges { cursor node { ${NODE} } } pageInfo { hasNextPage endCursor } } } }`;
 const FEED = page();
 
-/** Statements of a feed page once the viewer's access is remembered: the community, the placements, the offers. */
-const FEED_STATEMENTS = 3;
+/**
+ * Most statements of a feed page once the viewer's access is remembered: the community, the page of
+ * placements, its offers, their placements, merchants, communities and campaigns (none when no offer has one).
+ */
+const FEED_STATEMENTS = 7;
 
-/** The feed page; asked again (the viewer's access is then remembered), it runs FEED_STATEMENTS statements. */
+/** The feed page; asked again (the viewer's access is then remembered), it runs at most FEED_STATEMENTS statements. */
 async function feed(token: string, variables: Record<string, unknown>) {
   const r = await p.gql(FEED, variables, token);
   expect(r.errors).toBeUndefined();
   p.statements.length = 0;
   expect((await p.gql(FEED, variables, token)).data).toEqual(r.data);
-  expect(p.statements).toHaveLength(FEED_STATEMENTS);
+  expect(p.statements.length).toBeLessThanOrEqual(FEED_STATEMENTS);
   return r.data.community.offers;
 }
 
