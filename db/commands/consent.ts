@@ -1,5 +1,6 @@
 // Consent: append-only versions per customer, and the checks made before anyone may ask for contact.
-import { and, asc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { alias, QueryBuilder } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client.js';
 import { AppError } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
@@ -105,11 +106,7 @@ export const consentRefused = () => new AppError('CONSENT_REFUSED', 'This custom
  */
 export async function mayBeAsked(tx: Tx, accountId: string, requesterMerchantId: string, category: string | null, now = new Date()): Promise<boolean> {
   const settings = (await latestConsent(tx, accountId))?.settings ?? DEFAULT_CONSENT;
-  const refused =
-    !settings.allowReferrals ||
-    settings.blockedMerchantIds.includes(requesterMerchantId) ||
-    (!!category && settings.categories.length > 0 && !settings.categories.includes(category));
-  if (refused) return false;
+  if (!consentAllows(settings, requesterMerchantId, category)) return false;
   // The three caps in one statement over her delivered requests of the last 90 days.
   const since = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
   const within = (days: number, also?: SQL) =>
@@ -123,9 +120,59 @@ export async function mayBeAsked(tx: Tx, accountId: string, requesterMerchantId:
     .from(referralRequests)
     .innerJoin(customers, eq(customers.id, referralRequests.customerId))
     .where(and(eq(customers.accountId, accountId), gte(referralRequests.deliveredAt, since(SAME_REQUESTER_DAYS))));
+  return capsAllow(settings, asked);
+}
+
+/** Her settings alone: referrals allowed, the requester not blocked, the category one she accepts. */
+export function consentAllows(settings: ConsentSettingsData, requesterMerchantId: string, category: string | null): boolean {
+  return !(
+    !settings.allowReferrals ||
+    settings.blockedMerchantIds.includes(requesterMerchantId) ||
+    (!!category && settings.categories.length > 0 && !settings.categories.includes(category))
+  );
+}
+
+/** What the caps count: her delivered requests of the last 7 and 30 days, and this requester's of the last 90. */
+export interface AskedCounts {
+  week: number;
+  month: number;
+  byRequester: number;
+}
+
+/** Whether the caps have room for one more request. */
+export function capsAllow(settings: ConsentSettingsData, asked: AskedCounts | undefined): boolean {
   if (!asked) return true;
-  if (asked.week >= settings.maxRequestsPerWeek || asked.month >= settings.maxRequestsPerMonth || asked.byRequester >= SAME_REQUESTER_LIMIT) return false;
-  return true;
+  return !(asked.week >= settings.maxRequestsPerWeek || asked.month >= settings.maxRequestsPerMonth || asked.byRequester >= SAME_REQUESTER_LIMIT);
+}
+
+const askedRequests = alias(referralRequests, 'asked_request');
+const askedRecords = alias(customers, 'asked_customer');
+const capsQb = new QueryBuilder();
+
+/**
+ * The caps' counts as columns of a prepared statement (mayBeAsked's statement, as subqueries on an
+ * account id of the outer query and the requester's placeholder): the same counts over the same
+ * rows. Bind the placeholders askedSince7, askedSince30 and askedSince90 with askedSince(now).
+ */
+export function askedColumns(accountId: SQLWrapper, requesterMerchantId: SQLWrapper) {
+  const since90 = sql.placeholder('askedSince90');
+  const count = (since: SQLWrapper, also?: SQL) =>
+    sql<number>`(${capsQb
+      .select({ n: sql`coalesce(sum(case when ${askedRequests.deliveredAt} >= ${since}${also ? sql` and ${also}` : sql``} then 1 else 0 end), 0)` })
+      .from(askedRequests)
+      .innerJoin(askedRecords, eq(askedRecords.id, askedRequests.customerId))
+      .where(and(eq(askedRecords.accountId, accountId), gte(askedRequests.deliveredAt, since90)))})`.mapWith(Number);
+  return {
+    askedWeek: count(sql.placeholder('askedSince7')),
+    askedMonth: count(sql.placeholder('askedSince30')),
+    askedByRequester: count(since90, eq(askedRequests.requesterMerchantId, requesterMerchantId)),
+  };
+}
+
+/** The values of askedColumns' placeholders at `now`. */
+export function askedSince(now: Date) {
+  const since = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
+  return { askedSince7: since(7), askedSince30: since(30), askedSince90: since(SAME_REQUESTER_DAYS) };
 }
 
 /**

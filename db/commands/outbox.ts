@@ -19,6 +19,7 @@ import {
 } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
 import { DEFAULT_CONSENT, latestConsent } from '../queries/consent.js';
+import { preparedPerConnection, statementName } from '../queries/prepared.js';
 
 /**
  * Rows one sweep transaction handles: a backlog (a server that was down, a first start on old data)
@@ -29,10 +30,21 @@ export const SWEEP_BATCH = 500;
 
 /** Records that referral requests changed. Call it inside the transaction that changed them. */
 export async function enqueueReferralEvent(tx: Tx, referralIds: string | readonly string[], kind: ReferralEventKind, at = new Date().toISOString()): Promise<void> {
-  const ids = typeof referralIds === 'string' ? [referralIds] : referralIds;
-  if (ids.length === 0) return;
-  await tx.insert(referralEvents).values(ids.map((referralId) => ({ id: newId(), referralId, kind, createdAt: at })));
+  if (typeof referralIds === 'string') {
+    await eventStatements(tx).insertOne.execute({ id: newId(), referralId: referralIds, kind, createdAt: at });
+    return;
+  }
+  if (referralIds.length === 0) return;
+  await tx.insert(referralEvents).values(referralIds.map((referralId) => ({ id: newId(), referralId, kind, createdAt: at })));
 }
+
+/** One request's event, the common case: prepared once per connection (on the transaction's `tx`). */
+const eventStatements = preparedPerConnection((q) => ({
+  insertOne: q
+    .insert(referralEvents)
+    .values({ id: sql.placeholder('id'), referralId: sql.placeholder('referralId'), kind: sql.placeholder('kind'), createdAt: sql.placeholder('createdAt') })
+    .prepare(...statementName('referral_event_insert')),
+}));
 
 type Party = 'CUSTOMER' | 'REQUESTER' | 'ORIGIN';
 

@@ -1,6 +1,7 @@
 // The referral handoff: interest → request (or proposal) → the customer's answer → grant → revoke.
 // Each function is one immediate transaction that re-checks its rule inside it.
-import { and, asc, desc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client.js';
 import { AppError, conflict, forbidden, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
@@ -8,6 +9,7 @@ import { arePartners } from '../queries/partners.js';
 import {
   allianceMembers,
   communityMembers,
+  consentVersions,
   contactGrants,
   conversions,
   customers,
@@ -21,13 +23,121 @@ import {
 } from '../tables/index.js';
 import { inTransaction, type Tx } from '../tx.js';
 import { DEFAULT_CONSENT, latestConsent } from '../queries/consent.js';
-import { appendConsent, consentRefused, consentSubject, mayBeAsked } from './consent.js';
+import { preparedPerConnection, statementName } from '../queries/prepared.js';
+import { appendConsent, askedColumns, askedSince, capsAllow, consentAllows, consentRefused, consentSubject, mayBeAsked, type AskedCounts } from './consent.js';
 import { enqueueReferralEvent, SWEEP_BATCH } from './outbox.js';
 import { assignVariant } from './variants.js';
 
 export const REQUEST_TTL_DAYS = 7;
 export const MAX_RETENTION_DAYS = 365;
 const DAY_MS = 86_400_000;
+
+const qb = new QueryBuilder();
+/** A merchant's name as a column (a subquery: aliases of this SQLite builder join only in its own subqueries). */
+const nameOf = (merchantId: typeof referralRequests.requesterMerchantId) =>
+  sql<string | null>`(${qb.select({ name: merchants.name }).from(merchants).where(eq(merchants.id, merchantId))})`;
+
+/**
+ * The hot statements of asking and answering, prepared once per connection (inside a transaction
+ * they run on its `tx`: db/queries/prepared.ts).
+ */
+const statements = preparedPerConnection((q) => {
+  const requester = sql.placeholder('requesterMerchantId');
+  return {
+    /**
+     * Everything requestReferral decides on, in one read: the interest with its offer and customer
+     * record, whether a request was made on it (requests of an interest are at its customer record,
+     * so the customer index finds them), whether requester and origin are partners, the requester's
+     * current privacy notice, and the customer's consent settings and caps' counts (used only for
+     * a confirmed record, as mayBeAsked reads them).
+     */
+    interestToAsk: q
+      .select({
+        originMerchantId: interests.originMerchantId,
+        offerId: offers.id,
+        offerMerchantId: offers.merchantId,
+        category: offers.category,
+        customer: { id: customers.id, accountId: customers.accountId, claimedAt: customers.claimedAt, erasedAt: customers.erasedAt },
+        requestedId: referralRequests.id,
+        partners: sql<number>`case when ${arePartners(requester, interests.originMerchantId)} then 1 else 0 end`.mapWith(Number),
+        noticeId: sql<string | null>`(${qb.select({ id: privacyNotices.id }).from(privacyNotices).where(eq(privacyNotices.merchantId, requester)).orderBy(desc(privacyNotices.version)).limit(1)})`,
+        noticeVersion: sql<number | null>`(${qb.select({ version: privacyNotices.version }).from(privacyNotices).where(eq(privacyNotices.merchantId, requester)).orderBy(desc(privacyNotices.version)).limit(1)})`.mapWith(Number),
+        settings: sql<typeof consentVersions.$inferSelect.settings | null>`(${qb
+          .select({ settings: consentVersions.settings })
+          .from(consentVersions)
+          .where(eq(consentVersions.subjectId, customers.accountId))
+          .orderBy(desc(consentVersions.version))
+          .limit(1)})`.mapWith(consentVersions.settings),
+        ...askedColumns(customers.accountId, requester),
+      })
+      .from(interests)
+      .innerJoin(offers, eq(offers.id, interests.offerId))
+      .innerJoin(customers, eq(customers.id, interests.customerId))
+      .leftJoin(referralRequests, and(eq(referralRequests.customerId, interests.customerId), eq(referralRequests.interestId, interests.id)))
+      .where(eq(interests.id, sql.placeholder('interestId')))
+      .limit(1)
+      .prepare(...statementName('referral_interest_to_ask')),
+    insertRequest: q
+      .insert(referralRequests)
+      .values({
+        id: sql.placeholder('id'),
+        status: sql.placeholder('status'),
+        requesterMerchantId: sql.placeholder('requesterMerchantId'),
+        originMerchantId: sql.placeholder('originMerchantId'),
+        customerId: sql.placeholder('customerId'),
+        initiatedBy: sql.placeholder('initiatedBy'),
+        interestId: sql.placeholder('interestId'),
+        offerId: sql.placeholder('offerId'),
+        purpose: sql.placeholder('purpose'),
+        requestedFields: sql.placeholder('requestedFields'),
+        grantedFields: sql.placeholder('grantedFields'),
+        retentionDays: sql.placeholder('retentionDays'),
+        message: sql.placeholder('message'),
+        requesterNoticeId: sql.placeholder('requesterNoticeId'),
+        requesterNoticeVersion: sql.placeholder('requesterNoticeVersion'),
+        createdAt: sql.placeholder('createdAt'),
+        deliveredAt: sql.placeholder('deliveredAt'),
+        expiresAt: sql.placeholder('expiresAt'),
+      })
+      .prepare(...statementName('referral_insert_request')),
+    /** A request with its customer record's owner (requestOfCustomer). */
+    requestOfCustomer: q
+      .select({ request: referralRequests, customer: { id: customers.id, accountId: customers.accountId } })
+      .from(referralRequests)
+      .innerJoin(customers, eq(customers.id, referralRequests.customerId))
+      .where(eq(referralRequests.id, sql.placeholder('referralId')))
+      .prepare(...statementName('referral_request_of_customer')),
+    /** The same with both merchants' names, for the consent receipt (referralFacts). */
+    facts: q
+      .select({ request: referralRequests, accountId: customers.accountId, requesterName: nameOf(referralRequests.requesterMerchantId), originName: nameOf(referralRequests.originMerchantId) })
+      .from(referralRequests)
+      .innerJoin(customers, eq(customers.id, referralRequests.customerId))
+      .where(eq(referralRequests.id, sql.placeholder('referralId')))
+      .prepare(...statementName('referral_facts')),
+    accept: q
+      .update(referralRequests)
+      .set({ status: 'ACCEPTED', grantedFields: sql.placeholder('grantedFields'), decidedAt: sql.placeholder('at'), consentReceipt: sql.placeholder('receipt') })
+      .where(eq(referralRequests.id, sql.placeholder('id')))
+      .prepare(...statementName('referral_accept')),
+    decline: q
+      .update(referralRequests)
+      .set({ status: 'DECLINED', decidedAt: sql.placeholder('at') })
+      .where(eq(referralRequests.id, sql.placeholder('id')))
+      .prepare(...statementName('referral_decline')),
+    insertGrant: q
+      .insert(contactGrants)
+      .values({
+        id: sql.placeholder('id'),
+        referralId: sql.placeholder('referralId'),
+        merchantId: sql.placeholder('merchantId'),
+        customerId: sql.placeholder('customerId'),
+        fields: sql.placeholder('fields'),
+        grantedAt: sql.placeholder('grantedAt'),
+        validUntil: sql.placeholder('validUntil'),
+      })
+      .prepare(...statementName('referral_insert_grant')),
+  };
+});
 
 /** A published, current offer placed in a community this customer account is in, from a merchant not suspended there. */
 async function offerVisibleToCustomer(tx: Tx, offerId: string, accountId: string, now: string) {
@@ -94,28 +204,46 @@ async function currentNotice(tx: Tx, merchantId: string) {
 /** A referral crosses only between merchants that are alliance partners now (not suspended, not gone). */
 async function assertPartners(tx: Tx, requesterMerchantId: string, originMerchantId: string) {
   const [partner] = await tx.select({ id: merchants.id }).from(merchants).where(and(eq(merchants.id, requesterMerchantId), arePartners(merchants.id, originMerchantId)));
-  if (!partner) throw forbidden('Referrals are made only between approved members of one alliance.');
+  if (!partner) throw partnersOnly();
 }
+
+const partnersOnly = () => forbidden('Referrals are made only between approved members of one alliance.');
 
 type RecordRef = { id: string; accountId: string | null; claimedAt: string | null; erasedAt: string | null };
 
 /** A record is the person's only once she confirmed it (with a code to her phone, or signed in with it). */
 export const isConfirmed = (record: { accountId: string | null; claimedAt: string | null }) => record.accountId !== null && record.claimedAt !== null;
 
+/** What createRequest would read, read already with the interest (requestReferral's one statement). */
+interface ReadAlready {
+  partners: boolean;
+  notice: { id: string; version: number } | undefined;
+  settings: typeof consentVersions.$inferSelect.settings | null;
+  asked: AskedCounts;
+}
+
 async function createRequest(
   tx: Tx,
   base: { requesterMerchantId: string; originMerchantId: string; customer: RecordRef; initiatedBy: 'REQUESTER' | 'ORIGIN'; interestId: string | null; offerId: string | null; category: string | null },
   ask: ReferralAsk,
+  read?: ReadAlready,
 ) {
   if (base.requesterMerchantId === base.originMerchantId) throw conflict('This customer is already your own customer.');
-  await assertPartners(tx, base.requesterMerchantId, base.originMerchantId);
+  if (!read) await assertPartners(tx, base.requesterMerchantId, base.originMerchantId);
+  else if (!read.partners) throw partnersOnly();
   if (base.customer.erasedAt) throw consentRefused();
   // On a record the person has not confirmed the request is held, whatever her settings, caps or
   // other shops' requests: the answer must not depend on who the typed-in phone belongs to.
   const delivered = isConfirmed(base.customer);
-  if (delivered && !(await mayBeAsked(tx, base.customer.accountId!, base.requesterMerchantId, base.category))) throw consentRefused();
+  if (delivered) {
+    const settings = read ? (read.settings ?? DEFAULT_CONSENT) : undefined;
+    const allowed = settings
+      ? consentAllows(settings, base.requesterMerchantId, base.category) && capsAllow(settings, read!.asked)
+      : await mayBeAsked(tx, base.customer.accountId!, base.requesterMerchantId, base.category);
+    if (!allowed) throw consentRefused();
+  }
   const now = new Date();
-  const notice = await currentNotice(tx, base.requesterMerchantId);
+  const notice = read ? read.notice : await currentNotice(tx, base.requesterMerchantId);
   const row = {
     id: newId(),
     status: 'PENDING' as const,
@@ -136,7 +264,7 @@ async function createRequest(
     deliveredAt: delivered ? now.toISOString() : null,
     expiresAt: new Date(now.getTime() + REQUEST_TTL_DAYS * DAY_MS).toISOString(),
   };
-  await tx.insert(referralRequests).values(row);
+  await statements(tx).insertRequest.execute(row);
   // A held request is announced when it is delivered (deliverHeldRequests).
   if (delivered) await enqueueReferralEvent(tx, row.id, 'CREATED');
   return row;
@@ -172,29 +300,29 @@ const CREATING_REQUESTS = { oneAtATime: 'referral-requests' } as const;
 /** The offering merchant asks for the contact of a customer who showed interest in its offer. */
 export async function requestReferral(db: Db, requesterMerchantId: string, interestId: string, ask: ReferralAsk) {
   return inTransaction(db, async (tx) => {
-    const [found] = await tx
-      .select({ interest: interests, offer: offers, customer: customers })
-      .from(interests)
-      .innerJoin(offers, eq(offers.id, interests.offerId))
-      .innerJoin(customers, eq(customers.id, interests.customerId))
-      .where(eq(interests.id, interestId));
-    if (!found || found.offer.merchantId !== requesterMerchantId) throw notFound('interest');
-    const [requested] = await tx.select({ id: referralRequests.id }).from(referralRequests).where(eq(referralRequests.interestId, interestId));
-    if (requested) {
+    const [found] = await statements(tx).interestToAsk.execute({ interestId, requesterMerchantId, ...askedSince(new Date()) });
+    if (!found || found.offerMerchantId !== requesterMerchantId) throw notFound('interest');
+    if (found.requestedId !== null) {
       throw conflict('A referral was already requested for this interest.');
     }
     return createRequest(
       tx,
       {
         requesterMerchantId,
-        originMerchantId: found.interest.originMerchantId,
+        originMerchantId: found.originMerchantId,
         customer: found.customer,
         initiatedBy: 'REQUESTER',
         interestId,
-        offerId: found.offer.id,
-        category: found.offer.category,
+        offerId: found.offerId,
+        category: found.category,
       },
       ask,
+      {
+        partners: found.partners === 1,
+        notice: found.noticeId === null ? undefined : { id: found.noticeId, version: found.noticeVersion! },
+        settings: found.settings,
+        asked: { week: found.askedWeek, month: found.askedMonth, byRequester: found.askedByRequester },
+      },
     );
   }, CREATING_REQUESTS);
 }
@@ -224,11 +352,7 @@ export async function proposeReferral(
 
 /** Loads a request for its customer; someone else's request, or one held on a record she has not confirmed, is NOT_FOUND. */
 async function requestOfCustomer(q: Db | Tx, referralId: string, accountId: string) {
-  const [found] = await q
-    .select({ request: referralRequests, customer: customers })
-    .from(referralRequests)
-    .innerJoin(customers, eq(customers.id, referralRequests.customerId))
-    .where(eq(referralRequests.id, referralId));
+  const [found] = await statements(q).requestOfCustomer.execute({ referralId });
   if (!found || found.customer.accountId !== accountId || !found.request.deliveredAt) throw notFound('referral request');
   return found;
 }
@@ -261,16 +385,13 @@ export function grantedFieldsFor(requested: ContactField[], chosen: ContactField
 
 /** Read-only facts about one of the customer's own requests, for the consent receipt signed before answering. */
 export async function referralFacts(db: Db, accountId: string, referralId: string) {
-  const found = await requestOfCustomer(db, referralId, accountId);
-  const names = await db
-    .select({ id: merchants.id, name: merchants.name })
-    .from(merchants)
-    .where(inArray(merchants.id, [found.request.requesterMerchantId, found.request.originMerchantId]));
-  const nameOf = (id: string) => names.find((n) => n.id === id)?.name ?? '';
+  // requestOfCustomer's read and rule, with both merchants' names in the same statement.
+  const [found] = await statements(db).facts.execute({ referralId });
+  if (!found || found.accountId !== accountId || !found.request.deliveredAt) throw notFound('referral request');
   return {
     ...found.request,
-    requesterName: nameOf(found.request.requesterMerchantId),
-    originName: nameOf(found.request.originMerchantId),
+    requesterName: found.requesterName ?? '',
+    originName: found.originName ?? '',
   };
 }
 
@@ -288,11 +409,9 @@ export async function respondToReferral(db: Db, accountId: string, referralId: s
     if (status !== 'PENDING') return { conflict: status };
     if (response.accept) {
       const granted = grantedFieldsFor(request.requestedFields, response.fields);
-      await tx
-        .update(referralRequests)
-        .set({ status: 'ACCEPTED', grantedFields: granted, decidedAt: at, consentReceipt: decided.receipt })
-        .where(eq(referralRequests.id, request.id));
-      await tx.insert(contactGrants).values({
+      const prepared = statements(tx);
+      await prepared.accept.execute({ id: request.id, grantedFields: granted, at, receipt: decided.receipt });
+      await prepared.insertGrant.execute({
         id: newId(),
         referralId: request.id,
         merchantId: request.requesterMerchantId,
@@ -302,7 +421,7 @@ export async function respondToReferral(db: Db, accountId: string, referralId: s
         validUntil: grantValidUntil(decided.at, request.retentionDays),
       });
     } else {
-      await tx.update(referralRequests).set({ status: 'DECLINED', decidedAt: at }).where(eq(referralRequests.id, request.id));
+      await statements(tx).decline.execute({ id: request.id, at });
       if (response.blockRequester) {
         const subject = consentSubject(customer);
         const current = (await latestConsent(tx, subject))?.settings ?? DEFAULT_CONSENT;
