@@ -59,8 +59,8 @@ export interface ContactLoaders {
   granted: DataLoader<string, { contact: Contact; validUntil: string } | null>;
 }
 
-function contactLoaders(deps: AppDeps, viewer: Viewer | null): ContactLoaders {
-  const own = new DataLoader<string, string | null>(async (keys) => {
+function ownLoader(deps: AppDeps, viewer: Viewer | null): DataLoader<string, string | null> {
+  return new DataLoader<string, string | null>(async (keys) => {
     const wanted = new Map<string, ContactField[]>();
     for (const key of keys) {
       const [customerId, field] = key.split(':') as [string, ContactField];
@@ -72,16 +72,44 @@ function contactLoaders(deps: AppDeps, viewer: Viewer | null): ContactLoaders {
       return read.get(customerId)?.[field] ?? null;
     });
   });
-  const granted = new DataLoader<string, { contact: Contact; validUntil: string } | null>(async (ids) => {
+}
+
+function grantedLoader(deps: AppDeps, viewer: Viewer | null): DataLoader<string, { contact: Contact; validUntil: string } | null> {
+  return new DataLoader<string, { contact: Contact; validUntil: string } | null>(async (ids) => {
     const read = viewer ? await deps.vault.readGranted(viewer, ids) : new Map<string, { contact: Contact; validUntil: string }>();
     return ids.map((id) => read.get(id) ?? null);
   });
-  return { own, granted };
+}
+
+/**
+ * Each loader is made on its first use: most requests read no contact at all, and a request's
+ * loaders are only ever the viewer's own (a new viewer gets new ones, adoptViewer).
+ */
+class RequestContactLoaders implements ContactLoaders {
+  private ownLoader?: DataLoader<string, string | null>;
+  private grantedLoader?: DataLoader<string, { contact: Contact; validUntil: string } | null>;
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly viewer: Viewer | null,
+  ) {}
+  get own(): DataLoader<string, string | null> {
+    return (this.ownLoader ??= ownLoader(this.deps, this.viewer));
+  }
+  get granted(): DataLoader<string, { contact: Contact; validUntil: string } | null> {
+    return (this.grantedLoader ??= grantedLoader(this.deps, this.viewer));
+  }
+}
+
+const contactLoaders = (deps: AppDeps, viewer: Viewer | null): ContactLoaders => new RequestContactLoaders(deps, viewer);
+
+/** A context whose access is already known (server/context.ts: a cached viewer, or the anonymous one). */
+export function contextWith(deps: AppDeps, viewer: Viewer | null, ip: string, access: ViewerAccess): Context {
+  return { deps, viewer, ip, access, contacts: contactLoaders(deps, viewer) };
 }
 
 /** The viewer's memberships are loaded here once: every visibility rule reads them synchronously. */
 export async function createContext(deps: AppDeps, viewer: Viewer | null, ip = 'unknown', access?: ViewerAccess): Promise<Context> {
-  return { deps, viewer, ip, access: access ?? (await accessFor(deps.db, viewer)), contacts: contactLoaders(deps, viewer) };
+  return contextWith(deps, viewer, ip, access ?? (await accessFor(deps.db, viewer)));
 }
 
 /**

@@ -35,13 +35,19 @@ export const VIEWER_TABLES: ReadonlySet<string> = new Set([
 ]);
 
 export interface CachedViewer {
-  row: ViewerRow;
+  /** The session's viewer as the database said, with its session id (frozen: requests share it). */
+  row: ViewerRow & { sessionId: string };
   access: ViewerAccess;
 }
 
 export interface ViewerCache {
   /** The current generation (opaque: compare for equality only), or null when nothing may be remembered now. */
   generation(): Promise<string | null>;
+  /**
+   * The same answer without waiting, when it is known in this process (alone on its SQLite file,
+   * or PostgreSQL without Redis: null); undefined when only generation() can tell (Redis).
+   */
+  knownGeneration(): string | null | undefined;
   get(sessionId: string, generation: string): CachedViewer | undefined;
   /** Remembers what was loaded under `generation` (read before loading, so a write in between makes it stale). */
   set(sessionId: string, generation: string, viewer: CachedViewer): void;
@@ -57,20 +63,26 @@ export function createViewerCache(db: Db, options: { redis?: Redis; keyPrefix: s
   const entries = new LRUCache<string, CachedViewer & { generation: string }>({ max: SIZE, ttl: TTL_MS });
   const { redis } = options;
   let generation: () => Promise<string | null>;
+  let knownGeneration: () => string | null | undefined;
   if (redis) {
     generation = redisGeneration(db, redis, options, () => entries.clear());
+    knownGeneration = () => undefined;
   } else if (isPostgres(db)) {
     // Other processes may write to the same database unheard.
     generation = async () => null;
+    knownGeneration = () => null;
   } else {
     let local = 0;
-    generation = async () => String(local);
+    let current = String(local);
+    generation = async () => current;
+    knownGeneration = () => current;
     onCommitted(db, (tables) => {
-      if (writesViewers(tables)) local++;
+      if (writesViewers(tables)) current = String(++local);
     });
   }
   return {
     generation,
+    knownGeneration,
     get(sessionId, current) {
       const entry = entries.get(sessionId);
       return entry && entry.generation === current ? entry : undefined;
