@@ -12,8 +12,10 @@ import { signReceipt } from './receipts.js';
 export async function answerReferral(deps: AppDeps, accountId: string, referralId: string, response: referrals.Response): Promise<string> {
   const at = new Date();
   let receipt: string | null = null;
+  let granted: referrals.Response['fields'];
   if (response.accept) {
     const facts = await referrals.referralFacts(deps.db, accountId, referralId);
+    granted = referrals.grantedFieldsFor(facts.requestedFields, response.fields);
     receipt = await signReceipt(deps, {
       receiptId: newId(),
       issuedAt: at.toISOString(),
@@ -22,10 +24,11 @@ export async function answerReferral(deps: AppDeps, accountId: string, referralI
       requester: { id: facts.requesterMerchantId, name: facts.requesterName },
       origin: { id: facts.originMerchantId, name: facts.originName },
       purpose: facts.purpose,
-      fields: referrals.grantedFieldsFor(facts.requestedFields, response.fields),
+      fields: granted,
       validUntil: referrals.grantValidUntil(at, facts.retentionDays),
       noticeVersion: facts.requesterNoticeVersion,
     });
   }
-  return referrals.respondToReferral(deps.db, accountId, referralId, response, { at, receipt });
+  // The granted fields go along: the transaction need not read the request to answer it.
+  return referrals.respondToReferral(deps.db, accountId, referralId, response, { at, receipt, granted: granted ?? undefined });
 }

@@ -1,6 +1,6 @@
 // The referral handoff: interest → request (or proposal) → the customer's answer → grant → revoke.
 // Each function is one immediate transaction that re-checks its rule inside it.
-import { and, asc, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { QueryBuilder } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../client.js';
 import { AppError, conflict, forbidden, notFound } from '../errors.js';
@@ -36,6 +36,16 @@ const qb = new QueryBuilder();
 /** A merchant's name as a column (a subquery: aliases of this SQLite builder join only in its own subqueries). */
 const nameOf = (merchantId: typeof referralRequests.requesterMerchantId) =>
   sql<string | null>`(${qb.select({ name: merchants.name }).from(merchants).where(eq(merchants.id, merchantId))})`;
+
+/** The request the customer answers, as requestOfCustomer and assertPending let it be answered now. */
+const answerable = () =>
+  and(
+    eq(referralRequests.id, sql.placeholder('id')),
+    eq(referralRequests.status, 'PENDING'),
+    gt(referralRequests.expiresAt, sql.placeholder('at')),
+    isNotNull(referralRequests.deliveredAt),
+    exists(qb.select({ one: sql`1` }).from(customers).where(and(eq(customers.id, referralRequests.customerId), eq(customers.accountId, sql.placeholder('accountId'))))),
+  );
 
 /**
  * The hot statements of asking and answering, prepared once per connection (inside a transaction
@@ -114,6 +124,22 @@ const statements = preparedPerConnection((q) => {
       .innerJoin(customers, eq(customers.id, referralRequests.customerId))
       .where(eq(referralRequests.id, sql.placeholder('referralId')))
       .prepare(...statementName('referral_facts')),
+    /**
+     * The answer in one statement when it may be given at once: her request (at a record of her
+     * account), delivered, pending and not expired. No row: respondToReferral's read decides.
+     */
+    acceptIfPending: q
+      .update(referralRequests)
+      .set({ status: 'ACCEPTED', grantedFields: sql.placeholder('grantedFields'), decidedAt: sql.placeholder('at'), consentReceipt: sql.placeholder('receipt') })
+      .where(answerable())
+      .returning({ id: referralRequests.id, requesterMerchantId: referralRequests.requesterMerchantId, customerId: referralRequests.customerId, retentionDays: referralRequests.retentionDays })
+      .prepare(...statementName('referral_accept_if_pending')),
+    declineIfPending: q
+      .update(referralRequests)
+      .set({ status: 'DECLINED', decidedAt: sql.placeholder('at') })
+      .where(answerable())
+      .returning({ id: referralRequests.id, requesterMerchantId: referralRequests.requesterMerchantId, customerId: referralRequests.customerId })
+      .prepare(...statementName('referral_decline_if_pending')),
     accept: q
       .update(referralRequests)
       .set({ status: 'ACCEPTED', grantedFields: sql.placeholder('grantedFields'), decidedAt: sql.placeholder('at'), consentReceipt: sql.placeholder('receipt') })
@@ -401,10 +427,21 @@ export const grantValidUntil = (decidedAt: Date, retentionDays: number) => new D
  * The customer's answer. An acceptance creates the grant (and stores the consent receipt signed
  * for it); a decline may also block the requester. A request no longer pending is a CONFLICT.
  */
-export async function respondToReferral(db: Db, accountId: string, referralId: string, response: Response, decided: { at: Date; receipt: string | null }) {
+export async function respondToReferral(
+  db: Db,
+  accountId: string,
+  referralId: string,
+  response: Response,
+  decided: { at: Date; receipt: string | null; /** The fields an acceptance grants, when the caller computed them from the request (they never change). */ granted?: ContactField[] },
+) {
   const outcome = await inTransaction(db, async (tx) => {
-    const { request, customer } = await requestOfCustomer(tx, referralId, accountId);
     const at = decided.at.toISOString();
+    // The usual case: answered by one conditional update; otherwise the read below says why not.
+    if (!response.accept || decided.granted) {
+      const answered = await answerAtOnce(tx, accountId, referralId, response, { at: decided.at, receipt: decided.receipt, granted: decided.granted });
+      if (answered) return { ok: answered };
+    }
+    const { request, customer } = await requestOfCustomer(tx, referralId, accountId);
     const status = await assertPending(tx, request, at);
     if (status !== 'PENDING') return { conflict: status };
     if (response.accept) {
@@ -422,19 +459,48 @@ export async function respondToReferral(db: Db, accountId: string, referralId: s
       });
     } else {
       await statements(tx).decline.execute({ id: request.id, at });
-      if (response.blockRequester) {
-        const subject = consentSubject(customer);
-        const current = (await latestConsent(tx, subject))?.settings ?? DEFAULT_CONSENT;
-        if (!current.blockedMerchantIds.includes(request.requesterMerchantId)) {
-          await appendConsent(tx, subject, { ...current, blockedMerchantIds: [...current.blockedMerchantIds, request.requesterMerchantId] }, 'CUSTOMER', 'blocked when declining a referral request');
-        }
-      }
+      if (response.blockRequester) await blockRequester(tx, customer, request.requesterMerchantId);
     }
     await enqueueReferralEvent(tx, request.id, response.accept ? 'ACCEPTED' : 'DECLINED');
     return { ok: request.id };
   });
   if ('conflict' in outcome) throw conflict(`This request can no longer be answered (it is ${outcome.conflict}).`);
   return outcome.ok;
+}
+
+/** respondToReferral's writes for a request that may be answered now, in one update; undefined when it may not. */
+async function answerAtOnce(tx: Tx, accountId: string, referralId: string, response: Response, decided: { at: Date; receipt: string | null; granted?: ContactField[] }) {
+  const prepared = statements(tx);
+  const at = decided.at.toISOString();
+  if (response.accept) {
+    const [accepted] = await prepared.acceptIfPending.execute({ id: referralId, accountId, at, grantedFields: decided.granted!, receipt: decided.receipt });
+    if (!accepted) return undefined;
+    await prepared.insertGrant.execute({
+      id: newId(),
+      referralId: accepted.id,
+      merchantId: accepted.requesterMerchantId,
+      customerId: accepted.customerId,
+      fields: decided.granted!,
+      grantedAt: at,
+      validUntil: grantValidUntil(decided.at, accepted.retentionDays),
+    });
+    await enqueueReferralEvent(tx, accepted.id, 'ACCEPTED');
+    return accepted.id;
+  }
+  const [declined] = await prepared.declineIfPending.execute({ id: referralId, accountId, at });
+  if (!declined) return undefined;
+  if (response.blockRequester) await blockRequester(tx, { id: declined.customerId, accountId }, declined.requesterMerchantId);
+  await enqueueReferralEvent(tx, declined.id, 'DECLINED');
+  return declined.id;
+}
+
+/** A decline that also blocks the requester: a new consent version, unless it is blocked already. */
+async function blockRequester(tx: Tx, customer: { id: string; accountId: string | null }, requesterMerchantId: string) {
+  const subject = consentSubject(customer);
+  const current = (await latestConsent(tx, subject))?.settings ?? DEFAULT_CONSENT;
+  if (!current.blockedMerchantIds.includes(requesterMerchantId)) {
+    await appendConsent(tx, subject, { ...current, blockedMerchantIds: [...current.blockedMerchantIds, requesterMerchantId] }, 'CUSTOMER', 'blocked when declining a referral request');
+  }
 }
 
 /** The merchant that made the request (or the proposing origin) takes it back while pending. */
