@@ -60,9 +60,10 @@ function parseArgs(argv: string[]): Settings {
   return {
     engine,
     sizes,
-    duration: num('duration', smoke ? 2 : 10),
+    duration: num('duration', smoke ? 1 : 10),
     warmup: num('warmup', smoke ? 1 : 3),
-    rounds: num('rounds', smoke ? 1 : 3),
+    // Two rounds at least, as the rounds alternate their order: each of a compared pair goes first once.
+    rounds: num('rounds', smoke ? 2 : 3),
     connections: num('connections', 10),
     only: flags.get('only')?.split(',') ?? null,
     profile: flags.has('profile'),
@@ -578,9 +579,10 @@ async function runSize(size: Size, settings: Settings, full: boolean, withHello:
         await s.check?.(urls);
         await measure(s, settings.warmup);
       }
-      // Rounds interleave the scenarios, so a noisy moment on the machine hits all of them alike.
+      // Rounds interleave the scenarios, so a noisy moment on the machine hits all of them alike, and
+      // alternate their order, so that no scenario always runs just after the heaviest one.
       for (let r = 1; r <= settings.rounds; r++) {
-        for (const s of list) {
+        for (const s of r % 2 ? list : [...list].reverse()) {
           const m = await measure(s, settings.duration);
           rounds.get(s.name)!.push(m);
           console.log(`[${size}] round ${r} ${s.name.padEnd(12)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99} ms  rss ${m.rssPeakMb.toFixed(0)} MB${m.errors + m.non2xx ? `  errors ${m.errors} non2xx ${m.non2xx}` : ''}`);
