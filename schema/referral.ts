@@ -2,10 +2,9 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import * as referrals from '../db/commands/referrals.js';
-import { notFound } from '../db/errors.js';
 import { nowIso } from '../db/ids.js';
 import { grantsOfAccounts } from '../db/queries/referrals.js';
-import { rowsByIds, type Ordering, type Row, type Where } from '../db/queries/rows.js';
+import type { Ordering, Row, Where } from '../db/queries/rows.js';
 import type { ReferralStatus } from '../db/tables/index.js';
 import type { Context } from '../services/context.js';
 import { answerReferral } from '../services/referrals.js';
@@ -307,16 +306,6 @@ const RespondToReferralInput = builder.inputType('RespondToReferralInput', {
   }),
 });
 
-/**
- * A request as a command left it, read after the command's transaction: a fresh read, not the
- * request's cached row (an earlier field of the same operation may have loaded it before it changed).
- */
-async function referralAfter(ctx: Context, id: string): Promise<Row<'referralRequests'>> {
-  const [row] = await rowsByIds(ctx.deps.db, 'referralRequests', [id]);
-  if (!row) throw notFound();
-  return row;
-}
-
 /** A request as createRequest inserted it: every column but the two set later (when it is answered). */
 const newRequest = (row: Omit<Row<'referralRequests'>, 'decidedAt' | 'consentReceipt'>): Row<'referralRequests'> => ({ ...row, decidedAt: null, consentReceipt: null });
 
@@ -366,7 +355,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RespondToReferralInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const id = await answerReferral(ctx.deps, ctx.viewer!.accountId, localId('ReferralRequest', input.referralId), input);
-      return referralAfter(ctx, id);
+      return rowOf(ctx, 'referralRequests', id);
     },
   }),
   withdrawReferral: t.field({
@@ -375,7 +364,7 @@ builder.mutationFields((t) => ({
     args: { referralId: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const id = await referrals.withdrawReferral(ctx.deps.db, ctx.viewer!.merchantId!, localId('ReferralRequest', args.referralId));
-      return referralAfter(ctx, id);
+      return rowOf(ctx, 'referralRequests', id);
     },
   }),
   revokeGrant: t.field({
@@ -384,7 +373,7 @@ builder.mutationFields((t) => ({
     args: { referralId: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const id = await referrals.revokeGrant(ctx.deps.db, ctx.viewer!.accountId, localId('ReferralRequest', args.referralId));
-      return referralAfter(ctx, id);
+      return rowOf(ctx, 'referralRequests', id);
     },
   }),
   recordConversion: t.field({

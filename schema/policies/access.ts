@@ -1,7 +1,7 @@
 // The viewer's memberships, loaded once per request and shared by every visibility rule.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { accessFor, loadViewerAccess, NO_ACCESS, type AccessSubject, type ViewerAccess } from '../../db/queries/access.js';
+import { accessFor, loadViewerAccess, type AccessSubject, type ViewerAccess } from '../../db/queries/access.js';
 import type { Context } from '../../services/context.js';
 
 export type { ViewerAccess };

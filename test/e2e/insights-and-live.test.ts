@@ -6,7 +6,7 @@
 // joint campaign with the first (create, invite, accept from the invitations list, publish).
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { WAIT, browserSuite, claimInvite, gql, nav, screenshot, scrollsSideways, signUpMerchant } from './harness.js';
+import { browserSuite, claimInvite, gql, nav, screenshot, scrollsSideways, signUpMerchant } from './harness.js';
 
 const suite = browserSuite(() => setUp());
 const { openPage } = suite;

@@ -4,7 +4,7 @@
 import request from 'supertest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codeOf, createTestPlatform, type GqlResult } from '../fixtures.js';
-import { addCustomer, claim, createCast, nextPhone, ok, type Cast } from '../story.js';
+import { addCustomer, claim, createCast, ok, type Cast } from '../story.js';
 
 const p = await createTestPlatform();
 let cast: Cast;
